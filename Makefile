@@ -1,0 +1,19 @@
+# Mafqood: `make run` serves the API on http://127.0.0.1:8001, `make test` runs every test.
+.PHONY: run test lint setup bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	.venv/bin/mafqood serve
+
+test: setup
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	.venv/bin/ruff check src tests scripts
+	.venv/bin/ruff format --check src tests scripts
+	.venv/bin/mypy
+
+clean:
+	rm -rf .venv .data

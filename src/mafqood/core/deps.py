@@ -1,0 +1,57 @@
+"""Typed dependencies shared by every router."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.auth.tokens import TokenError
+from mafqood.core.container import Container
+from mafqood.core.db import session_scope
+from mafqood.core.errors import Unauthorized
+from mafqood.users.models import User
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+async def get_session(container: ContainerDep) -> AsyncIterator[AsyncSession]:
+    async for session in session_scope(container.sessionmaker):
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login")
+
+
+async def get_current_user(
+    request: Request,
+    container: ContainerDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("not_authenticated")
+    try:
+        claims = container.tokens.decode(credentials.credentials, "access")
+    except TokenError as exc:
+        raise Unauthorized(exc.code) from exc
+    user = await session.get(User, uuid.UUID(claims["user_id"]))
+    if user is None or not user.is_active:
+        raise Unauthorized("invalid_token")
+    request.state.user_language = user.preferred_language
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]

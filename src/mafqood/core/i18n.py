@@ -1,0 +1,212 @@
+"""English and Arabic texts for everything the API says to a person.
+
+Messages are looked up by a stable code; the code is what clients should branch on,
+the text is for showing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from starlette.requests import HTTPConnection
+
+Language = Literal["en", "ar"]
+SUPPORTED_LANGUAGES: tuple[Language, ...] = ("en", "ar")
+DEFAULT_LANGUAGE: Language = "en"
+
+MESSAGES: dict[str, dict[Language, str]] = {
+    # generic errors
+    "bad_request": {"en": "The request is not valid.", "ar": "الطلب غير صالح."},
+    "validation_error": {
+        "en": "Some fields are missing or invalid.",
+        "ar": "بعض الحقول مفقودة أو غير صالحة.",
+    },
+    "not_found": {"en": "Not found.", "ar": "غير موجود."},
+    "method_not_allowed": {"en": "Method not allowed.", "ar": "الطريقة غير مسموح بها."},
+    "internal_error": {
+        "en": "Something went wrong on our side. Please try again.",
+        "ar": "حدث خطأ من جهتنا. يرجى المحاولة مرة أخرى.",
+    },
+    "rate_limited": {
+        "en": "Too many requests. Please wait and try again.",
+        "ar": "طلبات كثيرة جدًا. يرجى الانتظار ثم المحاولة مرة أخرى.",
+    },
+    "payload_too_large": {"en": "The request is too large.", "ar": "حجم الطلب كبير جدًا."},
+    "forbidden": {
+        "en": "You are not allowed to do this.",
+        "ar": "غير مسموح لك بتنفيذ هذا الإجراء.",
+    },
+    # authentication
+    "not_authenticated": {
+        "en": "Please sign in to continue.",
+        "ar": "يرجى تسجيل الدخول للمتابعة.",
+    },
+    "invalid_token": {
+        "en": "Your session is invalid. Please sign in again.",
+        "ar": "جلستك غير صالحة. يرجى تسجيل الدخول مرة أخرى.",
+    },
+    "token_expired": {
+        "en": "Your session has expired. Please sign in again.",
+        "ar": "انتهت صلاحية جلستك. يرجى تسجيل الدخول مرة أخرى.",
+    },
+    "token_reused": {
+        "en": "This session was already used and has been closed for your safety. "
+        "Please sign in again.",
+        "ar": "تم استخدام هذه الجلسة من قبل وأُغلقت حفاظًا على أمانك. يرجى تسجيل الدخول مرة أخرى.",
+    },
+    "invalid_credentials": {
+        "en": "Incorrect email or password.",
+        "ar": "البريد الإلكتروني أو كلمة المرور غير صحيحة.",
+    },
+    "account_disabled": {"en": "This account is disabled.", "ar": "هذا الحساب معطل."},
+    "email_taken": {
+        "en": "An account with this email already exists.",
+        "ar": "يوجد حساب مسجل بهذا البريد الإلكتروني بالفعل.",
+    },
+    "invalid_reset_token": {
+        "en": "This password reset link is invalid or has expired.",
+        "ar": "رابط إعادة تعيين كلمة المرور غير صالح أو منتهي الصلاحية.",
+    },
+    # success messages
+    "logged_out": {"en": "Logged out successfully", "ar": "تم تسجيل الخروج بنجاح"},
+    "reset_email_sent": {
+        "en": "Password reset email sent",
+        "ar": "تم إرسال رسالة إعادة تعيين كلمة المرور",
+    },
+    "password_reset_done": {
+        "en": "Your password has been changed. Please sign in.",
+        "ar": "تم تغيير كلمة المرور. يرجى تسجيل الدخول.",
+    },
+    # field validation (pydantic error types and our own)
+    "field.missing": {"en": "This field is required.", "ar": "هذا الحقل مطلوب."},
+    "field.string_too_short": {
+        "en": "Must be at least {min_length} characters.",
+        "ar": "يجب ألا يقل عن {min_length} أحرف.",
+    },
+    "field.string_too_long": {
+        "en": "Must be at most {max_length} characters.",
+        "ar": "يجب ألا يزيد عن {max_length} حرفًا.",
+    },
+    "field.string_type": {"en": "Must be text.", "ar": "يجب أن يكون نصًا."},
+    "field.bool_type": {"en": "Must be true or false.", "ar": "يجب أن تكون القيمة صح أو خطأ."},
+    "field.bool_parsing": {"en": "Must be true or false.", "ar": "يجب أن تكون القيمة صح أو خطأ."},
+    "field.int_parsing": {"en": "Must be a whole number.", "ar": "يجب أن يكون عددًا صحيحًا."},
+    "field.int_type": {"en": "Must be a whole number.", "ar": "يجب أن يكون عددًا صحيحًا."},
+    "field.float_parsing": {"en": "Must be a number.", "ar": "يجب أن يكون رقمًا."},
+    "field.float_type": {"en": "Must be a number.", "ar": "يجب أن يكون رقمًا."},
+    "field.greater_than_equal": {
+        "en": "Must be at least {ge}.",
+        "ar": "يجب أن تكون القيمة {ge} على الأقل.",
+    },
+    "field.less_than_equal": {
+        "en": "Must be at most {le}.",
+        "ar": "يجب ألا تزيد القيمة عن {le}.",
+    },
+    "field.greater_than": {"en": "Must be greater than {gt}.", "ar": "يجب أن تكون أكبر من {gt}."},
+    "field.less_than": {"en": "Must be less than {lt}.", "ar": "يجب أن تكون أقل من {lt}."},
+    "field.literal_error": {
+        "en": "Must be one of: {expected}.",
+        "ar": "يجب أن تكون إحدى القيم: {expected}.",
+    },
+    "field.enum": {
+        "en": "Must be one of: {expected}.",
+        "ar": "يجب أن تكون إحدى القيم: {expected}.",
+    },
+    "field.datetime_parsing": {
+        "en": "Must be a date and time like 2026-01-03T14:30:00Z.",
+        "ar": "يجب أن يكون تاريخًا ووقتًا مثل 2026-01-03T14:30:00Z.",
+    },
+    "field.datetime_from_date_parsing": {
+        "en": "Must be a date and time like 2026-01-03T14:30:00Z.",
+        "ar": "يجب أن يكون تاريخًا ووقتًا مثل 2026-01-03T14:30:00Z.",
+    },
+    "field.uuid_parsing": {"en": "Must be a valid id.", "ar": "يجب أن يكون معرفًا صالحًا."},
+    "field.json_invalid": {
+        "en": "The request body is not valid JSON.",
+        "ar": "محتوى الطلب ليس JSON صالحًا.",
+    },
+    "field.model_attributes_type": {
+        "en": "Must be a JSON object.",
+        "ar": "يجب أن يكون كائن JSON.",
+    },
+    "field.dict_type": {"en": "Must be a JSON object.", "ar": "يجب أن يكون كائن JSON."},
+    "field.extra_forbidden": {
+        "en": "This field is not allowed.",
+        "ar": "هذا الحقل غير مسموح به.",
+    },
+    "field.invalid_email": {
+        "en": "Must be a valid email address.",
+        "ar": "يجب أن يكون بريدًا إلكترونيًا صالحًا.",
+    },
+    "field.invalid_phone": {
+        "en": "Must be a phone number in international format, like +971501234567.",
+        "ar": "يجب أن يكون رقم هاتف بالصيغة الدولية مثل ‎+971501234567.",
+    },
+    "field.blank": {"en": "Must not be empty.", "ar": "يجب ألا يكون فارغًا."},
+    "field.password_policy": {
+        "en": "Password is too weak: {reasons}.",
+        "ar": "كلمة المرور ضعيفة: {reasons}.",
+    },
+    "password.too_short": {"en": "at least 8 characters", "ar": "8 أحرف على الأقل"},
+    "password.too_long": {"en": "at most 128 characters", "ar": "128 حرفًا على الأكثر"},
+    "password.no_upper": {"en": "an uppercase letter", "ar": "حرف كبير"},
+    "password.no_lower": {"en": "a lowercase letter", "ar": "حرف صغير"},
+    "password.no_digit": {"en": "a digit", "ar": "رقم"},
+    "field.invalid": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
+    # mail
+    "mail.reset.subject": {
+        "en": "Reset your Mafqood password",
+        "ar": "إعادة تعيين كلمة مرور مفقود",
+    },
+    "mail.reset.body": {
+        "en": "Hello {name},\n\nSomeone asked to reset the password of your Mafqood account. "
+        "Open this link within {minutes} minutes to choose a new one:\n\n{link}\n\n"
+        "Your reset code: {token}\n\nIf it was not you, ignore this email.",
+        "ar": "مرحبًا {name}،\n\nطلب أحدهم إعادة تعيين كلمة مرور حسابك في مفقود. "
+        "افتح هذا الرابط خلال {minutes} دقيقة لاختيار كلمة مرور جديدة:\n\n{link}\n\n"
+        "رمز إعادة التعيين: {token}\n\nإذا لم تكن أنت، فتجاهل هذه الرسالة.",
+    },
+}
+
+
+def translate(code: str, language: Language, **params: Any) -> str:
+    texts = MESSAGES.get(code) or MESSAGES["field.invalid"]
+    text = texts.get(language) or texts[DEFAULT_LANGUAGE]
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def parse_accept_language(header: str | None) -> Language | None:
+    """Best supported language from an Accept-Language header, or None."""
+    if not header:
+        return None
+    ranked: list[tuple[float, Language]] = []
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        for language in SUPPORTED_LANGUAGES:
+            if primary == language and quality > 0:
+                ranked.append((quality, language))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda pair: pair[0], reverse=True)
+    return ranked[0][1]
+
+
+def request_language(connection: HTTPConnection) -> Language:
+    """Accept-Language first, then the signed-in user's preference, then English."""
+    explicit = parse_accept_language(connection.headers.get("accept-language"))
+    if explicit:
+        return explicit
+    preferred = getattr(connection.state, "user_language", None)
+    if preferred in SUPPORTED_LANGUAGES:
+        return preferred  # type: ignore[no-any-return]
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,77 @@
+"""GET /health: every dependency is really probed, each with a short timeout."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from mafqood import __version__
+from mafqood.core.container import Container
+from mafqood.core.deps import ContainerDep
+
+router = APIRouter(tags=["health"])
+
+ServiceStatus = Literal["healthy", "unhealthy", "disabled"]
+PROBE_TIMEOUT_S = 2.0
+
+
+class HealthOut(BaseModel):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    version: str
+    timestamp: datetime
+    services: dict[str, ServiceStatus]
+
+
+async def _database(container: Container) -> bool:
+    async with container.engine.connect() as connection:
+        return (await connection.execute(text("SELECT 1"))).scalar() == 1
+
+
+async def _redis(container: Container) -> bool:
+    return bool(await container.redis.ping())
+
+
+def probes(container: Container) -> dict[str, tuple[Callable[[], Awaitable[bool]], bool]]:
+    """name -> (probe, required). Optional services degrade the status instead of failing it."""
+    found: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = {
+        "database": (lambda: _database(container), True),
+        "redis": (lambda: _redis(container), True),
+    }
+    for name, (probe, required) in container.extra_probes.items():
+        found[name] = (probe, required)
+    return found
+
+
+async def _run(probe: Callable[[], Awaitable[bool]]) -> ServiceStatus:
+    try:
+        healthy = await asyncio.wait_for(probe(), PROBE_TIMEOUT_S)
+    except Exception:
+        return "unhealthy"
+    return "healthy" if healthy else "unhealthy"
+
+
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "A required service is down"}},
+)
+async def health(container: ContainerDep) -> JSONResponse:
+    checks = probes(container)
+    results = await asyncio.gather(*(_run(probe) for probe, _ in checks.values()))
+    services: dict[str, ServiceStatus] = dict(zip(checks, results, strict=True))
+    required_down = any(
+        services[name] != "healthy" for name, (_, required) in checks.items() if required
+    )
+    optional_down = any(value == "unhealthy" for value in services.values())
+    overall = "unhealthy" if required_down else ("degraded" if optional_down else "healthy")
+    body = HealthOut(
+        status=overall, version=__version__, timestamp=datetime.now(UTC), services=services
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=503 if required_down else 200)

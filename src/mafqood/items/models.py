@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import Computed, ForeignKey, Numeric, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mafqood.core.db import Base, TimestampMixin
+
+ITEM_TYPES = ("lost", "found")
+ITEM_STATUSES = ("open", "matched", "closed", "claimed")
+CATEGORIES = (
+    "phone",
+    "wallet",
+    "bag",
+    "id",
+    "jewelry",
+    "electronics",
+    "keys",
+    "documents",
+    "other",
+)
+LOCATION_TYPES = ("mall", "metro", "airport", "park", "restaurant", "hotel", "other")
+CONTACT_METHODS = ("phone", "email", "in_app")
+IMAGE_EMBEDDING_DIM = 1280
+TEXT_EMBEDDING_DIM = 512
+
+
+class Item(TimestampMixin, Base):
+    """A lost or found report. Constraints live in the migration (see 0001)."""
+
+    __tablename__ = "items"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(50))
+    brand: Mapped[str | None] = mapped_column(String(100))
+    color: Mapped[str | None] = mapped_column(String(50))
+
+    image_url: Mapped[str] = mapped_column(String(512))
+    thumbnail_url: Mapped[str | None] = mapped_column(String(512))
+    # Storage key prefix of the photo and its thumbnails, so that deletion finds them all.
+    image_key: Mapped[str | None] = mapped_column(String(255))
+    image_hash: Mapped[str | None] = mapped_column(String(64))
+
+    location: Mapped[str] = mapped_column(String(255))
+    location_detail: Mapped[str | None] = mapped_column(Text)
+    location_type: Mapped[str | None] = mapped_column(String(50))
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(10, 8))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(11, 8))
+    date_time: Mapped[datetime]
+
+    contact_method: Mapped[str] = mapped_column(String(20))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_email: Mapped[str | None] = mapped_column(String(255))
+
+    image_embedding: Mapped[Any] = mapped_column(Vector(IMAGE_EMBEDDING_DIM), nullable=True)
+    text_embedding: Mapped[Any] = mapped_column(Vector(TEXT_EMBEDDING_DIM), nullable=True)
+    image_model: Mapped[str | None] = mapped_column(String(100))
+    text_model: Mapped[str | None] = mapped_column(String(100))
+    detected_objects: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    ai_category: Mapped[str | None] = mapped_column(String(50))
+    ai_processed: Mapped[bool] = mapped_column(server_default=text("false"))
+
+    view_count: Mapped[int] = mapped_column(server_default="0")
+    match_count: Mapped[int] = mapped_column(server_default="0")
+    reported_count: Mapped[int] = mapped_column(server_default="0")
+    is_hidden: Mapped[bool] = mapped_column(server_default=text("false"))
+
+    search_text: Mapped[str] = mapped_column(
+        Text,
+        Computed(
+            "lower(title || ' ' || coalesce(description, '') || ' ' || coalesce(brand, '') || ' '"
+            " || coalesce(color, '') || ' ' || location || ' ' || coalesce(location_detail, ''))",
+            persisted=True,
+        ),
+    )
+
+
+class ItemView(Base):
+    """Who has viewed an item, so view_count counts each viewer once."""
+
+    __tablename__ = "item_views"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    viewer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

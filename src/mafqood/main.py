@@ -1,0 +1,60 @@
+"""The ASGI application."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from mafqood import __version__
+from mafqood.auth.router import router as auth_router
+from mafqood.core.config import Settings, get_settings
+from mafqood.core.container import Container
+from mafqood.core.errors import install_error_handlers
+from mafqood.core.logging import configure_logging
+from mafqood.core.middleware import RequestIdMiddleware
+from mafqood.core.runtime import prepare_runtime
+from mafqood.health.router import router as health_router
+from mafqood.users.router import router as users_router
+
+DESCRIPTION = """
+Mafqood matches lost and found reports with computer vision and text understanding.
+
+Every error has the same JSON body: `code` (stable, for programs), `message` (for people,
+in English or Arabic: `Accept-Language`, else the user's `preferred_language`), `detail`
+(the message, or for 422 the list of field errors) and `request_id`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await asyncio.to_thread(prepare_runtime, settings)
+        container = Container.build(settings, runtime.database_url, runtime.redis_url)
+        app.state.container = container
+        try:
+            yield
+        finally:
+            await container.close()
+            runtime.stop()
+
+    app = FastAPI(
+        title="Mafqood API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+    )
+    app.state.settings = settings
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(users_router)
+    return app

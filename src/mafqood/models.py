@@ -1,0 +1,21 @@
+"""Imports every domain's models so that the metadata (and Alembic) sees all tables."""
+
+from mafqood.audit.models import AuditLog
+from mafqood.auth.models import RefreshToken
+from mafqood.core.db import Base
+from mafqood.items.models import Item, ItemView
+from mafqood.matching.models import Match
+from mafqood.notifications.models import DeviceToken, Notification
+from mafqood.users.models import User
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "DeviceToken",
+    "Item",
+    "ItemView",
+    "Match",
+    "Notification",
+    "RefreshToken",
+    "User",
+]

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mafqood.core.deps import CurrentUser, SessionDep
+from mafqood.core.errors import FieldError
+from mafqood.users.schemas import ProfileUpdateIn, UserOut
+
+router = APIRouter(prefix="/auth/users", tags=["users"])
+
+
+@router.get("/me", response_model=UserOut, responses={401: {"description": "Not signed in"}})
+async def get_me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+@router.put(
+    "/me",
+    response_model=UserOut,
+    responses={401: {"description": "Not signed in"}, 422: {"description": "Invalid field"}},
+)
+async def update_me(body: ProfileUpdateIn, user: CurrentUser, db: SessionDep) -> UserOut:
+    """Change the fields that are sent; a field left out stays as it is."""
+    changes = body.model_dump(include=body.model_fields_set)
+    for field in ("full_name", "preferred_language"):
+        if field in changes and changes[field] is None:
+            raise FieldError(field, "blank")
+    for field, value in changes.items():
+        setattr(user, field, value)
+    await db.flush()
+    await db.refresh(user)
+    return UserOut.model_validate(user)

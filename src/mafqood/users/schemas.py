@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from mafqood.core.validation import Name, OptionalPhone
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+    phone: str | None
+    avatar_url: str | None
+    is_venue: bool
+    is_verified: bool
+    preferred_language: str
+    created_at: datetime
+
+
+class ProfileUpdateIn(BaseModel):
+    """Only the fields sent are changed; phone may be null to remove it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "full_name": "Ahmad Ali Updated",
+                    "phone": "+971509999999",
+                    "preferred_language": "ar",
+                }
+            ]
+        }
+    )
+
+    full_name: Name | None = None
+    phone: OptionalPhone = None
+    preferred_language: Literal["en", "ar"] | None = None
