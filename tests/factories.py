@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from tests import images
+
 PASSWORD = "SecurePassword123"
 _counter = itertools.count(1)
 
@@ -38,3 +40,51 @@ async def register(client: httpx.AsyncClient, **fields: Any) -> Account:
     return Account(
         data["user"]["id"], body["email"], body["password"], data["token"], data["refresh_token"]
     )
+
+
+def item_form(**fields: Any) -> dict[str, str]:
+    form = {
+        "title": "Black iPhone 14 Pro",
+        "description": "Black iPhone with a cracked screen",
+        "category": "phone",
+        "brand": "Apple",
+        "color": "black",
+        "location": "Dubai Mall",
+        "location_detail": "Near Starbucks on ground floor",
+        "location_type": "mall",
+        "latitude": "25.1972",
+        "longitude": "55.2744",
+        "date_time": "2026-01-03T14:30:00Z",
+        "contact_method": "in_app",
+    }
+    form.update({key: str(value) for key, value in fields.items() if value is not None})
+    for key in [key for key, value in fields.items() if value is None]:
+        form.pop(key, None)
+    return form
+
+
+async def submit(
+    client: httpx.AsyncClient,
+    account: Account,
+    kind: str = "lost",
+    photo: bytes | None = None,
+    filename: str = "photo.jpg",
+    content_type: str = "image/jpeg",
+    **fields: Any,
+) -> httpx.Response:
+    photo = photo if photo is not None else images.jpeg(seed=next(_counter))
+    return await client.post(
+        f"/api/v1/{kind}",
+        data=item_form(**fields),
+        files={"image": (filename, photo, content_type)},
+        headers=account.headers,
+    )
+
+
+async def create_item(
+    client: httpx.AsyncClient, account: Account, kind: str = "lost", **fields: Any
+) -> dict[str, Any]:
+    response = await submit(client, account, kind, **fields)
+    assert response.status_code == 201, response.text
+    item: dict[str, Any] = response.json()["item"]
+    return item

@@ -14,9 +14,12 @@ from mafqood.core.config import Settings, get_settings
 from mafqood.core.container import Container
 from mafqood.core.errors import install_error_handlers
 from mafqood.core.logging import configure_logging
-from mafqood.core.middleware import RequestIdMiddleware
+from mafqood.core.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from mafqood.core.runtime import prepare_runtime
 from mafqood.health.router import router as health_router
+from mafqood.items.router import router as items_router
+from mafqood.photos.router import router as photos_router
+from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
 
 DESCRIPTION = """
@@ -36,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await asyncio.to_thread(prepare_runtime, settings)
         container = Container.build(settings, runtime.database_url, runtime.redis_url)
+        await container.prepare()
         app.state.container = container
         try:
             yield
@@ -52,9 +56,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url="/redoc",
     )
     app.state.settings = settings
+    # Room for the form fields next to the largest photo.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + 2**20)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(users_router)
+    app.include_router(items_router)
+    app.include_router(photos_router)
+    app.include_router(media_router)
     return app

@@ -17,6 +17,7 @@ from mafqood.auth.models import RefreshToken
 from mafqood.auth.schemas import RegisterIn
 from mafqood.auth.tokens import TokenError, hash_token
 from mafqood.core.container import Container
+from mafqood.core.db import commit
 from mafqood.core.errors import BadRequest, Conflict, Unauthorized
 from mafqood.core.i18n import Language, translate
 from mafqood.core.request_context import ClientInfo
@@ -118,7 +119,7 @@ async def login(
             data={"email": email.lower()},
             status=401,
         )
-        await session.commit()
+        await commit(session)
         raise Unauthorized("invalid_credentials")
     if not user.is_active:
         raise Unauthorized("account_disabled")
@@ -173,7 +174,7 @@ async def refresh(
                 entity_id=row.id,
                 status=401,
             )
-            await session.commit()
+            await commit(session)
             raise Unauthorized("token_reused")
         raise Unauthorized("invalid_token")
     user = await session.get(User, row.user_id)

@@ -27,6 +27,23 @@ class Settings(BaseSettings):
     # Absolute base of links the service builds (reset mails, local photo URLs).
     public_base_url: str = "http://127.0.0.1:8001"
 
+    # Prepared model files (exported once by the setup step).
+    model_dir: Path = Path(".data/models")
+
+    # Photos: "local" keeps them under data_dir/media and serves them at /media;
+    # "s3" puts them in an S3-compatible bucket (AWS S3, MinIO, R2) behind an optional CDN.
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = "mafqood"
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # Base of public photo URLs, e.g. https://cdn.mafqood.ae; default: the bucket's own URL.
+    s3_public_base_url: str | None = None
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # Larger images are refused before decoding (decompression bombs).
+    max_image_pixels: int = Field(default=50_000_000, gt=0)
+
     secret_key: SecretStr | None = None
     access_token_ttl_seconds: int = Field(default=3600, gt=0)
     refresh_token_ttl_days: int = Field(default=30, gt=0)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
+import structlog
 from sqlalchemy import MetaData, func, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TIMESTAMP
+
+log = structlog.get_logger(__name__)
+Hook = Callable[[], Awaitable[None]]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,6 +63,36 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def on_commit(session: AsyncSession, hook: Hook) -> None:
+    """Run hook once the transaction has committed (publish events, delete files...)."""
+    session.info.setdefault("on_commit", []).append(hook)
+
+
+def on_rollback(session: AsyncSession, hook: Hook) -> None:
+    """Run hook if the transaction is rolled back (undo writes made outside the database)."""
+    session.info.setdefault("on_rollback", []).append(hook)
+
+
+async def _run_hooks(session: AsyncSession, name: str) -> None:
+    hooks: list[Hook] = session.info.pop(name, [])
+    session.info.pop("on_rollback" if name == "on_commit" else "on_commit", None)
+    for hook in hooks:
+        try:
+            await hook()
+        except Exception:
+            log.exception("transaction_hook_failed", hook=name)
+
+
+async def commit(session: AsyncSession) -> None:
+    await session.commit()
+    await _run_hooks(session, "on_commit")
+
+
+async def rollback(session: AsyncSession) -> None:
+    await session.rollback()
+    await _run_hooks(session, "on_rollback")
+
+
 async def session_scope(
     maker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
@@ -66,7 +100,7 @@ async def session_scope(
     async with maker() as session:
         try:
             yield session
-            await session.commit()
+            await commit(session)
         except BaseException:
-            await session.rollback()
+            await rollback(session)
             raise

@@ -30,7 +30,9 @@ async def get_session(container: ContainerDep) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client never sees success
+# for a write that did not land.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login")
 
@@ -55,3 +57,18 @@ async def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_optional_user(
+    request: Request,
+    container: ContainerDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User | None:
+    """Anonymous callers get None; a caller who sends a bad token still gets 401."""
+    if credentials is None:
+        return None
+    return await get_current_user(request, container, session, credentials)
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]

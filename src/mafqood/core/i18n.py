@@ -67,6 +67,57 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "This password reset link is invalid or has expired.",
         "ar": "رابط إعادة تعيين كلمة المرور غير صالح أو منتهي الصلاحية.",
     },
+    # photos and items
+    "image_too_large": {
+        "en": "The photo is larger than {max_mb} MB.",
+        "ar": "حجم الصورة أكبر من {max_mb} ميغابايت.",
+    },
+    "unsupported_image": {
+        "en": "This file is not a supported photo. Send a JPEG, PNG, WebP or HEIC image.",
+        "ar": "هذا الملف ليس صورة مدعومة. أرسل صورة بصيغة JPEG أو PNG أو WebP أو HEIC.",
+    },
+    "storage_unavailable": {
+        "en": "Photos cannot be saved right now. Please try again shortly.",
+        "ar": "لا يمكن حفظ الصور الآن. يرجى المحاولة بعد قليل.",
+    },
+    "duplicate_photo": {
+        "en": "You already reported an item with this photo.",
+        "ar": "لقد أبلغت بالفعل عن غرض بهذه الصورة.",
+    },
+    "invalid_status_transition": {
+        "en": "An item that is {current} cannot be changed to {requested}.",
+        "ar": "لا يمكن تغيير حالة الغرض من {current} إلى {requested}.",
+    },
+    "item_deleted": {"en": "Item deleted successfully", "ar": "تم حذف الغرض بنجاح"},
+    "field.corrupt_image": {
+        "en": "The photo is damaged or incomplete.",
+        "ar": "الصورة تالفة أو غير مكتملة.",
+    },
+    "field.image_too_many_pixels": {
+        "en": "The photo has too many pixels (at most {max_mp} megapixels).",
+        "ar": "عدد بكسلات الصورة كبير جدًا (الحد الأقصى {max_mp} ميغابكسل).",
+    },
+    "field.empty_image": {"en": "The photo is empty.", "ar": "الصورة فارغة."},
+    "field.date_in_future": {
+        "en": "Must not be in the future.",
+        "ar": "يجب ألا يكون في المستقبل.",
+    },
+    "field.coordinates_paired": {
+        "en": "Send latitude and longitude together.",
+        "ar": "أرسل خط العرض وخط الطول معًا.",
+    },
+    "field.contact_required": {
+        "en": "Required when the contact method is {method}.",
+        "ar": "مطلوب عندما تكون طريقة التواصل {method}.",
+    },
+    "field.invalid_near": {
+        "en": "Must be latitude,longitude, like 25.1972,55.2744.",
+        "ar": "يجب أن يكون خط العرض,خط الطول مثل 25.1972,55.2744.",
+    },
+    "field.date_range": {
+        "en": "date_from must be before date_to.",
+        "ar": "يجب أن يكون date_from قبل date_to.",
+    },
     # success messages
     "logged_out": {"en": "Logged out successfully", "ar": "تم تسجيل الخروج بنجاح"},
     "reset_email_sent": {

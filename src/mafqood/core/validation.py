@@ -26,14 +26,14 @@ def _not_blank(value: str) -> str:
     return stripped
 
 
-def _blank_to_none(value: object) -> object:
+def blank_to_none(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         return None
     return value
 
 
 Phone = Annotated[str, AfterValidator(_normalise_phone)]
-OptionalPhone = Annotated[Phone | None, BeforeValidator(_blank_to_none)]
+OptionalPhone = Annotated[Phone | None, BeforeValidator(blank_to_none)]
 
 # Text that must not be empty once trimmed; the length is checked on what was sent.
 NotBlank = AfterValidator(_not_blank)

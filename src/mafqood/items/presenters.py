@@ -1,0 +1,62 @@
+"""Items as the API shows them: URLs from the storage backend, contact details only when
+the viewer may see them."""
+
+from __future__ import annotations
+
+from mafqood.items.models import Item
+from mafqood.items.schemas import ItemDetailOut, ItemOut, OwnerOut
+from mafqood.photos.service import photo_urls
+from mafqood.storage import Storage
+from mafqood.users.models import User
+
+
+def _fields(item: Item, storage: Storage) -> dict[str, object]:
+    image_url: str = item.image_url
+    thumbnail_url: str | None = item.thumbnail_url
+    small_url: str | None = None
+    if item.image_key:
+        image_url, thumbnail_url, small_url = photo_urls(storage, item.image_key)
+    return {
+        "id": item.id,
+        "user_id": item.user_id,
+        "type": item.type,
+        "status": item.status,
+        "title": item.title,
+        "description": item.description,
+        "category": item.category,
+        "brand": item.brand,
+        "color": item.color,
+        "image_url": image_url,
+        "thumbnail_url": thumbnail_url,
+        "small_thumbnail_url": small_url,
+        "location": item.location,
+        "location_detail": item.location_detail,
+        "location_type": item.location_type,
+        "latitude": float(item.latitude) if item.latitude is not None else None,
+        "longitude": float(item.longitude) if item.longitude is not None else None,
+        "date_time": item.date_time,
+        "contact_method": item.contact_method,
+        "view_count": item.view_count,
+        "match_count": item.match_count,
+        "ai_processed": item.ai_processed,
+        "ai_category": item.ai_category,
+        "detected_objects": item.detected_objects,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+    }
+
+
+def item_out(item: Item, storage: Storage) -> ItemOut:
+    return ItemOut.model_validate(_fields(item, storage))
+
+
+def item_detail(
+    item: Item, storage: Storage, *, show_contact: bool, owner: User | None = None
+) -> ItemDetailOut:
+    detail = ItemDetailOut.model_validate(_fields(item, storage))
+    if show_contact:
+        detail.contact_phone = item.contact_phone
+        detail.contact_email = item.contact_email
+    if owner is not None:
+        detail.owner = OwnerOut.model_validate(owner)
+    return detail

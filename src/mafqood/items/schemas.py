@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from mafqood.core.validation import Name, OptionalPhone, blank_to_none
+from mafqood.items.models import LOCATION_TYPES
+
+Category = Literal[
+    "phone", "wallet", "bag", "id", "jewelry", "electronics", "keys", "documents", "other"
+]
+ItemType = Literal["lost", "found"]
+ItemStatus = Literal["open", "matched", "closed", "claimed"]
+ContactMethod = Literal["phone", "email", "in_app"]
+
+# Phones' clocks drift; a report a few minutes "ahead" is not from the future.
+CLOCK_TOLERANCE = timedelta(minutes=10)
+
+
+def _text(max_length: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, max_length=max_length)
+
+
+# Optional text: an empty form field means "not given".
+Description = Annotated[Annotated[str, _text(5000)] | None, BeforeValidator(blank_to_none)]
+Detail = Annotated[Annotated[str, _text(1000)] | None, BeforeValidator(blank_to_none)]
+Brand = Annotated[Annotated[str, _text(100)] | None, BeforeValidator(blank_to_none)]
+Color = Annotated[Annotated[str, _text(50)] | None, BeforeValidator(blank_to_none)]
+
+
+def _location_type(value: object) -> object:
+    """The app in users' hands sends the place name here; anything off the list is "other"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().lower()
+    return text if text in LOCATION_TYPES else "other"
+
+
+def _in_app_when_blank(value: object) -> object:
+    return "in_app" if blank_to_none(value) is None else value
+
+
+class ItemCreate(BaseModel):
+    """The form fields of POST /api/v1/lost and /found, after parsing."""
+
+    title: Name
+    description: Description = None
+    category: Annotated[Category | None, BeforeValidator(blank_to_none)] = None
+    brand: Brand = None
+    color: Color = None
+    location: Name
+    location_detail: Detail = None
+    location_type: Annotated[str | None, BeforeValidator(_location_type)] = None
+    latitude: Annotated[
+        Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(blank_to_none)
+    ] = None
+    longitude: Annotated[
+        Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(blank_to_none)
+    ] = None
+    date_time: datetime
+    contact_method: Annotated[ContactMethod, BeforeValidator(_in_app_when_blank)] = "in_app"
+    contact_phone: OptionalPhone = None
+    contact_email: Annotated[EmailStr | None, BeforeValidator(blank_to_none)] = None
+
+    @field_validator("date_time")
+    @classmethod
+    def _not_in_future(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if value > datetime.now(UTC) + CLOCK_TOLERANCE:
+            raise PydanticCustomError("date_in_future", "Must not be in the future")
+        return value
+
+
+class OwnerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    full_name: str
+    avatar_url: str | None
+
+
+class ItemOut(BaseModel):
+    """An item as anyone may see it: never with contact details."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    type: ItemType
+    status: ItemStatus
+    title: str
+    description: str | None
+    category: Category
+    brand: str | None
+    color: str | None
+    image_url: str
+    thumbnail_url: str | None
+    small_thumbnail_url: str | None
+    location: str
+    location_detail: str | None
+    location_type: str | None
+    latitude: float | None
+    longitude: float | None
+    date_time: datetime
+    contact_method: ContactMethod
+    view_count: int
+    match_count: int
+    ai_processed: bool
+    ai_category: str | None
+    detected_objects: list[dict[str, Any]] | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemDetailOut(ItemOut):
+    """GET /api/v1/items/{id}: contact details only for the owner and a confirmed match."""
+
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    owner: OwnerOut | None = None
+
+
+class MatchOut(BaseModel):
+    id: uuid.UUID
+    matched_item: ItemOut
+    similarity: float
+    confidence: str | None
+    matching_features: dict[str, Any] | None
+    status: str
+    created_at: datetime
+
+
+class ItemSubmitOut(BaseModel):
+    item: ItemDetailOut
+    matches: list[MatchOut]
+    match_count: int
+
+
+class ItemWithMatches(BaseModel):
+    item: ItemDetailOut
+    matches: list[MatchOut]
+
+
+class Pagination(BaseModel):
+    page: int
+    page_size: int
+    total: int
+    has_more: bool
+
+
+class HistoryOut(BaseModel):
+    lost_items: list[ItemWithMatches]
+    found_items: list[ItemWithMatches]
+    pagination: Pagination
+
+
+class BrowseOut(BaseModel):
+    items: list[ItemOut]
+    pagination: Pagination
+
+
+class StatusUpdateIn(BaseModel):
+    status: ItemStatus
+
+
+class StatusOut(BaseModel):
+    id: uuid.UUID
+    status: ItemStatus
+    updated_at: datetime
+
+
+class UploadOut(BaseModel):
+    url: str
+    thumbnail_url: str
+    small_thumbnail_url: str

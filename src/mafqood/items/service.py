@@ -1,0 +1,273 @@
+"""Lost and found reports: creation, visibility, history, browsing, status and deletion."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, func, literal, or_, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.core.db import on_commit
+from mafqood.core.errors import Conflict, FieldError, NotFound
+from mafqood.items.models import Item, ItemView
+from mafqood.items.schemas import ItemCreate
+from mafqood.matching.models import Match
+from mafqood.photos.processing import hamming_distance
+from mafqood.photos.service import StoredPhoto, photo_keys, photo_urls
+from mafqood.storage import Storage
+from mafqood.users.models import User
+
+# A photo this close (of 64 bits) to one of the user's open reports is the same photo.
+DUPLICATE_HASH_DISTANCE = 4
+
+# Which status changes an owner may make. "matched" is set when both sides confirm a match;
+# "claimed" (handed back) is final.
+OWNER_TRANSITIONS: dict[str, set[str]] = {
+    "open": {"closed", "claimed"},
+    "matched": {"open", "closed", "claimed"},
+    "closed": {"open"},
+    "claimed": set(),
+}
+
+
+def check_contact(data: ItemCreate) -> None:
+    if data.contact_method == "phone" and not data.contact_phone:
+        raise FieldError("contact_phone", "contact_required", method="phone")
+    if data.contact_method == "email" and not data.contact_email:
+        raise FieldError("contact_email", "contact_required", method="email")
+    if (data.latitude is None) != (data.longitude is None):
+        missing = "longitude" if data.longitude is None else "latitude"
+        raise FieldError(missing, "coordinates_paired")
+
+
+async def find_duplicate(session: AsyncSession, user_id: uuid.UUID, image_hash: str) -> Item | None:
+    rows = await session.execute(
+        select(Item).where(
+            Item.user_id == user_id, Item.status == "open", Item.image_hash.is_not(None)
+        )
+    )
+    for item in rows.scalars():
+        if (
+            item.image_hash
+            and hamming_distance(item.image_hash, image_hash) <= DUPLICATE_HASH_DISTANCE
+        ):
+            return item
+    return None
+
+
+async def create_item(
+    session: AsyncSession,
+    storage: Storage,
+    owner: User,
+    item_id: uuid.UUID,
+    kind: str,
+    data: ItemCreate,
+    stored: StoredPhoto,
+    category: str,
+) -> Item:
+    image_url, thumbnail_url, _ = photo_urls(storage, stored.key)
+    item = Item(
+        id=item_id,
+        user_id=owner.id,
+        type=kind,
+        title=data.title,
+        description=data.description,
+        category=category,
+        brand=data.brand,
+        color=data.color,
+        image_url=image_url,
+        thumbnail_url=thumbnail_url,
+        image_key=stored.key,
+        image_hash=stored.photo.perceptual_hash,
+        location=data.location,
+        location_detail=data.location_detail,
+        location_type=data.location_type,
+        latitude=Decimal(str(round(data.latitude, 8))) if data.latitude is not None else None,
+        longitude=Decimal(str(round(data.longitude, 8))) if data.longitude is not None else None,
+        date_time=data.date_time,
+        contact_method=data.contact_method,
+        contact_phone=data.contact_phone,
+        contact_email=data.contact_email,
+    )
+    session.add(item)
+    await session.flush()
+    await session.refresh(item)
+    return item
+
+
+async def get_item(session: AsyncSession, item_id: uuid.UUID) -> Item:
+    item = await session.get(Item, item_id)
+    if item is None:
+        raise NotFound("not_found")
+    return item
+
+
+async def get_visible_item(session: AsyncSession, item_id: uuid.UUID, viewer: User | None) -> Item:
+    """An item the viewer may see: their own, or anyone's that is not hidden by moderation.
+    Anything else is "not found", so that its existence does not leak."""
+    item = await session.get(Item, item_id)
+    if item is None or (item.is_hidden and (viewer is None or viewer.id != item.user_id)):
+        raise NotFound("not_found")
+    return item
+
+
+async def get_owned_item(session: AsyncSession, item_id: uuid.UUID, owner: User) -> Item:
+    """Someone else's item answers 404, exactly like a missing one."""
+    item = await session.get(Item, item_id, with_for_update=True)
+    if item is None or item.user_id != owner.id:
+        raise NotFound("not_found")
+    return item
+
+
+async def contact_visible(session: AsyncSession, item: Item, viewer: User | None) -> bool:
+    """Owners see their own contact details; the other side sees them once both confirmed."""
+    if viewer is None:
+        return False
+    if viewer.id == item.user_id:
+        return True
+    other_item = Item.__table__.alias("other_item")
+    confirmed_pair = (
+        select(literal(1))
+        .select_from(Match)
+        .join(
+            other_item,
+            or_(
+                and_(Match.user_item_id == item.id, Match.matched_item_id == other_item.c.id),
+                and_(Match.matched_item_id == item.id, Match.user_item_id == other_item.c.id),
+            ),
+        )
+        .where(
+            other_item.c.user_id == viewer.id,
+            Match.user_item_owner_confirmed.is_(True),
+            Match.matched_item_owner_confirmed.is_(True),
+        )
+        .limit(1)
+    )
+    return (await session.execute(confirmed_pair)).first() is not None
+
+
+async def count_view(session: AsyncSession, item: Item, viewer: User | None) -> None:
+    """Each signed-in viewer counts once; owners and anonymous readers do not count."""
+    if viewer is None or viewer.id == item.user_id:
+        return
+    inserted = await session.execute(
+        insert(ItemView)
+        .values(item_id=item.id, viewer_id=viewer.id)
+        .on_conflict_do_nothing()
+        .returning(ItemView.item_id)
+    )
+    if inserted.first() is not None:
+        item.view_count = Item.view_count + 1
+        await session.flush()
+        await session.refresh(item, ["view_count", "updated_at"])
+
+
+async def owner_of(session: AsyncSession, item: Item) -> User:
+    owner = await session.get(User, item.user_id)
+    assert owner is not None  # enforced by the foreign key
+    return owner
+
+
+async def change_status(session: AsyncSession, item: Item, requested: str) -> Item:
+    if requested != item.status and requested not in OWNER_TRANSITIONS[item.status]:
+        raise Conflict(
+            "invalid_status_transition",
+            params={"current": item.status, "requested": requested},
+        )
+    item.status = requested
+    item.updated_at = func.now()
+    await session.flush()
+    await session.refresh(item)
+    return item
+
+
+async def delete_item(session: AsyncSession, storage: Storage, item: Item) -> None:
+    """Delete the row now and the photos once that is committed (never the other way round:
+    a failed commit must not leave an item without its photo)."""
+    keys = photo_keys(item.image_key) if item.image_key else []
+    await session.delete(item)
+    await session.flush()
+    if keys:
+
+        async def remove_files() -> None:
+            await storage.delete(keys)
+
+        on_commit(session, remove_files)
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    type: str | None = None
+    category: str | None = None
+    query: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    near: tuple[float, float] | None = None
+    radius_km: float = 10.0
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def browse_query(filters: BrowseFilters) -> Select[Item]:
+    statement = select(Item).where(Item.status == "open", Item.is_hidden.is_(False))
+    if filters.type:
+        statement = statement.where(Item.type == filters.type)
+    if filters.category:
+        statement = statement.where(Item.category == filters.category)
+    if filters.query:
+        # Every word must appear somewhere (title, description, brand, colour, place);
+        # the trigram index on search_text serves these ILIKEs, Arabic included.
+        for term in filters.query.lower().split()[:8]:
+            statement = statement.where(Item.search_text.ilike(f"%{_escape_like(term)}%"))
+    if filters.date_from:
+        statement = statement.where(Item.date_time >= filters.date_from)
+    if filters.date_to:
+        statement = statement.where(Item.date_time <= filters.date_to)
+    if filters.near:
+        lat, lon = filters.near
+        radius_m = filters.radius_km * 1000
+        here = func.ll_to_earth(lat, lon)
+        there = func.ll_to_earth(
+            Item.latitude.cast(text("float8")), Item.longitude.cast(text("float8"))
+        )
+        statement = statement.where(
+            Item.latitude.is_not(None),
+            Item.longitude.is_not(None),
+            func.earth_box(here, radius_m).op("@>")(there),
+            func.earth_distance(here, there) <= radius_m,
+        )
+    return statement
+
+
+async def browse(
+    session: AsyncSession, filters: BrowseFilters, page: int, page_size: int
+) -> tuple[list[Item], int]:
+    statement = browse_query(filters)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = await session.execute(
+        statement.order_by(Item.created_at.desc(), Item.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(rows.scalars()), int(total or 0)
+
+
+async def history(
+    session: AsyncSession, owner: User, status: str | None, page: int, page_size: int
+) -> tuple[list[Item], int]:
+    statement = select(Item).where(Item.user_id == owner.id)
+    if status:
+        statement = statement.where(Item.status == status)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = await session.execute(
+        statement.order_by(Item.created_at.desc(), Item.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(rows.scalars()), int(total or 0)
