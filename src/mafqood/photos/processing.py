@@ -7,12 +7,15 @@ CPU-bound: call from a thread (see photos.service).
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
+# Pixel counts are checked against our own limit before decoding (see _open).
+warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 
 MAX_SIZE = (1920, 1080)
 THUMB_SIZE = (400, 400)
