@@ -124,3 +124,56 @@ async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
     redis = Redis.from_url(servers.redis_url)
     await redis.flushdb()
     await redis.aclose()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-speaking HTTP server (moto_server) on a loopback port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        raise RuntimeError("moto_server did not start")
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="session")
+async def s3_app(servers: Servers, s3_endpoint: str) -> AsyncIterator[FastAPI]:
+    """The same service with photos in an S3 bucket behind a CDN base URL."""
+    settings = make_settings(
+        servers,
+        storage_backend="s3",
+        s3_endpoint_url=s3_endpoint,
+        s3_bucket="mafqood-test",
+        s3_access_key_id="test",
+        s3_secret_access_key="test",
+        s3_public_base_url="https://cdn.mafqood.test",
+    )
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def s3_client(s3_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=s3_app, client=("203.0.113.8", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http

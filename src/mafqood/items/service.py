@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, literal, or_, select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.db import on_commit
@@ -233,8 +233,9 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
         lat, lon = filters.near
         radius_m = filters.radius_km * 1000
         here = func.ll_to_earth(lat, lon)
+        # Same expression as the GiST index idx_items_location_geo, so the index serves it.
         there = func.ll_to_earth(
-            Item.latitude.cast(text("float8")), Item.longitude.cast(text("float8"))
+            Item.latitude.cast(DOUBLE_PRECISION), Item.longitude.cast(DOUBLE_PRECISION)
         )
         statement = statement.where(
             Item.latitude.is_not(None),
