@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Computed, ForeignKey, Numeric, String, Text, func, text
+from sqlalchemy import Computed, ForeignKey, LargeBinary, Numeric, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -73,6 +73,8 @@ class Item(TimestampMixin, Base):
     detected_objects: Mapped[Any] = mapped_column(JSONB, nullable=True)
     ai_category: Mapped[str | None] = mapped_column(String(50))
     ai_processed: Mapped[bool] = mapped_column(server_default=text("false"))
+    # Compact keypoints + descriptors (see vision), deferred: only matching reads them.
+    local_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     view_count: Mapped[int] = mapped_column(server_default="0")
     match_count: Mapped[int] = mapped_column(server_default="0")
