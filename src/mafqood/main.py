@@ -18,6 +18,7 @@ from mafqood.core.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from mafqood.core.runtime import prepare_runtime
 from mafqood.health.router import router as health_router
 from mafqood.items.router import router as items_router
+from mafqood.matching.router import router as matching_router
 from mafqood.photos.router import router as photos_router
 from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(items_router)
+    app.include_router(matching_router)
     app.include_router(photos_router)
     app.include_router(media_router)
     return app

@@ -88,6 +88,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "An item that is {current} cannot be changed to {requested}.",
         "ar": "لا يمكن تغيير حالة الغرض من {current} إلى {requested}.",
     },
+    "match_closed": {
+        "en": "This match was already rejected or has expired.",
+        "ar": "تم رفض هذه المطابقة أو انتهت صلاحيتها.",
+    },
     "item_deleted": {"en": "Item deleted successfully", "ar": "تم حذف الغرض بنجاح"},
     "field.corrupt_image": {
         "en": "The photo is damaged or incomplete.",

@@ -25,6 +25,7 @@ from mafqood.items.schemas import (
     StatusOut,
     StatusUpdateIn,
 )
+from mafqood.matching import service as matching
 from mafqood.photos.service import process_upload, store_photo
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
@@ -113,11 +114,13 @@ async def history(
 ) -> HistoryOut:
     """Your reports, newest first, each with its matches. One page spans both lists."""
     items, total = await service.history(db, user, status, page, page_size)
+    matches = await matching.matches_for_items(db, container.storage, items)
     lost: list[ItemWithMatches] = []
     found: list[ItemWithMatches] = []
     for item in items:
         entry = ItemWithMatches(
-            item=item_detail(item, container.storage, show_contact=True), matches=[]
+            item=item_detail(item, container.storage, show_contact=True),
+            matches=matches.get(item.id, []),
         )
         (lost if item.type == "lost" else found).append(entry)
     return HistoryOut(

@@ -132,12 +132,16 @@ class ItemDetailOut(ItemOut):
 
 
 class MatchOut(BaseModel):
+    """A match seen from one of its two items: matched_item is the other side."""
+
     id: uuid.UUID
     matched_item: ItemOut
     similarity: float
     confidence: str | None
     matching_features: dict[str, Any] | None
     status: str
+    confirmed_by_me: bool | None
+    confirmed_by_other: bool | None
     created_at: datetime
 
 

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.items import service as items
+from mafqood.matching import service
+from mafqood.matching.schemas import (
+    Confidence,
+    ConfirmIn,
+    ConfirmOut,
+    MatchListOut,
+    MatchStateOut,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["matches"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    404: {"description": "No such item or match, or not yours (not told apart)"},
+}
+
+
+@router.get("/items/{item_id}/matches", response_model=MatchListOut, responses=NOT_FOUND)
+async def item_matches(
+    item_id: uuid.UUID,
+    user: CurrentUser,
+    db: SessionDep,
+    container: ContainerDep,
+    min_similarity: Annotated[float, Query(ge=0.0, le=1.0)] = 0.6,
+    confidence: Confidence | None = None,
+) -> MatchListOut:
+    """The matches of one of your reports, best first."""
+    item = await items.get_owned_item(db, item_id, user)
+    found = await service.matches_for_items(
+        db,
+        container.storage,
+        [item],
+        service.MatchFilter(min_similarity=min_similarity, confidence=confidence),
+    )
+    matches = found.get(item.id, [])
+    return MatchListOut(matches=matches, total=len(matches))
+
+
+@router.post(
+    "/matches/{match_id}/confirm",
+    response_model=ConfirmOut,
+    responses={**NOT_FOUND, 409: {"description": "The match was already rejected or expired"}},
+)
+async def confirm_match(
+    match_id: uuid.UUID, body: ConfirmIn, user: CurrentUser, db: SessionDep
+) -> ConfirmOut:
+    """Say whether a match is your item. When both sides say yes, each can see the other's
+    contact details; a no closes the match."""
+    match, _, _ = await service.confirm(db, user, match_id, body.confirmed, body.notes)
+    return ConfirmOut(
+        match=MatchStateOut(
+            id=match.id,
+            status=match.status,
+            user_item_owner_confirmed=match.user_item_owner_confirmed,
+            matched_item_owner_confirmed=match.matched_item_owner_confirmed,
+            updated_at=match.updated_at,
+        )
+    )

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from mafqood.items.schemas import MatchOut
+
+Confidence = Literal["high", "medium", "low"]
+
+
+class MatchListOut(BaseModel):
+    matches: list[MatchOut]
+    total: int
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"confirmed": True, "notes": "This looks like my item!"}]}
+    )
+
+    confirmed: bool
+    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class MatchStateOut(BaseModel):
+    id: uuid.UUID
+    status: str
+    user_item_owner_confirmed: bool | None
+    matched_item_owner_confirmed: bool | None
+    updated_at: datetime
+
+
+class ConfirmOut(BaseModel):
+    match: MatchStateOut

@@ -1,0 +1,173 @@
+"""Candidate search in PostgreSQL: pgvector HNSW over image and text vectors, filtered to what
+could plausibly be the same object (opposite type, open, compatible category, plausible time
+and place)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.items.models import Item
+
+
+@dataclass(frozen=True)
+class SearchWindow:
+    # A found item can be reported a little before the owner says it was lost
+    # (people misremember when they lost something)...
+    found_before_lost: timedelta = timedelta(days=2)
+    # ...and a found item stays a candidate this long after the loss.
+    found_after_lost: timedelta = timedelta(days=90)
+    max_km: float = 50.0
+
+
+@dataclass(frozen=True)
+class Query:
+    item_id: uuid.UUID
+    user_id: uuid.UUID
+    type: str
+    category: str
+    date_time: datetime
+    latitude: float | None
+    longitude: float | None
+    image_vector: np.ndarray[Any, Any]
+    text_vector: np.ndarray[Any, Any] | None
+
+
+@dataclass
+class CandidateRow:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    category: str
+    color: str | None
+    latitude: float | None
+    longitude: float | None
+    date_time: datetime
+    image_vector: np.ndarray[Any, Any]
+    local_features: bytes | None
+    text_cosine: float | None
+
+
+def _filters(query: Query, window: SearchWindow) -> list[ColumnElement[bool]]:
+    opposite = "found" if query.type == "lost" else "lost"
+    if query.type == "lost":
+        earliest = query.date_time - window.found_before_lost
+        latest = query.date_time + window.found_after_lost
+    else:
+        earliest = query.date_time - window.found_after_lost
+        latest = query.date_time + window.found_before_lost
+    conditions: list[ColumnElement[bool]] = [
+        Item.type == opposite,
+        Item.status == "open",
+        Item.is_hidden.is_(False),
+        Item.user_id != query.user_id,
+        Item.id != query.item_id,
+        Item.date_time.between(earliest, latest),
+    ]
+    if query.category != "other":
+        conditions.append(Item.category.in_([query.category, "other"]))
+    if query.latitude is not None and query.longitude is not None:
+        radius_m = window.max_km * 1000
+        here = func.ll_to_earth(query.latitude, query.longitude)
+        there = func.ll_to_earth(
+            Item.latitude.cast(DOUBLE_PRECISION), Item.longitude.cast(DOUBLE_PRECISION)
+        )
+        conditions.append(
+            or_(
+                Item.latitude.is_(None),
+                and_(
+                    func.earth_box(here, radius_m).op("@>")(there),
+                    func.earth_distance(here, there) <= radius_m,
+                ),
+            )
+        )
+    return conditions
+
+
+async def tune_index_scan(session: AsyncSession, ef_search: int) -> None:
+    """With selective filters HNSW alone returns fewer rows than asked for; iterative scans
+    keep walking the graph until enough rows pass the filters (pgvector >= 0.8)."""
+    await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    await session.execute(text(f"SET LOCAL hnsw.ef_search = {int(ef_search)}"))
+
+
+async def nearest_ids(
+    session: AsyncSession,
+    query: Query,
+    window: SearchWindow,
+    *,
+    image_k: int,
+    text_k: int,
+) -> list[uuid.UUID]:
+    await tune_index_scan(session, max(40, image_k * 2))
+    conditions = _filters(query, window)
+    image_distance = Item.image_embedding.cosine_distance(query.image_vector)
+    rows = await session.execute(
+        select(Item.id)
+        .where(*conditions, Item.image_embedding.is_not(None))
+        .order_by(image_distance)
+        .limit(image_k)
+    )
+    found = list(rows.scalars())
+    if query.text_vector is not None and text_k > 0:
+        text_distance = Item.text_embedding.cosine_distance(query.text_vector)
+        rows = await session.execute(
+            select(Item.id)
+            .where(*conditions, Item.text_embedding.is_not(None))
+            .order_by(text_distance)
+            .limit(text_k)
+        )
+        found.extend(item_id for item_id in rows.scalars() if item_id not in found)
+    return found
+
+
+async def load_candidates(
+    session: AsyncSession, ids: list[uuid.UUID], text_vector: np.ndarray[Any, Any] | None
+) -> list[CandidateRow]:
+    if not ids:
+        return []
+    text_cosine = (
+        (1 - Item.text_embedding.cosine_distance(text_vector)).label("text_cosine")
+        if text_vector is not None
+        else None
+    )
+    columns = [
+        Item.id,
+        Item.user_id,
+        Item.category,
+        Item.color,
+        Item.latitude,
+        Item.longitude,
+        Item.date_time,
+        Item.image_embedding,
+        Item.local_features,
+    ]
+    rows = await session.execute(
+        select(*columns, *([text_cosine] if text_cosine is not None else [])).where(
+            Item.id.in_(ids)
+        )
+    )
+    candidates = []
+    for row in rows:
+        cosine = row.text_cosine if text_cosine is not None else None
+        candidates.append(
+            CandidateRow(
+                id=row.id,
+                user_id=row.user_id,
+                category=row.category,
+                color=row.color,
+                latitude=float(row.latitude) if row.latitude is not None else None,
+                longitude=float(row.longitude) if row.longitude is not None else None,
+                date_time=row.date_time,
+                image_vector=np.asarray(row.image_embedding, dtype=np.float32),
+                local_features=row.local_features,
+                text_cosine=float(cosine) if cosine is not None else None,
+            )
+        )
+    return candidates

@@ -1,0 +1,136 @@
+"""Match listing and the two-sided confirmation, on match rows made directly."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from mafqood.core.container import Container
+from mafqood.items.models import Item
+from mafqood.matching.models import Match
+from tests.factories import Account, create_item, register
+
+
+async def _pair(
+    client: httpx.AsyncClient,
+    container: Container,
+    similarity: float = 0.9,
+    confidence: str = "high",
+) -> tuple[Account, Account, dict[str, Any], dict[str, Any], str]:
+    loser, finder = await register(client, full_name="Loser"), await register(client)
+    lost = await create_item(client, loser, "lost")
+    found = await create_item(
+        client, finder, "found", contact_method="phone", contact_phone="+971509999999"
+    )
+    async with container.sessionmaker() as session:
+        match = Match(
+            user_item_id=uuid.UUID(lost["id"]),
+            matched_item_id=uuid.UUID(found["id"]),
+            similarity_score=similarity,
+            confidence=confidence,
+            matching_features={"visual_similarity": 0.95, "category_match": True},
+        )
+        session.add(match)
+        await session.commit()
+        match_id = str(match.id)
+    return loser, finder, lost, found, match_id
+
+
+async def test_both_owners_see_the_match_from_their_side(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    loser, finder, lost, found, match_id = await _pair(client, container)
+    mine = (await client.get(f"/api/v1/items/{lost['id']}/matches", headers=loser.headers)).json()
+    assert mine["total"] == 1
+    [match] = mine["matches"]
+    assert match["id"] == match_id and match["matched_item"]["id"] == found["id"]
+    assert match["similarity"] == 0.9 and match["confidence"] == "high"
+    assert match["matching_features"]["category_match"] is True
+    assert match["status"] == "pending" and "contact_phone" not in match["matched_item"]
+    theirs = await client.get(f"/api/v1/items/{found['id']}/matches", headers=finder.headers)
+    assert theirs.json()["matches"][0]["matched_item"]["id"] == lost["id"]
+    history = (await client.get("/api/v1/history", headers=finder.headers)).json()
+    assert history["found_items"][0]["matches"][0]["id"] == match_id
+
+
+async def test_match_filters_and_access(client: httpx.AsyncClient, container: Container) -> None:
+    loser, _, lost, _, _ = await _pair(client, container, similarity=0.55, confidence="low")
+    url = f"/api/v1/items/{lost['id']}/matches"
+    assert (await client.get(url, headers=loser.headers)).json()["total"] == 0  # default 0.6
+    assert (await client.get(f"{url}?min_similarity=0.5", headers=loser.headers)).json()[
+        "total"
+    ] == 1
+    low = await client.get(f"{url}?min_similarity=0&confidence=low", headers=loser.headers)
+    assert low.json()["total"] == 1
+    high = await client.get(f"{url}?min_similarity=0&confidence=high", headers=loser.headers)
+    assert high.json()["total"] == 0
+    stranger = await register(client)
+    assert (await client.get(url, headers=stranger.headers)).status_code == 404
+    assert (await client.get(url)).status_code == 401
+    for query in ("min_similarity=2", "min_similarity=-1", "confidence=certain"):
+        assert (await client.get(f"{url}?{query}", headers=loser.headers)).status_code == 422
+
+
+async def test_both_confirm_then_contact_is_shared(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    loser, finder, _, found, match_id = await _pair(client, container)
+    url = f"/api/v1/matches/{match_id}/confirm"
+    first = await client.post(
+        url, json={"confirmed": True, "notes": "This looks like my item!"}, headers=loser.headers
+    )
+    assert first.status_code == 200
+    assert first.json()["match"]["status"] == "pending"
+    assert first.json()["match"]["user_item_owner_confirmed"] is True
+    item_url = f"/api/v1/items/{found['id']}"
+    assert (await client.get(item_url, headers=loser.headers)).json()["contact_phone"] is None
+
+    second = await client.post(url, json={"confirmed": True}, headers=finder.headers)
+    body = second.json()["match"]
+    assert body["status"] == "contacted"
+    assert body["user_item_owner_confirmed"] is True and body["matched_item_owner_confirmed"]
+    assert (await client.get(item_url, headers=loser.headers)).json()[
+        "contact_phone"
+    ] == "+971509999999"
+    async with container.sessionmaker() as session:
+        statuses = (await session.execute(select(Item.status))).scalars().all()
+        notes = (await session.execute(select(Match.user_item_owner_notes))).scalar()
+    assert statuses == ["matched", "matched"] and notes == "This looks like my item!"
+
+
+async def test_rejection_closes_the_match(client: httpx.AsyncClient, container: Container) -> None:
+    loser, finder, lost, _, match_id = await _pair(client, container)
+    url = f"/api/v1/matches/{match_id}/confirm"
+    rejected = await client.post(url, json={"confirmed": False}, headers=finder.headers)
+    assert rejected.json()["match"]["status"] == "rejected"
+    late = await client.post(url, json={"confirmed": True}, headers=loser.headers)
+    assert late.status_code == 409 and late.json()["code"] == "match_closed"
+    listing = await client.get(
+        f"/api/v1/items/{lost['id']}/matches?min_similarity=0", headers=loser.headers
+    )
+    assert listing.json()["total"] == 0
+
+
+async def test_confirm_bad_input_and_strangers(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    loser, _, _, _, match_id = await _pair(client, container)
+    url = f"/api/v1/matches/{match_id}/confirm"
+    stranger = await register(client)
+    assert (
+        await client.post(url, json={"confirmed": True}, headers=stranger.headers)
+    ).status_code == 404
+    assert (await client.post(url, json={"confirmed": True})).status_code == 401
+    missing = await client.post(
+        f"/api/v1/matches/{uuid.uuid4()}/confirm", json={"confirmed": True}, headers=loser.headers
+    )
+    assert missing.status_code == 404
+    for body in ({}, {"confirmed": "perhaps"}, {"confirmed": True, "notes": "x" * 1001}):
+        response = await client.post(url, json=body, headers=loser.headers)
+        assert response.status_code == 422, body
+    async with container.sessionmaker() as session:
+        match = await session.get(Match, uuid.UUID(match_id))
+        assert match is not None and match.user_item_owner_confirmed is None
