@@ -50,7 +50,7 @@ class Servers:
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     root = tmp_path_factory.mktemp("mafqood")
-    database_url = start_postgres(root / "postgres")
+    database_url = start_postgres(root / "postgres", shared_buffers="256MB")
     embedded_redis = None
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:

@@ -32,8 +32,11 @@ def phone_like_photo(seed: int = 0) -> bytes:
     for _ in range(60):
         x, y = int(rng.integers(0, 3800)), int(rng.integers(0, 2800))
         colour = tuple(int(v) for v in rng.integers(0, 256, 3))
-        draw.rectangle([x, y, x + int(rng.integers(50, 900)), y + int(rng.integers(50, 600))],
-                       outline=colour, width=8)
+        draw.rectangle(
+            [x, y, x + int(rng.integers(50, 900)), y + int(rng.integers(50, 600))],
+            outline=colour,
+            width=8,
+        )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=92)
     return out.getvalue()

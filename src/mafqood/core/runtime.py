@@ -33,7 +33,9 @@ def prepare_runtime(settings: Settings, *, export_env: bool = False) -> Runtime:
     """
     database_url = settings.database_url
     if not database_url:
-        database_url = start_postgres(settings.data_dir / "postgres")
+        database_url = start_postgres(
+            settings.data_dir / "postgres", settings.embedded_postgres_shared_buffers
+        )
         log.info("embedded_postgres_started", url=database_url)
     embedded_redis = None
     redis_url = settings.redis_url
