@@ -22,6 +22,7 @@ async def test_put_exists_url_delete(s3_app: FastAPI) -> None:
     storage = _storage(s3_app)
     await storage.put("temp/a.jpg", b"\xff\xd8\xffdata", "image/jpeg")
     assert await storage.exists("temp/a.jpg")
+    assert await storage.get("temp/a.jpg") == b"\xff\xd8\xffdata"
     head = storage.client.head_object(Bucket=storage.bucket, Key="temp/a.jpg")
     assert head["ContentType"] == "image/jpeg"
     assert "immutable" in head["CacheControl"]

@@ -37,6 +37,12 @@ class LocalStorage:
         except OSError as exc:
             raise StorageError(str(exc)) from exc
 
+    async def get(self, key: str) -> bytes:
+        try:
+            return await asyncio.to_thread(self.path(key).read_bytes)
+        except OSError as exc:
+            raise StorageError(str(exc)) from exc
+
     async def delete(self, keys: list[str]) -> None:
         def remove() -> None:
             for key in keys:

@@ -59,6 +59,11 @@ class S3Storage:
             CacheControl=IMMUTABLE_CACHE_CONTROL,
         )
 
+    async def get(self, key: str) -> bytes:
+        response = await self._call("get_object", Bucket=self.bucket, Key=key)
+        body: bytes = await asyncio.to_thread(response["Body"].read)
+        return body
+
     async def delete(self, keys: list[str]) -> None:
         for start in range(0, len(keys), 1000):  # the API's limit per call
             chunk = keys[start : start + 1000]
