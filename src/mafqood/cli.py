@@ -1,4 +1,4 @@
-"""`mafqood` command line: serve, migrate."""
+"""`mafqood` command line: serve, migrate, worker, beat."""
 
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ def _serve(args: argparse.Namespace) -> int:
     settings = settings.model_copy(
         update={"database_url": runtime.database_url, "redis_url": runtime.redis_url}
     )
+    # The same architecture as production: background work runs in a Celery worker and
+    # periodic jobs come from beat, both child processes of this one.
+    supervisor = None
+    if settings.serve_workers and not args.no_workers:
+        from mafqood.worker.supervisor import Supervisor, worker_commands
+
+        supervisor = Supervisor(worker_commands(settings.worker_pool, settings.worker_concurrency))
+        supervisor.start()
     try:
         uvicorn.run(
             create_app(settings),
@@ -36,7 +44,64 @@ def _serve(args: argparse.Namespace) -> int:
             log_level=settings.log_level.lower(),
         )
     finally:
+        if supervisor is not None:
+            supervisor.stop()
         runtime.stop()
+    return 0
+
+
+def _servers_configured() -> bool:
+    settings = get_settings()
+    if settings.database_url and settings.redis_url:
+        return True
+    print(
+        "set DATABASE_URL and REDIS_URL (the servers the API uses); "
+        "`mafqood serve` starts a worker and beat itself",
+        file=sys.stderr,
+    )
+    return False
+
+
+def _worker(args: argparse.Namespace) -> int:
+    if not _servers_configured():
+        return 2
+    from mafqood.worker.app import QUEUE, app
+
+    settings = get_settings()
+    app.worker_main(
+        [
+            "worker",
+            "--queues",
+            QUEUE,
+            "--pool",
+            args.pool or settings.worker_pool,
+            "--concurrency",
+            str(args.concurrency or settings.worker_concurrency),
+            "--loglevel",
+            settings.log_level.upper(),
+            *args.celery_args,
+        ]
+    )
+    return 0
+
+
+def _beat(args: argparse.Namespace) -> int:
+    if not _servers_configured():
+        return 2
+    from mafqood.worker.app import app
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app.start(
+        [
+            "beat",
+            "--schedule",
+            str(settings.data_dir / "celerybeat-schedule"),
+            "--loglevel",
+            settings.log_level.upper(),
+            *args.celery_args,
+        ]
+    )
     return 0
 
 
@@ -58,10 +123,23 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the API (embedded servers by default)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--no-workers", action="store_true", help="do not start a Celery worker and beat"
+    )
     serve.set_defaults(func=_serve)
+    worker = commands.add_parser("worker", help="run a Celery worker (background jobs)")
+    worker.add_argument("--pool", choices=["prefork", "threads", "solo"])
+    worker.add_argument("--concurrency", type=int)
+    worker.set_defaults(func=_worker, passes_options=True)
+    beat = commands.add_parser("beat", help="run Celery beat (sends the periodic jobs)")
+    beat.set_defaults(func=_beat, passes_options=True)
     migrate = commands.add_parser("migrate", help="bring the database to the latest schema")
     migrate.set_defaults(func=_migrate)
-    args = parser.parse_args(argv)
+    # worker and beat pass options they do not know on to celery.
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_options", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.celery_args = extra
     result: int = args.func(args)
     return result
 

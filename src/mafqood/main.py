@@ -19,7 +19,9 @@ from mafqood.core.runtime import prepare_runtime
 from mafqood.health.router import router as health_router
 from mafqood.items.router import router as items_router
 from mafqood.matching.router import router as matching_router
+from mafqood.notifications.router import router as notifications_router
 from mafqood.photos.router import router as photos_router
+from mafqood.realtime.router import router as realtime_router
 from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
 
@@ -41,10 +43,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = await asyncio.to_thread(prepare_runtime, settings)
         container = Container.build(settings, runtime.database_url, runtime.redis_url)
         await container.prepare()
+        # Events published by any process reach the sockets this one holds.
+        await container.hub.start()
         app.state.container = container
         try:
             yield
         finally:
+            await container.hub.stop()
             await container.close()
             runtime.stop()
 
@@ -68,4 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching_router)
     app.include_router(photos_router)
     app.include_router(media_router)
+    app.include_router(notifications_router)
+    app.include_router(realtime_router)
     return app

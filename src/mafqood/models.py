@@ -7,6 +7,7 @@ from mafqood.items.models import Item, ItemView
 from mafqood.matching.models import Match
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import User
+from mafqood.worker.outbox import OutboxJob
 
 __all__ = [
     "AuditLog",
@@ -16,6 +17,7 @@ __all__ = [
     "ItemView",
     "Match",
     "Notification",
+    "OutboxJob",
     "RefreshToken",
     "User",
 ]

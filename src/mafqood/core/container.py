@@ -14,7 +14,10 @@ from mafqood.auth.tokens import TokenService
 from mafqood.core.config import Settings
 from mafqood.core.db import make_engine, make_sessionmaker
 from mafqood.core.mail import MailSender, make_mail_sender
+from mafqood.realtime.bus import EventBus
+from mafqood.realtime.hub import ConnectionHub
 from mafqood.storage import Storage, make_storage
+from mafqood.worker.sender import TaskSender
 
 
 @dataclass
@@ -27,6 +30,12 @@ class Container:
     passwords: PasswordHasher
     mail: MailSender
     storage: Storage
+    redis_url: str
+    # Real-time events: `bus` publishes (any process), `hub` holds this process's sockets.
+    bus: EventBus
+    hub: ConnectionHub
+    # Sends background tasks to the workers.
+    tasks: TaskSender
     # Health probes that other parts register: name -> (probe, required).
     extra_probes: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = field(
         default_factory=dict
@@ -36,11 +45,12 @@ class Container:
     def build(cls, settings: Settings, database_url: str, redis_url: str) -> Container:
         engine = make_engine(database_url)
         storage = make_storage(settings)
+        redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
         container = cls(
             settings=settings,
             engine=engine,
             sessionmaker=make_sessionmaker(engine),
-            redis=Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2),
+            redis=redis,
             tokens=TokenService(
                 settings.signing_key(),
                 access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
@@ -50,7 +60,13 @@ class Container:
             passwords=PasswordHasher(settings.bcrypt_rounds),
             mail=make_mail_sender(settings),
             storage=storage,
+            redis_url=redis_url,
+            bus=EventBus(redis),
+            hub=ConnectionHub(redis_url),
+            tasks=TaskSender(settings, settings.broker_url or redis_url),
         )
+        # Services reach post-commit work (events, background tasks) through their session.
+        container.sessionmaker.configure(info={"container": container})
         # The spec's health shape calls photo storage "s3" whatever the backend.
         container.extra_probes["s3"] = (storage.healthy, True)
         return container
@@ -63,5 +79,6 @@ class Container:
             await self.storage.ensure_bucket()
 
     async def close(self) -> None:
+        self.tasks.close()
         await self.redis.aclose()
         await self.engine.dispose()

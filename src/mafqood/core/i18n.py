@@ -208,6 +208,50 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "password.no_lower": {"en": "a lowercase letter", "ar": "حرف صغير"},
     "password.no_digit": {"en": "a digit", "ar": "رقم"},
     "field.invalid": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
+    # notifications and push devices
+    "notifications_all_read": {
+        "en": "All notifications marked as read",
+        "ar": "تم تعليم جميع الإشعارات كمقروءة",
+    },
+    "field.invalid_push_token": {
+        "en": "Must be a push token from Firebase Cloud Messaging.",
+        "ar": "يجب أن يكون رمز إشعارات من Firebase Cloud Messaging.",
+    },
+    "notify.new_match.title": {"en": "New match found!", "ar": "تم العثور على تطابق جديد!"},
+    "notify.new_match.message": {
+        "en": "We found a possible match for your {item_title} ({confidence} confidence).",
+        "ar": "وجدنا تطابقًا محتملًا لغرضك {item_title} (درجة الثقة: {confidence}).",
+    },
+    "notify.match_confirmed.title": {"en": "Match confirmed", "ar": "تم تأكيد التطابق"},
+    "notify.match_confirmed.message": {
+        "en": "{other_name} confirmed the match for {item_title}.",
+        "ar": "أكّد {other_name} التطابق الخاص بـ {item_title}.",
+    },
+    "notify.match_rejected.title": {"en": "Match declined", "ar": "تم رفض التطابق"},
+    "notify.match_rejected.message": {
+        "en": "The match for {item_title} was declined.",
+        "ar": "تم رفض التطابق الخاص بـ {item_title}.",
+    },
+    "notify.item_status.title": {"en": "Item updated", "ar": "تم تحديث الغرض"},
+    "notify.item_status.message": {
+        "en": "{item_title} is now {status}.",
+        "ar": "حالة {item_title} الآن: {status}.",
+    },
+    "notify.contact_shared.title": {
+        "en": "Contact details shared",
+        "ar": "تمت مشاركة بيانات التواصل",
+    },
+    "notify.contact_shared.message": {
+        "en": "You can now reach {other_name} about {item_title}: {contact}",
+        "ar": "يمكنك الآن التواصل مع {other_name} بخصوص {item_title}: {contact}",
+    },
+    "notify.confidence.high": {"en": "high", "ar": "عالية"},
+    "notify.confidence.medium": {"en": "medium", "ar": "متوسطة"},
+    "notify.confidence.low": {"en": "low", "ar": "منخفضة"},
+    "notify.status.open": {"en": "open", "ar": "مفتوح"},
+    "notify.status.matched": {"en": "matched", "ar": "مطابَق"},
+    "notify.status.closed": {"en": "closed", "ar": "مغلق"},
+    "notify.status.claimed": {"en": "claimed", "ar": "تم استلامه"},
     # mail
     "mail.reset.subject": {
         "en": "Reset your Mafqood password",

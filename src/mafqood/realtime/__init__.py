@@ -1,0 +1,1 @@
+"""Real-time events over WebSocket, shared between API processes through Redis pub/sub."""

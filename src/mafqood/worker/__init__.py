@@ -1,0 +1,1 @@
+"""Background work on Celery (Redis broker): pushes, mail, periodic housekeeping, the outbox."""

@@ -1,0 +1,86 @@
+"""The Celery application: Redis as broker, tasks in mafqood.worker.tasks, the beat schedule.
+
+Workers and beat run it with `mafqood worker` / `mafqood beat` (or `celery -A
+mafqood.worker.app worker`); API processes only send messages, by task name.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+
+from mafqood.core.config import Settings, get_settings
+
+QUEUE = "mafqood"
+
+# Task names, shared by senders (which never import the task code) and the worker.
+DELIVER_NOTIFICATION = "mafqood.deliver_notification"
+SEND_MAIL = "mafqood.send_mail"
+DRAIN_OUTBOX = "mafqood.drain_outbox"
+EXPIRE_NOTIFICATIONS = "mafqood.expire_notifications"
+EXPIRE_MATCHES = "mafqood.expire_matches"
+DELETE_TEMP_UPLOADS = "mafqood.delete_temp_uploads"
+PURGE_REFRESH_TOKENS = "mafqood.purge_refresh_tokens"
+PING = "mafqood.ping"
+
+# Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
+TASK_PACKAGES = ["mafqood.items", "mafqood.matching", "mafqood.vision", "mafqood.notifications"]
+
+
+def broker_url_for(settings: Settings) -> str:
+    return settings.broker_url or settings.redis_url or "redis://127.0.0.1:6379/0"
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    def every(task: str, interval: timedelta) -> dict[str, Any]:
+        # A periodic message that waits longer than its period is stale: the next one
+        # does the same work, so messages do not pile up while no worker runs.
+        return {
+            "task": task,
+            "schedule": interval,
+            "options": {"expires": interval.total_seconds()},
+        }
+
+    hourly = timedelta(hours=1)
+    return {
+        "drain-outbox": every(
+            DRAIN_OUTBOX, timedelta(seconds=settings.outbox_drain_interval_seconds)
+        ),
+        "expire-notifications": every(EXPIRE_NOTIFICATIONS, hourly),
+        "expire-stale-matches": every(EXPIRE_MATCHES, hourly),
+        "delete-temporary-uploads": every(DELETE_TEMP_UPLOADS, hourly),
+        "purge-refresh-tokens": every(PURGE_REFRESH_TOKENS, timedelta(hours=6)),
+    }
+
+
+def create_celery(settings: Settings | None = None, broker_url: str | None = None) -> Celery:
+    settings = settings or get_settings()
+    celery = Celery("mafqood", broker=broker_url or broker_url_for(settings))
+    celery.conf.update(
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        accept_content=["json"],
+        # Results are never read: the database is where work lands.
+        task_ignore_result=True,
+        # A task is acknowledged once it finished, so a worker that dies mid-task leaves its
+        # message to be delivered again (tasks are idempotent; the outbox covers the rest).
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=3,
+        broker_transport_options={"visibility_timeout": 3600, "socket_connect_timeout": 3},
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        timezone="UTC",
+        enable_utc=True,
+        beat_schedule=beat_schedule(settings),
+    )
+    return celery
+
+
+app = create_celery()
+app.conf.include = ["mafqood.worker.tasks"]
+app.autodiscover_tasks(TASK_PACKAGES, related_name="tasks")

@@ -1,0 +1,110 @@
+"""The outbox: background work written in the same transaction as the change that causes it.
+
+A job is a row naming a task and its payload. After commit the task is sent to Celery at once;
+the worker deletes the row in the transaction that completes the work. If Redis or every
+worker is down, or a worker dies mid-task, the row stays and the periodic drain sends it again
+once it is `available_at`. Delivery is at least once, so tasks must be idempotent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import String, Text, func, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mafqood.core.db import Base, on_commit
+
+log = structlog.get_logger(__name__)
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class OutboxJob(Base):
+    __tablename__ = "outbox_jobs"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    task: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    available_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+def backoff(attempts: int, base_seconds: float) -> timedelta:
+    """base, 2 x base, 4 x base ... up to an hour."""
+    return min(timedelta(seconds=base_seconds * 2 ** max(0, min(attempts, 16))), MAX_BACKOFF)
+
+
+def _retry_after(session: AsyncSession) -> float:
+    container = session.info.get("container")
+    return float(container.settings.outbox_retry_after_seconds) if container else 60.0
+
+
+def add_job(session: AsyncSession, task: str, payload: dict[str, Any]) -> OutboxJob:
+    """The row only; the caller sends the task after commit (see `send_after_commit`)."""
+    job = OutboxJob(
+        id=uuid.uuid4(),
+        task=task,
+        payload=payload,
+        attempts=0,
+        available_at=datetime.now(UTC) + timedelta(seconds=_retry_after(session)),
+    )
+    session.add(job)
+    return job
+
+
+async def send_job(session: AsyncSession, job_id: uuid.UUID, task: str, **kwargs: Any) -> bool:
+    """Hand a committed job to the workers now. False (and logged) when that failed: the
+    drain sends it later."""
+    container = session.info.get("container")
+    if container is None:
+        log.warning("task_not_sent_no_sender", task=task, job_id=str(job_id))
+        return False
+    sent: bool = await container.tasks.send(task, [str(job_id)], kwargs)
+    return sent
+
+
+def enqueue(session: AsyncSession, task: str, payload: dict[str, Any]) -> OutboxJob:
+    """Run `task` for this payload once the session's transaction commits (never if it
+    rolls back)."""
+    job = add_job(session, task, payload)
+
+    async def send() -> None:
+        await send_job(session, job.id, task)
+
+    on_commit(session, send)
+    return job
+
+
+async def claim(session: AsyncSession, job_id: uuid.UUID) -> OutboxJob | None:
+    """Lock the job for this transaction. None when it is done already, or another worker
+    holds it right now (that worker finishes it or leaves it for the drain)."""
+    result = await session.execute(
+        select(OutboxJob).where(OutboxJob.id == job_id).with_for_update(skip_locked=True)
+    )
+    return result.scalar_one_or_none()
+
+
+def postpone(job: OutboxJob, error: str, base_seconds: float) -> None:
+    """Record a failed try; the drain sends the job again after the backoff."""
+    job.attempts += 1
+    job.last_error = error[:2000]
+    job.available_at = datetime.now(UTC) + backoff(job.attempts, base_seconds)
+
+
+async def due_jobs(session: AsyncSession, max_attempts: int, limit: int = 500) -> list[OutboxJob]:
+    result = await session.execute(
+        select(OutboxJob)
+        .where(OutboxJob.available_at <= func.now(), OutboxJob.attempts < max_attempts)
+        .order_by(OutboxJob.available_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(result.scalars())

@@ -1,0 +1,76 @@
+"""Child processes of `mafqood serve` (a Celery worker and beat): started with the API,
+restarted if they die, stopped with it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+RESTART_DELAY_S = 2.0
+STOP_TIMEOUT_S = 20.0
+
+
+def worker_commands(pool: str, concurrency: int) -> dict[str, list[str]]:
+    cli = [sys.executable, "-m", "mafqood.cli"]
+    return {
+        "worker": [*cli, "worker", "--pool", pool, "--concurrency", str(concurrency)],
+        "beat": [*cli, "beat"],
+    }
+
+
+class Supervisor:
+    def __init__(self, commands: dict[str, list[str]], env: dict[str, str] | None = None) -> None:
+        self.commands = commands
+        self.env = env
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    def _spawn(self, name: str) -> None:
+        # Their own session: a Ctrl-C in the terminal reaches only us, and we stop them once,
+        # gracefully (a second signal would make Celery abandon running tasks).
+        self.children[name] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            self.commands[name], env=self.env, start_new_session=True
+        )
+        log.info("child_started", name=name, pid=self.children[name].pid)
+
+    def start(self) -> None:
+        for name in self.commands:
+            self._spawn(name)
+        self._watcher = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(1.0):
+            for name, child in list(self.children.items()):
+                code = child.poll()
+                if code is None or self._stopping.is_set():
+                    continue
+                log.warning("child_exited_restarting", name=name, code=code)
+                if self._stopping.wait(RESTART_DELAY_S):
+                    return
+                self._spawn(name)
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(5)
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for name, child in self.children.items():
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("child_killed", name=name, pid=child.pid)
+                child.kill()
+                child.wait(5)
+        log.info("children_stopped")
