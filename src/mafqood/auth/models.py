@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, func, text
+from sqlalchemy import ForeignKey, String, Text, func, text
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,4 +29,4 @@ class RefreshToken(Base):
     replaced_by: Mapped[uuid.UUID | None]
     device_info: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     ip_address: Mapped[str | None] = mapped_column(INET)
-    user_agent: Mapped[str | None]
+    user_agent: Mapped[str | None] = mapped_column(Text)
