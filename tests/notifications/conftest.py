@@ -245,7 +245,9 @@ class WorkerProcess:
             self.process.wait(5)
 
 
-def worker_env(servers: Servers, credentials: Path | None, **extra: str) -> dict[str, str]:
+def worker_env(
+    servers: Servers, fcm: FakeFcm, credentials: Path | None, **extra: str
+) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -258,6 +260,7 @@ def worker_env(servers: Servers, credentials: Path | None, **extra: str) -> dict
             "REDIS_URL": servers.redis_url,
             "SECRET_KEY": TEST_SECRET,
             "DATA_DIR": str(servers.data_dir),
+            "FCM_BASE_URL": fcm.url,
             "FCM_BACKOFF_SECONDS": "0.05",
             "OUTBOX_RETRY_AFTER_SECONDS": "1",
             "LOG_LEVEL": "INFO",
@@ -276,8 +279,10 @@ def worker_process(
     fcm_server: tuple[FakeFcm, Path],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[WorkerProcess]:
-    _, credentials = fcm_server
-    process = WorkerProcess(worker_env(servers, credentials), tmp_path_factory.mktemp("worker"))
+    fake, credentials = fcm_server
+    process = WorkerProcess(
+        worker_env(servers, fake, credentials), tmp_path_factory.mktemp("worker")
+    )
     process.start()
     yield process
     process.stop()

@@ -73,6 +73,8 @@ def create_celery(settings: Settings | None = None, broker_url: str | None = Non
         broker_connection_timeout=3,
         broker_transport_options={"visibility_timeout": 3600, "socket_connect_timeout": 3},
         worker_hijack_root_logger=False,
+        # Our structured log lines go to stdout as they are.
+        worker_redirect_stdouts=False,
         worker_send_task_events=False,
         timezone="UTC",
         enable_utc=True,

@@ -9,6 +9,8 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+# Every table must be known before the first flush (foreign keys between domains).
+import mafqood.models  # noqa: F401
 from mafqood.core.config import Settings, get_settings
 from mafqood.core.container import Container
 from mafqood.core.logging import configure_logging

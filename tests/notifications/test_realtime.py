@@ -1,0 +1,183 @@
+"""WebSocket /ws/{user_id} on real uvicorn servers: two API instances sharing one Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from mafqood.auth.tokens import TokenService
+from mafqood.core.db import commit, rollback
+from mafqood.notifications.service import notify
+from mafqood.realtime import events
+from tests.conftest import TEST_SECRET
+from tests.factories import Account, register
+from tests.notifications.conftest import LiveApi
+
+
+async def open_socket(api: LiveApi, account: Account, **kwargs: Any) -> ClientConnection:
+    socket = await connect(f"{api.ws_url}/ws/{account.id}?token={account.token}", **kwargs)
+    # The socket is registered once the server has authenticated it; a ping round trip
+    # proves that.
+    await socket.send("ping")
+    assert await asyncio.wait_for(socket.recv(), 5) == "pong"
+    return socket
+
+
+async def close_code(url: str, **kwargs: Any) -> tuple[int | None, str | None]:
+    async with connect(url, **kwargs) as socket:
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(socket.recv(), 5)
+        assert socket.close_code is not None
+        return socket.close_code, socket.close_reason
+
+
+async def next_event(socket: ClientConnection, timeout: float = 5) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), timeout))
+    return message
+
+
+async def test_sockets_without_a_valid_token_for_that_user_are_closed(
+    client: httpx.AsyncClient, live_apis: list[LiveApi]
+) -> None:
+    api = live_apis[0]
+    owner = await register(client)
+    other = await register(client)
+    base = f"{api.ws_url}/ws/{owner.id}"
+    assert await close_code(base) == (1008, "not_authenticated")
+    assert await close_code(f"{base}?token=not-a-jwt") == (1008, "invalid_token")
+    forged = TokenService(
+        "another-secret-key-that-is-long-enough-0123456789abc",
+        timedelta(hours=1),
+        timedelta(days=1),
+        timedelta(hours=1),
+    ).access_token(uuid.UUID(owner.id), owner.email, False)
+    assert await close_code(f"{base}?token={forged}") == (1008, "invalid_token")
+    # A refresh token is not an access token.
+    assert await close_code(f"{base}?token={owner.refresh_token}") == (1008, "invalid_token")
+    # Someone else's id in the path, with one's own valid token.
+    assert await close_code(f"{base}?token={other.token}") == (1008, "forbidden")
+    assert await close_code(f"{api.ws_url}/ws/not-a-uuid?token={owner.token}") == (
+        1008,
+        "forbidden",
+    )
+    expired = TokenService(
+        TEST_SECRET, timedelta(seconds=-5), timedelta(days=1), timedelta(hours=1)
+    ).access_token(uuid.UUID(owner.id), owner.email, False)
+    assert await close_code(f"{base}?token={expired}") == (1008, "token_expired")
+    # The header works as well as the query parameter.
+    async with connect(base, additional_headers={"Authorization": f"Bearer {owner.token}"}) as ws:
+        await ws.send("ping")
+        assert await asyncio.wait_for(ws.recv(), 5) == "pong"
+
+
+async def test_ping_pong_keeps_the_socket_open(
+    client: httpx.AsyncClient, live_apis: list[LiveApi]
+) -> None:
+    owner = await register(client)
+    socket = await open_socket(live_apis[0], owner)
+    async with socket:
+        await socket.send(json.dumps({"type": "ping"}))
+        assert await next_event(socket) == {"type": "pong"}
+        await socket.send("something else")
+        await socket.send("PING")
+        assert await asyncio.wait_for(socket.recv(), 5) == "pong"
+
+
+async def test_socket_closes_when_its_token_expires(
+    client: httpx.AsyncClient, live_apis: list[LiveApi]
+) -> None:
+    owner = await register(client)
+    short = TokenService(
+        TEST_SECRET, timedelta(seconds=2), timedelta(days=1), timedelta(hours=1)
+    ).access_token(uuid.UUID(owner.id), owner.email, False)
+    started = asyncio.get_running_loop().time()
+    code = await close_code(f"{live_apis[0].ws_url}/ws/{owner.id}?token={short}")
+    assert code == (1008, "token_expired")
+    assert asyncio.get_running_loop().time() - started < 5
+
+
+async def test_event_crosses_from_one_instance_to_sockets_on_another(
+    client: httpx.AsyncClient, live_apis: list[LiveApi]
+) -> None:
+    first, second = live_apis
+    owner = await register(client)
+    bystander = await register(client)
+    # Two devices: one connected to each instance; a bystander on the publishing instance.
+    phone = await open_socket(second, owner)
+    tablet = await open_socket(first, owner)
+    other = await open_socket(first, bystander)
+    event = events.item_status(uuid.uuid4(), "closed")
+    async with first.container.sessionmaker() as session:
+        row = await notify(
+            session,
+            uuid.UUID(owner.id),
+            "update",
+            "notify.item_status",
+            params={"item_title": "Keys", "status": "closed"},
+            event=event,
+        )
+        # Nothing is published before commit.
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(phone.recv(), 0.3)
+        await commit(session)
+    for socket in (phone, tablet):
+        received = await next_event(socket)
+        assert received == {
+            **event,
+            "notification": {
+                "id": str(row.id),
+                "type": "update",
+                "title": "Item updated",
+                "message": "Keys is now closed.",
+            },
+        }
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(other.recv(), 0.3)
+    for socket in (phone, tablet, other):
+        await socket.close()
+
+
+async def test_rolled_back_transaction_publishes_nothing(
+    client: httpx.AsyncClient, live_apis: list[LiveApi]
+) -> None:
+    owner = await register(client)
+    socket = await open_socket(live_apis[1], owner)
+    async with live_apis[0].container.sessionmaker() as session:
+        await notify(
+            session,
+            uuid.UUID(owner.id),
+            "update",
+            "notify.match_rejected",
+            params={"item_title": "Bag"},
+            event=events.item_status(uuid.uuid4(), "open"),
+        )
+        await rollback(session)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(socket.recv(), 0.5)
+    await socket.close()
+
+
+async def test_broadcast_reaches_every_socket_and_hub_forgets_closed_ones(
+    client: httpx.AsyncClient, live_apis: list[LiveApi]
+) -> None:
+    accounts = [await register(client) for _ in range(3)]
+    sockets = [await open_socket(live_apis[n % 2], a) for n, a in enumerate(accounts)]
+    hub = live_apis[0].container.hub
+    assert hub.user_connections(accounts[0].id) == 1
+    assert await live_apis[1].container.bus.broadcast({"type": "system", "text": "hi"})
+    for socket in sockets:
+        assert await next_event(socket) == {"type": "system", "text": "hi"}
+        await socket.close()
+    for _ in range(50):
+        if hub.user_connections(accounts[0].id) == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert hub.user_connections(accounts[0].id) == 0
