@@ -78,6 +78,8 @@ def make_settings(servers: Servers, **overrides: Any) -> Settings:
         "smtp_port": servers.smtp_port,
         "smtp_starttls": False,
         "public_base_url": "http://test",
+        # The suite registers many users from one address; the limits have their own tests.
+        "rate_limit_enabled": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -7,20 +7,34 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from mafqood import __version__
+from mafqood.admin.router import reset_router
+from mafqood.admin.router import router as admin_router
 from mafqood.auth.router import router as auth_router
 from mafqood.core.config import Settings, get_settings
 from mafqood.core.container import Container
 from mafqood.core.errors import install_error_handlers
 from mafqood.core.logging import configure_logging
-from mafqood.core.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from mafqood.core.middleware import (
+    BodySizeLimitMiddleware,
+    ClientAddressMiddleware,
+    JsonBodySizeLimitMiddleware,
+    RequestIdMiddleware,
+    SecurityHeadersMiddleware,
+)
 from mafqood.core.runtime import prepare_runtime
 from mafqood.health.router import router as health_router
 from mafqood.items.router import router as items_router
 from mafqood.matching.router import router as matching_router
+from mafqood.moderation.router import router as moderation_router
 from mafqood.notifications.router import router as notifications_router
+from mafqood.observability.middleware import MetricsMiddleware
+from mafqood.observability.router import router as metrics_router
 from mafqood.photos.router import router as photos_router
+from mafqood.privacy.router import router as privacy_router
+from mafqood.ratelimit.middleware import RateLimitMiddleware
 from mafqood.realtime.router import router as realtime_router
 from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
@@ -64,7 +78,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     # Room for the form fields next to the largest photo.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + 2**20)
+    app.add_middleware(JsonBodySizeLimitMiddleware, max_bytes=settings.max_json_body_bytes)
+    # Added last runs first: client address -> metrics/access log -> limits -> body limits.
+    app.add_middleware(RateLimitMiddleware, settings=settings)
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After", "Content-Disposition"],
+            max_age=600,
+        )
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)
@@ -75,4 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(media_router)
     app.include_router(notifications_router)
     app.include_router(realtime_router)
+    app.include_router(privacy_router)
+    app.include_router(moderation_router)
+    app.include_router(admin_router)
+    app.include_router(metrics_router)
+    if settings.environment in ("development", "test"):
+        app.include_router(reset_router)
     return app

@@ -5,6 +5,7 @@ from mafqood.auth.models import RefreshToken
 from mafqood.core.db import Base
 from mafqood.items.models import Item, ItemView
 from mafqood.matching.models import Match
+from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import User
 from mafqood.worker.outbox import OutboxJob
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "DeviceToken",
     "Item",
+    "ItemReport",
     "ItemView",
     "Match",
     "Notification",

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from mafqood.ratelimit.rules import check_rate
 
 Environment = Literal["development", "test", "production"]
+# "count/period" like 5/15m, 3/1h, 100/1m; "off" disables that one limit.
+RateSpec = Annotated[str, AfterValidator(check_rate)]
+# Comma-separated in the environment: A,B,C.
+CommaList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -87,6 +94,46 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = False
+
+    # HTTP hygiene. Browser origins allowed to call the API (the mobile app needs none).
+    cors_origins: CommaList = []
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; empty: the peer
+    # address is the client, whatever the headers say.
+    trusted_proxies: CommaList = []
+    # Largest body of a request that is not a photo upload.
+    max_json_body_bytes: int = Field(default=1024 * 1024, gt=0)
+
+    # Abuse limits, shared by every API process through Redis.
+    rate_limit_enabled: bool = True
+    rate_limit_login: RateSpec = "5/15m"  # per client IP
+    rate_limit_register: RateSpec = "3/1h"  # per client IP
+    rate_limit_api: RateSpec = "100/1m"  # per signed-in user
+    rate_limit_anonymous: RateSpec = "100/1m"  # per client IP, callers without a valid token
+    rate_limit_upload: RateSpec = "10/1h"  # photo uploads per signed-in user
+
+    # Moderation: an item reported by this many different users is hidden until reviewed.
+    moderation_hide_after_reports: int = Field(default=3, ge=1)
+    # Screening of uploaded photos; "nudenet" needs the optional `nsfw` extra (AGPL-3.0).
+    nsfw_backend: Literal["none", "nudenet"] = "none"
+    nsfw_threshold: float = Field(default=0.6, gt=0, le=1)
+
+    # Prometheus metrics at /metrics; with a token, scrapers must send it as a bearer token.
+    metrics_enabled: bool = True
+    metrics_token: SecretStr | None = None
+
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)
+        return value
 
     @model_validator(mode="after")
     def _require_secret_outside_development(self) -> Settings:

@@ -14,6 +14,8 @@ from mafqood.auth.tokens import TokenService
 from mafqood.core.config import Settings
 from mafqood.core.db import make_engine, make_sessionmaker
 from mafqood.core.mail import MailSender, make_mail_sender
+from mafqood.moderation.nsfw import PhotoScreen, make_screen
+from mafqood.ratelimit.limiter import RateLimiter
 from mafqood.realtime.bus import EventBus
 from mafqood.realtime.hub import ConnectionHub
 from mafqood.storage import Storage, make_storage
@@ -36,6 +38,9 @@ class Container:
     hub: ConnectionHub
     # Sends background tasks to the workers.
     tasks: TaskSender
+    # Abuse limits (counted in Redis) and the screening of uploaded photos.
+    rate_limiter: RateLimiter
+    photo_screen: PhotoScreen
     # Health probes that other parts register: name -> (probe, required).
     extra_probes: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = field(
         default_factory=dict
@@ -64,6 +69,8 @@ class Container:
             bus=EventBus(redis),
             hub=ConnectionHub(redis_url),
             tasks=TaskSender(settings, settings.broker_url or redis_url),
+            rate_limiter=RateLimiter(redis),
+            photo_screen=make_screen(settings),
         )
         # Services reach post-commit work (events, background tasks) through their session.
         container.sessionmaker.configure(info={"container": container})

@@ -252,6 +252,36 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "notify.status.matched": {"en": "matched", "ar": "مطابَق"},
     "notify.status.closed": {"en": "closed", "ar": "مغلق"},
     "notify.status.claimed": {"en": "claimed", "ar": "تم استلامه"},
+    # privacy, moderation, administration
+    "account_deleted": {
+        "en": "Your account and everything in it have been deleted.",
+        "ar": "تم حذف حسابك وكل ما فيه.",
+    },
+    "password_incorrect": {
+        "en": "The password is not right.",
+        "ar": "كلمة المرور غير صحيحة.",
+    },
+    "report_received": {
+        "en": "Thank you. We will review this item.",
+        "ar": "شكرًا لك. سنراجع هذا الغرض.",
+    },
+    "already_reported": {
+        "en": "You already reported this item.",
+        "ar": "لقد أبلغت عن هذا الغرض من قبل.",
+    },
+    "cannot_report_own_item": {
+        "en": "You cannot report your own item.",
+        "ar": "لا يمكنك الإبلاغ عن غرضك.",
+    },
+    "field.inappropriate_image": {
+        "en": "This photo cannot be accepted. Please send a photo of the item only.",
+        "ar": "لا يمكن قبول هذه الصورة. يرجى إرسال صورة للغرض فقط.",
+    },
+    "review_done": {"en": "Review saved.", "ar": "تم حفظ المراجعة."},
+    "database_reset": {
+        "en": "Database reset successfully",
+        "ar": "تمت إعادة تعيين قاعدة البيانات بنجاح",
+    },
     # mail
     "mail.reset.subject": {
         "en": "Reset your Mafqood password",

@@ -1,9 +1,14 @@
-"""Request ids: taken from X-Request-ID when the caller sends a sane one, else generated."""
+"""HTTP middlewares: request ids, body size limits, the client address behind trusted proxies,
+security headers.
+
+Request ids are taken from X-Request-ID when the caller sends a sane one, else generated."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
+from contextvars import ContextVar
 
 import structlog
 from fastapi import Request
@@ -13,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mafqood.core.errors import error_body
 from mafqood.core.i18n import request_language, translate
+from mafqood.core.request_context import ClientInfo
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -86,3 +92,141 @@ class BodySizeLimitMiddleware:
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
+
+
+class JsonBodySizeLimitMiddleware(BodySizeLimitMiddleware):
+    """The same refusal at a lower limit for bodies that are not multipart photo uploads."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+            if content_type.lower().startswith(b"multipart/"):
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+_client: ContextVar[ClientInfo | None] = ContextVar("mafqood_client", default=None)
+
+
+def current_client() -> ClientInfo:
+    """Who is calling, for audit rows written where no request is at hand."""
+    return _client.get() or ClientInfo(ip=None, user_agent=None)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def forwarded_client(peer: str | None, forwarded_for: str, trusted: list[Network]) -> str | None:
+    """The client address: the peer's, unless the peer is a trusted proxy; then X-Forwarded-For
+    is walked from the right (nearest hop first) past trusted proxies. Addresses left of the
+    first untrusted hop were written by the client itself and are ignored."""
+
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in trusted)
+
+    peer_address = _parse_ip(peer) if peer else None
+    if peer_address is None or not is_trusted(peer_address) or not forwarded_for:
+        return peer
+    client = peer
+    for hop in reversed([part for part in forwarded_for.split(",") if part.strip()]):
+        address = _parse_ip(hop)
+        if address is None:
+            break
+        client = str(address)
+        if not is_trusted(address):
+            break
+    return client
+
+
+class ClientAddressMiddleware:
+    """Sets the request's client address (used by limits, audit rows and logs): the peer, or what
+    a configured trusted proxy reports in X-Forwarded-For / X-Forwarded-Proto."""
+
+    def __init__(self, app: ASGIApp, trusted_proxies: list[str]) -> None:
+        self.app = app
+        self.trusted = [ipaddress.ip_network(entry, strict=False) for entry in trusted_proxies]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = scope.get("headers") or []
+        client = scope.get("client")
+        peer = client[0] if client else None
+        if self.trusted and peer is not None:
+            forwarded = ",".join(
+                value.decode("latin-1") for name, value in headers if name == b"x-forwarded-for"
+            )
+            address = forwarded_client(peer, forwarded, self.trusted)
+            if address != peer and client is not None:
+                scope["client"] = (address, client[1])
+                proto = dict(headers).get(b"x-forwarded-proto", b"").decode("latin-1").lower()
+                if proto in ("http", "https") and scope["type"] == "http":
+                    scope["scheme"] = proto
+        user_agent = dict(headers).get(b"user-agent")
+        ip = scope["client"][0] if scope.get("client") else None
+        token = _client.set(
+            ClientInfo(
+                ip=ip if ip and _parse_ip(ip) else None,
+                user_agent=user_agent.decode("latin-1") if user_agent else None,
+            )
+        )
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _client.reset(token)
+
+
+_DOCS_PATHS = ("/docs", "/redoc")
+
+
+class SecurityHeadersMiddleware:
+    """Headers that make browsers treat API answers as data only: no sniffing, no framing, no
+    referrer, no caching of signed-in answers; HSTS in production."""
+
+    def __init__(self, app: ASGIApp, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        signed_in = any(name == b"authorization" for name, _ in scope.get("headers") or [])
+        docs = scope["path"].startswith(_DOCS_PATHS)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                wanted = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                ]
+                if not docs:
+                    # The interactive docs load their scripts and styles from a CDN.
+                    wanted.append(
+                        (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+                    )
+                if self.hsts:
+                    wanted.append(
+                        (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+                    )
+                if signed_in:
+                    wanted.append((b"cache-control", b"no-store"))
+                headers.extend(pair for pair in wanted if pair[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

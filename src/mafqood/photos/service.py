@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.db import on_rollback
 from mafqood.core.errors import AppError, FieldError, PayloadTooLarge, UnsupportedMedia
+from mafqood.moderation.nsfw import screen_photo
 from mafqood.photos.processing import PhotoError, ProcessedPhoto, process_photo
 from mafqood.storage import Storage, StorageError
 
@@ -69,6 +70,7 @@ async def store_photo(
     session: AsyncSession, storage: Storage, photo: ProcessedPhoto, base_key: str
 ) -> StoredPhoto:
     """Put the photo and thumbnails in storage; they are removed again on rollback."""
+    await screen_photo(session, photo.image)
     stored = StoredPhoto(photo, base_key)
     original, thumb, small = stored.keys
     try:

@@ -1,0 +1,1 @@
+"""Administration: moderation review, and the development/test database reset."""

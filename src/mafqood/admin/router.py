@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from mafqood.audit import service as audit
+from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.core.errors import Forbidden
+from mafqood.core.i18n import request_language, translate
+from mafqood.core.request_context import ClientDep
+from mafqood.items import service as items
+from mafqood.moderation import service as moderation
+from mafqood.moderation.schemas import HiddenItemOut, HiddenItemsOut, ReviewIn
+from mafqood.users.models import User
+
+ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Not an administrator"},
+}
+
+
+async def require_admin(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise Forbidden()
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+class MessageOut(BaseModel):
+    message: str
+
+
+@router.get("/hidden-items", response_model=HiddenItemsOut, responses=ADMIN_ERRORS)
+async def hidden_items(
+    admin: AdminUser, db: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> HiddenItemsOut:
+    """Items hidden after reports, waiting for review, most recent first."""
+    found = await moderation.hidden_items(db, limit)
+    return HiddenItemsOut(
+        items=[
+            HiddenItemOut(
+                id=item.id,
+                title=item.title,
+                type=item.type,
+                user_id=item.user_id,
+                reported_count=item.reported_count,
+                reasons=reasons,
+                updated_at=item.updated_at,
+            )
+            for item, reasons in found
+        ]
+    )
+
+
+@router.post(
+    "/items/{item_id}/review",
+    response_model=MessageOut,
+    responses={**ADMIN_ERRORS, 404: {"description": "No such item"}},
+)
+async def review_item(
+    item_id: uuid.UUID,
+    body: ReviewIn,
+    request: Request,
+    admin: AdminUser,
+    db: SessionDep,
+    container: ContainerDep,
+    client: ClientDep,
+) -> MessageOut:
+    """Settle the reports of an item: show it again, or delete it with its photos."""
+    item = await items.get_item(db, item_id)
+    audit.record(
+        db,
+        f"item_review_{body.action}",
+        client,
+        user_id=admin.id,
+        entity_type="item",
+        entity_id=item.id,
+    )
+    if body.action == "remove":
+        await items.delete_item(db, container.storage, item)
+    else:
+        await moderation.mark_reviewed(db, item)
+    return MessageOut(message=translate("review_done", request_language(request)))
+
+
+reset_router = APIRouter(tags=["admin"])
+
+
+@reset_router.delete("/api/reset", response_model=MessageOut, responses=ADMIN_ERRORS)
+async def reset(
+    request: Request, admin: AdminUser, db: SessionDep, container: ContainerDep, client: ClientDep
+) -> MessageOut:
+    """Empty every table (development and test only; not served in production)."""
+    tables = await db.scalar(
+        text(
+            "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+        )
+    )
+    admin_id = admin.id
+    await db.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.expunge_all()
+    audit.record(db, "database_reset", client, entity_type="user", entity_id=admin_id)
+    await container.rate_limiter.reset()
+    return MessageOut(message=translate("database_reset", request_language(request)))

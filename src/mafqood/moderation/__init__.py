@@ -1,0 +1,1 @@
+"""Reports of inappropriate items by users, and screening of uploaded photos."""

@@ -1,0 +1,112 @@
+"""The service's Prometheus metrics.
+
+Counters and histograms are updated where things happen; gauges that describe shared state
+(queue length, matches, outbox, connection pool) are read when /metrics is scraped, so that
+every API process reports the same truth whichever process served the scrape.
+
+With several server processes (uvicorn --workers N), set PROMETHEUS_MULTIPROC_DIR to an empty
+directory: each process then writes its values there and /metrics adds them up.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+
+HTTP_REQUESTS = Counter(
+    "mafqood_http_requests_total",
+    "HTTP requests answered, by route template, method and status code.",
+    ["method", "route", "status"],
+)
+HTTP_LATENCY = Histogram(
+    "mafqood_http_request_duration_seconds",
+    "Time from receiving a request to the end of its response, by route template.",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
+)
+HTTP_IN_FLIGHT = Gauge(
+    "mafqood_http_requests_in_flight",
+    "Requests being served right now.",
+    multiprocess_mode="livesum",
+)
+MODEL_INFERENCE = Histogram(
+    "mafqood_model_inference_seconds",
+    "Time spent in one model call (embedding, detection, screening...).",
+    ["model"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+IMAGE_UPLOADS = Counter(
+    "mafqood_image_uploads_total",
+    "Photo uploads (reports and standalone uploads) by outcome: success or failure.",
+    ["outcome"],
+)
+IMAGE_UPLOAD_FAILURES = Counter(
+    "mafqood_image_upload_failures_total",
+    "Photo uploads that failed, by error code (unsupported_image, image_too_large, ...).",
+    ["reason"],
+)
+RATE_LIMITED = Counter(
+    "mafqood_rate_limited_total", "Requests refused by an abuse limit.", ["rule"]
+)
+ITEM_REPORTS = Counter("mafqood_item_reports_total", "Items reported by users.")
+ITEMS_HIDDEN = Counter(
+    "mafqood_items_hidden_total", "Items hidden because enough different users reported them."
+)
+QUEUE_LENGTH = Gauge(
+    "mafqood_queue_length",
+    "Background jobs waiting: 'celery' is the broker queue, 'outbox' the jobs not yet done.",
+    ["queue"],
+    multiprocess_mode="mostrecent",
+)
+MATCHES = Gauge(
+    "mafqood_matches",
+    "Matches in the database by status (all ever created, less deleted items' matches).",
+    ["status"],
+    multiprocess_mode="mostrecent",
+)
+MATCHES_CREATED_24H = Gauge(
+    "mafqood_matches_created_last_24h",
+    "Matches created in the last 24 hours.",
+    multiprocess_mode="mostrecent",
+)
+DB_POOL = Gauge(
+    "mafqood_db_pool_connections",
+    "Database connections of this process's pool: checked_out or idle.",
+    ["state"],
+    multiprocess_mode="livesum",
+)
+
+
+@contextmanager
+def observe_inference(model: str) -> Iterator[None]:
+    """Time one model call: `with observe_inference("efficientnet-lite0"): ...`."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        MODEL_INFERENCE.labels(model=model).observe(time.perf_counter() - started)
+
+
+def render() -> tuple[bytes, str]:
+    """The exposition text of this process, or of all processes in multiprocess mode."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

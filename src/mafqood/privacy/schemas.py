@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ExportProfile(BaseModel):
+    id: uuid.UUID
+    email: str
+    full_name: str
+    phone: str | None
+    avatar_url: str | None
+    is_venue: bool
+    is_verified: bool
+    is_active: bool
+    preferred_language: str
+    created_at: datetime
+    updated_at: datetime
+    last_login_at: datetime | None
+
+
+class ExportPhoto(BaseModel):
+    url: str
+    thumbnail_url: str
+    small_thumbnail_url: str
+
+
+class ExportItem(BaseModel):
+    id: uuid.UUID
+    type: str
+    status: str
+    title: str
+    description: str | None
+    category: str
+    brand: str | None
+    color: str | None
+    photo: ExportPhoto | None
+    location: str
+    location_detail: str | None
+    location_type: str | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    date_time: datetime
+    contact_method: str
+    contact_phone: str | None
+    contact_email: str | None
+    ai_category: str | None
+    detected_objects: Any = None
+    view_count: int
+    match_count: int
+    is_hidden: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExportMatch(BaseModel):
+    id: uuid.UUID
+    my_item_id: uuid.UUID
+    other_item_id: uuid.UUID
+    similarity_score: float
+    confidence: str | None
+    status: str
+    my_answer: bool | None
+    my_notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExportNotification(BaseModel):
+    id: uuid.UUID
+    type: str
+    title: str
+    message: str
+    item_id: uuid.UUID | None
+    match_id: uuid.UUID | None
+    data: dict[str, Any] | None
+    is_read: bool
+    read_at: datetime | None
+    created_at: datetime
+    expires_at: datetime
+
+
+class ExportDevice(BaseModel):
+    platform: str
+    app_version: str | None
+    token: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
+class ExportLogin(BaseModel):
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    ip_address: str | None
+    user_agent: str | None
+
+
+class ExportActivity(BaseModel):
+    action: str
+    entity_type: str | None
+    entity_id: uuid.UUID | None
+    ip_address: str | None
+    user_agent: str | None
+    created_at: datetime
+
+
+class ExportView(BaseModel):
+    item_id: uuid.UUID
+    created_at: datetime
+
+
+class ExportReport(BaseModel):
+    item_id: uuid.UUID
+    reason: str
+    details: str | None
+    created_at: datetime
+
+
+class ExportOut(BaseModel):
+    """Everything Mafqood stores about you. Photos are links; derived search vectors of your
+    photos and descriptions are not included (they are numbers computed from what is here)."""
+
+    generated_at: datetime
+    profile: ExportProfile
+    items: list[ExportItem]
+    matches: list[ExportMatch]
+    notifications: list[ExportNotification]
+    devices: list[ExportDevice]
+    logins: list[ExportLogin]
+    activity: list[ExportActivity]
+    viewed_items: list[ExportView]
+    reports: list[ExportReport]
+
+
+class AccountDeleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=1, max_length=128, description="Your current password")
+
+
+class AccountDeletedOut(BaseModel):
+    message: str

@@ -1,0 +1,79 @@
+"""Sliding-window limits kept in Redis, so that every API process counts against the same budget.
+
+Each (rule, subject) has a sorted set of the moments of its accepted hits. One Lua script trims
+hits older than the window, counts the rest and either records the new hit or says how long until
+the oldest one leaves the window. The script runs atomically on the Redis server and reads the
+server's clock, so processes on different machines agree on both the count and the time.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from mafqood.ratelimit.rules import Rate
+
+log = structlog.get_logger(__name__)
+
+KEY_PREFIX = "ratelimit:"
+
+# KEYS[1] the window; ARGV: limit, window in microseconds, unique member.
+# Returns {allowed (1/0), remaining, retry_after in microseconds}.
+_SLIDING_WINDOW = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local used = redis.call('ZCARD', KEYS[1])
+if used < limit then
+    redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3])
+    redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
+    return {1, limit - used - 1, 0}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local retry = window
+if oldest[2] then
+    retry = tonumber(oldest[2]) + window - now
+end
+return {0, 0, retry}
+"""
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after_seconds: int  # 0 when allowed
+
+
+class RateLimiter:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._script = redis.register_script(_SLIDING_WINDOW)
+
+    async def hit(self, rule: str, subject: str, rate: Rate) -> Decision:
+        """Count one hit of subject against rule. If Redis cannot be reached the hit is let
+        through: an outage of the limiter must not take the API down with it."""
+        key = f"{KEY_PREFIX}{rule}:{subject}"
+        try:
+            allowed, remaining, retry_us = await self._script(
+                keys=[key],
+                args=[rate.limit, rate.period_seconds * 1_000_000, secrets.token_hex(6)],
+            )
+        except RedisError:
+            log.warning("rate_limit_unavailable", rule=rule, exc_info=True)
+            return Decision(True, rate.limit, rate.limit, 0)
+        retry_after = 0 if allowed else max(1, math.ceil(int(retry_us) / 1_000_000))
+        return Decision(bool(allowed), rate.limit, int(remaining), retry_after)
+
+    async def reset(self) -> None:
+        """Forget every window (development reset)."""
+        async for key in self.redis.scan_iter(match=f"{KEY_PREFIX}*", count=500):
+            await self.redis.delete(key)

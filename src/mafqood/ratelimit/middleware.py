@@ -1,0 +1,131 @@
+"""Applies the abuse limits before a request reaches its handler (and before its body is read).
+
+- login: per client IP; registration: per client IP;
+- photo uploads: per signed-in user;
+- every other API call: per signed-in user, or per client IP for callers without a valid token.
+
+The client IP is the peer address, or what a trusted proxy says (see ClientAddressMiddleware).
+"""
+
+from __future__ import annotations
+
+import structlog
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mafqood.auth.tokens import TokenError
+from mafqood.core.config import Settings
+from mafqood.core.container import Container
+from mafqood.core.errors import error_body
+from mafqood.core.i18n import request_language, translate
+from mafqood.observability.metrics import RATE_LIMITED
+from mafqood.ratelimit.limiter import Decision, RateLimiter
+from mafqood.ratelimit.rules import Rate, parse_rate
+
+log = structlog.get_logger(__name__)
+
+LOGIN = ("POST", "/auth/login")
+REGISTER = ("POST", "/auth/register")
+UPLOADS = {("POST", "/api/v1/lost"), ("POST", "/api/v1/found"), ("POST", "/api/v1/upload/image")}
+# Probes, scrapes, documentation and photo files are not API calls.
+EXEMPT_PREFIXES = ("/health", "/metrics", "/media/", "/docs", "/redoc", "/openapi.json")
+
+
+class Rules:
+    def __init__(self, settings: Settings) -> None:
+        self.login = parse_rate(settings.rate_limit_login)
+        self.register = parse_rate(settings.rate_limit_register)
+        self.api = parse_rate(settings.rate_limit_api)
+        self.anonymous = parse_rate(settings.rate_limit_anonymous)
+        self.upload = parse_rate(settings.rate_limit_upload)
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.enabled = settings.rate_limit_enabled
+        self.rules = Rules(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            not self.enabled
+            or scope["type"] != "http"
+            or scope["method"] == "OPTIONS"
+            or scope["path"].startswith(EXEMPT_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        container: Container = scope["app"].state.container
+        limiter: RateLimiter = container.rate_limiter
+        general: Decision | None = None
+        for rule, subject, rate in self._applicable(scope, container):
+            decision = await limiter.hit(rule, subject, rate)
+            if not decision.allowed:
+                RATE_LIMITED.labels(rule=rule).inc()
+                log.info("rate_limited", rule=rule, retry_after=decision.retry_after_seconds)
+                await self._refuse(scope, receive, send, decision)
+                return
+            if rule in ("api", "anonymous"):
+                general = decision
+        if general is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_budget(message: Message) -> None:
+            if message["type"] == "http.response.start" and general is not None:
+                headers = list(message.get("headers", []))
+                headers.append((b"x-ratelimit-limit", str(general.limit).encode()))
+                headers.append((b"x-ratelimit-remaining", str(general.remaining).encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_budget)
+
+    def _applicable(self, scope: Scope, container: Container) -> list[tuple[str, str, Rate]]:
+        client = scope.get("client")
+        ip = client[0] if client else "unknown"
+        user_id = _user_id(scope, container)
+        endpoint = (scope["method"], scope["path"].rstrip("/") or "/")
+        found: list[tuple[str, str, Rate]] = []
+        if endpoint == LOGIN and self.rules.login:
+            found.append(("login", ip, self.rules.login))
+        elif endpoint == REGISTER and self.rules.register:
+            found.append(("register", ip, self.rules.register))
+        elif endpoint in UPLOADS and user_id and self.rules.upload:
+            found.append(("upload", user_id, self.rules.upload))
+        if user_id and self.rules.api:
+            found.append(("api", user_id, self.rules.api))
+        elif not user_id and self.rules.anonymous:
+            found.append(("anonymous", ip, self.rules.anonymous))
+        return found
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, decision: Decision) -> None:
+        request = Request(scope)
+        message = translate("rate_limited", request_language(request))
+        response = JSONResponse(
+            error_body(request, "rate_limited", message),
+            status_code=429,
+            headers={
+                "Retry-After": str(decision.retry_after_seconds),
+                "X-RateLimit-Limit": str(decision.limit),
+                "X-RateLimit-Remaining": "0",
+            },
+        )
+        await response(scope, receive, send)
+
+
+def _user_id(scope: Scope, container: Container) -> str | None:
+    """The signed-in user of a request with a valid access token (checked, not trusted)."""
+    for name, value in scope.get("headers") or []:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                return None
+            try:
+                claims = container.tokens.decode(token.strip(), "access")
+            except TokenError:
+                return None
+            user_id = claims.get("user_id")
+            return str(user_id) if user_id else None
+    return None
