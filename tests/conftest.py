@@ -6,7 +6,8 @@ The database is migrated once per run; every test starts from empty tables.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -179,3 +180,26 @@ async def s3_client(s3_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=s3_app, client=("203.0.113.8", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
+
+
+AppFactory = Callable[..., AbstractAsyncContextManager[FastAPI]]
+
+
+@pytest.fixture
+def make_app(servers: Servers) -> AppFactory:
+    """Another instance of the service on the same servers, with settings overridden:
+    `async with make_app(rate_limit_enabled=True) as app: ...`."""
+
+    @asynccontextmanager
+    async def start(**overrides: Any) -> AsyncIterator[FastAPI]:
+        application = create_app(make_settings(servers, **overrides))
+        async with application.router.lifespan_context(application):
+            yield application
+
+    return start
+
+
+def asgi_client(app: FastAPI, ip: str = "198.51.100.1") -> httpx.AsyncClient:
+    """A client of app whose requests come from ip."""
+    transport = httpx.ASGITransport(app=app, client=(ip, 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://test")

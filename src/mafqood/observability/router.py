@@ -36,7 +36,7 @@ async def _queue_gauges(container: Container) -> None:
         outbox = await session.scalar(select(func.count()).select_from(OutboxJob))
         QUEUE_LENGTH.labels(queue="outbox").set(outbox or 0)
         rows = await session.execute(select(Match.status, func.count()).group_by(Match.status))
-        counts = {status: count for status, count in rows.tuples()}
+        counts = {str(row[0]): int(row[1]) for row in rows.all()}
         for status in MATCH_STATUSES:
             MATCHES.labels(status=status).set(counts.get(status, 0))
         recent = await session.scalar(
