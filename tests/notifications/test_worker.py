@@ -10,13 +10,14 @@ import httpx
 from sqlalchemy import func, select, update
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit
+from mafqood.core.db import commit, rollback
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import notify
 from mafqood.realtime import events
 from mafqood.worker.app import DRAIN_OUTBOX, EXPIRE_NOTIFICATIONS
+from mafqood.worker.mail import queue_mail
 from mafqood.worker.outbox import OutboxJob
-from tests.conftest import Servers, make_settings
+from tests.conftest import Mailbox, Servers, make_settings
 from tests.factories import register
 from tests.notifications.conftest import (
     FakeFcm,
@@ -335,3 +336,22 @@ async def test_expired_notifications_are_removed_by_the_periodic_job(
             return set(await session.scalars(select(Notification.id)))
 
     assert await wait_for(lambda: _equals(remaining, {keep.id}))
+
+
+async def test_mail_is_sent_by_the_worker_after_commit(
+    container: Container, worker: WorkerProcess, mailbox: Mailbox
+) -> None:
+    async with container.sessionmaker() as session:
+        queue_mail(session, "never@example.com", "Rolled back", "-")
+        await rollback(session)
+    async with container.sessionmaker() as session:
+        queue_mail(session, "sara@example.com", "Your item", "Someone found it.")
+        await commit(session)
+
+    async def delivered() -> bool:
+        return len(mailbox.messages) >= 1
+
+    await wait_for(delivered)
+    [message] = mailbox.messages
+    assert message["To"] == "sara@example.com" and message["Subject"] == "Your item"
+    assert await wait_for(lambda: _no_jobs(container))
