@@ -31,6 +31,7 @@ from mafqood.matching.router import router as matching_router
 from mafqood.moderation.router import router as moderation_router
 from mafqood.notifications.router import router as notifications_router
 from mafqood.observability.middleware import MetricsMiddleware
+from mafqood.observability.openapi import document_common_errors
 from mafqood.observability.router import router as metrics_router
 from mafqood.photos.router import router as photos_router
 from mafqood.privacy.router import router as privacy_router
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     install_error_handlers(app)
+    document_common_errors(app)
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(users_router)
