@@ -6,6 +6,7 @@ the API, and the time one event takes to reach all of them.
 (Run it with -m: as a plain script its own name would hide the `websockets` library.)
 
 Each connection is a different signed-in user on /ws/{user_id}. Two ways an event goes out:
+- one user: one publish on that user's channel (a notification; a different user each round);
 - broadcast: one publish on Redis reaches every socket (system announcements);
 - per user: one publish per user's channel, all in one pipeline (a notification to each).
 Latency is measured from just before the publish to the moment the client has read the
@@ -45,6 +46,11 @@ from mafqood.realtime.bus import BROADCAST_CHANNEL, encode, user_channel
 from scripts.bench.machine import describe, percentile
 
 BENCH_DIR = Path(".data/bench-websockets")
+SCENARIOS = {
+    "single": "one user (1 publish)",
+    "broadcast": "everyone (1 broadcast publish)",
+    "per_user": "everyone (1 publish per user)",
+}
 SECRET = secrets.token_urlsafe(48)
 
 
@@ -110,18 +116,19 @@ def wait_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) 
 class Arrivals:
     """Counts, per event, how many sockets have read it."""
 
-    def __init__(self, expected: int) -> None:
-        self.expected = expected
+    def __init__(self) -> None:
+        self.expected: dict[tuple[str, int], int] = {}
         self.counts: dict[tuple[str, int], int] = {}
         self.complete: dict[tuple[str, int], asyncio.Event] = {}
 
-    def event(self, key: tuple[str, int]) -> asyncio.Event:
+    def expect(self, key: tuple[str, int], count: int) -> asyncio.Event:
+        self.expected[key] = count
         return self.complete.setdefault(key, asyncio.Event())
 
     def arrived(self, key: tuple[str, int]) -> None:
         self.counts[key] = self.counts.get(key, 0) + 1
-        if self.counts[key] == self.expected:
-            self.event(key).set()
+        if self.counts[key] == self.expected.get(key):
+            self.complete[key].set()
 
 
 class Client:
@@ -152,7 +159,9 @@ async def run_round(
     redis: Redis, clients: list[Client], arrivals: Arrivals, scenario: str, number: int
 ) -> list[float]:
     key = (scenario, number)
-    everyone = arrivals.event(key)
+    if scenario == "single":
+        clients = [clients[number % len(clients)]]
+    everyone = arrivals.expect(key, len(clients))
     event: dict[str, Any] = {"type": "bench", "scenario": scenario, "round": number}
     event["sent_at"] = time.time()
     if scenario == "broadcast":
@@ -191,7 +200,7 @@ async def bench(
     try:
         wait_port(port, server)
         base = f"ws://127.0.0.1:{port}"
-        arrivals = Arrivals(len(user_ids))
+        arrivals = Arrivals()
         clients = [Client(user_id, arrivals) for user_id in user_ids]
         gate = asyncio.Semaphore(100)
 
@@ -207,7 +216,7 @@ async def bench(
 
         results: dict[str, list[float]] = {}
         lasts: dict[str, list[float]] = {}
-        for scenario in ("broadcast", "per_user"):
+        for scenario in SCENARIOS:
             await run_round(redis, clients, arrivals, scenario, -1)  # warm-up
             samples: list[float] = []
             last: list[float] = []
@@ -219,7 +228,8 @@ async def bench(
             results[scenario] = samples
             lasts[scenario] = last
 
-        print(f"machine: {describe()}; fd limit {fd_limit}")
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"machine: {describe()}; fd limit {fd_limit}; load average {load}")
         print(
             f"{args.connections} connections open in {connect_s:.1f} s "
             f"(authenticated, registered); API process RSS {server_rss:.0f} MB"
@@ -228,7 +238,7 @@ async def bench(
         print("| delivery | connections | rounds | p50 ms | p95 ms | p99 ms | last socket p50 ms |")
         print("|---|---|---|---|---|---|---|")
         for scenario, samples in results.items():
-            label = "broadcast (1 publish)" if scenario == "broadcast" else "per user (N publishes)"
+            label = SCENARIOS[scenario]
             print(
                 f"| {label} | {args.connections} | {args.rounds} "
                 f"| {percentile(samples, 0.5):.1f} | {percentile(samples, 0.95):.1f} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from mafqood.auth.tokens import TokenService
 from mafqood.core.db import commit, rollback
 from mafqood.notifications.service import notify
 from mafqood.realtime import events
+from mafqood.realtime.router import RedactTokens
 from tests.conftest import TEST_SECRET
 from tests.factories import Account, register
 from tests.notifications.conftest import LiveApi
@@ -181,3 +183,19 @@ async def test_broadcast_reaches_every_socket_and_hub_forgets_closed_ones(
             break
         await asyncio.sleep(0.05)
     assert hub.user_connections(accounts[0].id) == 0
+
+
+def test_tokens_in_the_query_string_are_kept_out_of_logs() -> None:
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" [accepted]',
+        ("127.0.0.1:5000", "/ws/abc?token=eyJhbGciOi.secret.sig&x=1"),
+        None,
+    )
+    assert RedactTokens().filter(record)
+    assert record.getMessage() == (
+        '127.0.0.1:5000 - "WebSocket /ws/abc?token=[redacted]&x=1" [accepted]'
+    )

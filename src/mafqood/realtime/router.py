@@ -6,12 +6,16 @@ expired, or belongs to someone other than the user in the path, so the app can t
 again" from a network error. An open socket is closed with 1008 when its token expires.
 
 Keep-alive: send the text `ping` (or `{"type": "ping"}`), get `pong` (or `{"type": "pong"}`).
+
+Tokens sent as `?token=` are blanked out of uvicorn's connection log lines.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -27,6 +31,24 @@ log = structlog.get_logger(__name__)
 router = APIRouter(tags=["real-time"])
 
 POLICY_VIOLATION = 1008
+_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s\"]+")
+
+
+class RedactTokens(logging.Filter):
+    """uvicorn logs each WebSocket's path with its query string; keep tokens out of logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                _TOKEN_IN_QUERY.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        if isinstance(record.msg, str) and "token=" in record.msg:
+            record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", record.msg)
+        return True
+
+
+logging.getLogger("uvicorn.error").addFilter(RedactTokens())
 
 
 def _token(websocket: WebSocket) -> str | None:
