@@ -18,6 +18,7 @@ from mafqood.auth.tokens import TokenService
 from mafqood.core.db import commit, rollback
 from mafqood.notifications.service import notify
 from mafqood.realtime import events
+from mafqood.realtime.hub import SEND_QUEUE_SIZE, ConnectionHub
 from mafqood.realtime.router import RedactTokens
 from tests.conftest import TEST_SECRET
 from tests.factories import Account, register
@@ -199,3 +200,34 @@ def test_tokens_in_the_query_string_are_kept_out_of_logs() -> None:
     assert record.getMessage() == (
         '127.0.0.1:5000 - "WebSocket /ws/abc?token=[redacted]&x=1" [accepted]'
     )
+
+
+async def test_a_socket_that_stops_reading_is_closed_not_waited_for() -> None:
+    class StuckSocket:
+        closed_with: tuple[int, str | None] | None = None
+
+        async def send_text(self, data: str) -> None:
+            await asyncio.Event().wait()  # the peer never reads
+
+        async def close(self, code: int = 1000, reason: str | None = None) -> None:
+            self.closed_with = (code, reason)
+
+    class Reader(StuckSocket):
+        received: list[str]
+
+        async def send_text(self, data: str) -> None:
+            self.received.append(data)
+
+    hub = ConnectionHub("redis://unused")
+    stuck, fine = StuckSocket(), Reader()
+    fine.received = []
+    stuck_connection = hub.connect("u1", stuck)
+    hub.connect("u2", fine)
+    for number in range(SEND_QUEUE_SIZE + 2):
+        hub.deliver_all(str(number))
+        await asyncio.sleep(0)  # the reader keeps up; the stuck one falls behind
+    await asyncio.sleep(0.05)
+    assert stuck.closed_with == (1013, "too_slow")
+    assert len(fine.received) == SEND_QUEUE_SIZE + 2
+    await hub.disconnect(stuck_connection)
+    await hub.stop()

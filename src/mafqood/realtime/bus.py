@@ -25,7 +25,8 @@ PUBLISH_TIMEOUT_S = 2.0
 
 
 def user_channel(user_id: uuid.UUID | str) -> str:
-    return f"{USER_CHANNEL_PREFIX}{user_id}"
+    # Canonical form: sockets are registered under str(UUID).
+    return f"{USER_CHANNEL_PREFIX}{uuid.UUID(str(user_id))}"
 
 
 def encode(event: dict[str, Any]) -> str:

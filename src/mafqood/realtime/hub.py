@@ -36,6 +36,7 @@ class Connection:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(SEND_QUEUE_SIZE)
         self.writer = asyncio.create_task(self._write(), name=f"ws-writer-{user_id}")
         self.closed = asyncio.Event()
+        self._closing: asyncio.Task[None] | None = None
 
     async def _write(self) -> None:
         # A failed send means the peer went away; the receive loop notices and unregisters.
@@ -51,8 +52,9 @@ class Connection:
         try:
             self.queue.put_nowait(data)
         except asyncio.QueueFull:
-            log.warning("socket_too_slow_closed", user_id=self.user_id)
-            asyncio.create_task(self.close(CLOSE_TRY_AGAIN_LATER, "too_slow"))  # noqa: RUF006
+            if self._closing is None:
+                log.warning("socket_too_slow_closed", user_id=self.user_id)
+                self._closing = asyncio.create_task(self.close(CLOSE_TRY_AGAIN_LATER, "too_slow"))
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
         self.writer.cancel()
