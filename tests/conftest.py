@@ -5,7 +5,10 @@ The database is migrated once per run; every test starts from empty tables.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -49,8 +52,12 @@ class Servers:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    root = tmp_path_factory.mktemp("mafqood")
+def servers() -> Iterator[Servers]:
+    # Our own directory rather than pytest's: pytest prunes old run directories, which would
+    # pull the data directory from under a server that another run still uses.
+    root = Path(tempfile.mkdtemp(prefix="mafqood-tests-"))
+    # Registered before the server starts, so it runs after the server has stopped (LIFO).
+    atexit.register(shutil.rmtree, root, True)
     database_url = start_postgres(root / "postgres", shared_buffers="256MB")
     embedded_redis = None
     redis_url = os.environ.get("REDIS_URL")
