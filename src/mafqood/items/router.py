@@ -25,6 +25,7 @@ from mafqood.items.schemas import (
     StatusOut,
     StatusUpdateIn,
 )
+from mafqood.matching import notices
 from mafqood.matching import service as matching
 from mafqood.photos.service import process_upload, store_photo
 
@@ -218,5 +219,8 @@ async def update_status(
     item_id: uuid.UUID, body: StatusUpdateIn, user: CurrentUser, db: SessionDep
 ) -> StatusOut:
     item = await service.get_owned_item(db, item_id, user)
+    previous = item.status
     item = await service.change_status(db, item, body.status)
+    if item.status != previous:
+        await notices.item_status_changed(db, item)
     return StatusOut(id=item.id, status=body.status, updated_at=item.updated_at)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
 from mafqood.items import service as items
-from mafqood.matching import service
+from mafqood.matching import notices, service
 from mafqood.matching.schemas import (
     Confidence,
     ConfirmIn,
@@ -55,7 +55,8 @@ async def confirm_match(
 ) -> ConfirmOut:
     """Say whether a match is your item. When both sides say yes, each can see the other's
     contact details; a no closes the match."""
-    match, _, _ = await service.confirm(db, user, match_id, body.confirmed, body.notes)
+    match, lost, found = await service.confirm(db, user, match_id, body.confirmed, body.notes)
+    await notices.answered(db, match, lost, found, user)
     return ConfirmOut(
         match=MatchStateOut(
             id=match.id,
