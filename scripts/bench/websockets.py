@@ -80,7 +80,7 @@ async def create_users(database_url: str, count: int) -> list[uuid.UUID]:
     return ids
 
 
-def start_api(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_api(port: int, env: dict[str, str], ws: str) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -96,6 +96,8 @@ def start_api(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         "--no-access-log",
         "--backlog",
         "4096",
+        "--ws",
+        ws,
     ]
     return subprocess.Popen(command, env=env)
 
@@ -195,7 +197,7 @@ async def bench(
         "DATA_DIR": str(data_dir / "data"),
         "LOG_LEVEL": "WARNING",
     }
-    server = start_api(port, env)
+    server = start_api(port, env, args.ws)
     redis = Redis.from_url(redis_url)
     try:
         wait_port(port, server)
@@ -259,6 +261,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--ws", default="auto", help="uvicorn's WebSocket implementation (auto: as deployed)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep .data/bench-websockets")
     args = parser.parse_args()
     data_dir = BENCH_DIR.resolve()
