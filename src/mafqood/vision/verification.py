@@ -1,0 +1,163 @@
+"""Same-instance verification: do the query's local features map onto a candidate's through
+one plane-to-plane transform (a homography), with the same colours?
+
+All candidates are matched in one matrix product (RootSIFT, Lowe's ratio test, one-to-one),
+then RANSAC runs only where enough tentative matches survive. Evidence is weighted:
+- by a centre prior in both photos (the item, not the desk around it);
+- by colour agreement of each matched pair, after removing the photo-wide colour shift of
+  the lighting (SIFT is colour-blind; variants of a product differ only in colour);
+- by the "background penalty": a query keypoint that is an inlier for c candidates counts
+  1/c, since what matches many different items is the venue's counter, not the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from mafqood.vision.local_features import LocalFeatures, centre_weight_of_points
+
+RATIO = 0.8  # Lowe's ratio test on descriptor distances
+MIN_TENTATIVE = 8  # fewer tentative matches than this: not worth a RANSAC run
+MIN_INLIERS = 8  # a geometric model with fewer inliers is noise
+RANSAC_THRESHOLD = 0.01  # reprojection error, as a fraction of the candidate's long side
+RANSAC_ITERATIONS = 1000
+COLOUR_TOLERANCE = 12.0  # Lab a/b units, after removing the median shift
+MAX_SCALE_CHANGE = 8.0  # homographies that shrink/grow area beyond this^2 are degenerate
+
+
+@dataclass(frozen=True)
+class Evidence:
+    tentative: int = 0  # one-to-one matches passing the ratio test
+    inliers: int = 0  # consistent with the homography
+    colour_agreement: float = 0.0  # fraction of inliers whose colours agree
+    weighted: float = 0.0  # inlier mass after centre, colour and background weighting
+
+    @property
+    def verified(self) -> bool:
+        return self.inliers >= MIN_INLIERS
+
+
+def root_sift(descriptors: np.ndarray) -> np.ndarray:
+    """Hellinger kernel on SIFT (Arandjelovic & Zisserman 2012): L1-normalise, square root."""
+    values = descriptors.astype(np.float32)
+    values /= np.maximum(values.sum(axis=1, keepdims=True), 1e-6)
+    result: np.ndarray = np.sqrt(values)
+    return result
+
+
+def _stack(candidates: Sequence[LocalFeatures | None]) -> tuple[np.ndarray, list[int]]:
+    """(K, M, 128) zero-padded RootSIFT of all candidates; zero rows never win a match."""
+    width = max((len(c) for c in candidates if c is not None), default=0)
+    stacked = np.zeros((len(candidates), max(width, 2), 128), dtype=np.float32)
+    counts = []
+    for k, features in enumerate(candidates):
+        n = len(features) if features is not None else 0
+        if features is not None and n:
+            stacked[k, :n] = root_sift(features.descriptors)
+        counts.append(n)
+    return stacked, counts
+
+
+def _tentative(
+    query_desc: np.ndarray, stacked: np.ndarray, counts: list[int]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per candidate: (query indices, candidate indices) of one-to-one ratio-test matches."""
+    k_count, m_width, _ = stacked.shape
+    sims = (query_desc @ stacked.reshape(-1, 128).T).reshape(len(query_desc), k_count, m_width)
+    best = sims.argmax(axis=2)
+    best_sim = np.take_along_axis(sims, best[:, :, None], axis=2)[:, :, 0]
+    np.put_along_axis(sims, best[:, :, None], -1.0, axis=2)
+    second_sim = sims.max(axis=2)
+    # On unit vectors d^2 = 2 - 2s, so d1 < r * d2  <=>  2 - 2 s1 < r^2 (2 - 2 s2).
+    passed = (2 - 2 * best_sim) < (RATIO * RATIO) * (2 - 2 * second_sim)
+    result = []
+    for k in range(k_count):
+        q_idx = np.flatnonzero(passed[:, k] & (best[:, k] < counts[k]))
+        if len(q_idx) < MIN_TENTATIVE or counts[k] < 2:
+            result.append((q_idx[:0], q_idx[:0]))
+            continue
+        c_idx = best[q_idx, k]
+        # One-to-one: where several query points chose one candidate point, keep the best.
+        order = np.argsort(-best_sim[q_idx, k])
+        _, first = np.unique(c_idx[order], return_index=True)
+        keep = order[first]
+        result.append((q_idx[keep], c_idx[keep]))
+    return result
+
+
+def _homography_inliers(src: np.ndarray, dst: np.ndarray, long_side: int) -> np.ndarray | None:
+    homography, mask = cv2.findHomography(
+        src,
+        dst,
+        cv2.RANSAC,
+        RANSAC_THRESHOLD * long_side,
+        maxIters=RANSAC_ITERATIONS,
+        confidence=0.995,
+    )
+    if homography is None or mask is None:
+        return None
+    det = float(np.linalg.det(homography[:2, :2])) / float(homography[2, 2] ** 2 or 1e-12)
+    if not (1 / MAX_SCALE_CHANGE**2 <= abs(det) <= MAX_SCALE_CHANGE**2):
+        return None
+    inliers: np.ndarray = mask.ravel().astype(bool)
+    return inliers
+
+
+def _colour_agreement(query_lab: np.ndarray, cand_lab: np.ndarray) -> np.ndarray:
+    """Per matched pair: do a/b chroma agree once the photo-wide lighting shift is removed?"""
+    diff = query_lab[:, 1:].astype(np.float32) - cand_lab[:, 1:].astype(np.float32)
+    residual = np.linalg.norm(diff - np.median(diff, axis=0), axis=1)
+    agree: np.ndarray = residual < COLOUR_TOLERANCE
+    return agree
+
+
+def verify(query: LocalFeatures, candidates: Sequence[LocalFeatures | None]) -> list[Evidence]:
+    """Evidence for each candidate, in the candidates' order."""
+    if len(query) < MIN_TENTATIVE or not candidates:
+        return [Evidence() for _ in candidates]
+    stacked, counts = _stack(candidates)
+    query_weights = centre_weight_of_points(query.points, query.width, query.height)
+    matches = _tentative(root_sift(query.descriptors), stacked, counts)
+    found: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+    tentative_counts = []
+    for k, (q_idx, c_idx) in enumerate(matches):
+        tentative_counts.append(len(q_idx))
+        features = candidates[k]
+        if features is None or len(q_idx) < MIN_TENTATIVE:
+            continue
+        inliers = _homography_inliers(
+            query.points[q_idx], features.points[c_idx], max(features.width, features.height)
+        )
+        if inliers is None or int(inliers.sum()) < MIN_INLIERS:
+            continue
+        q_in, c_in = q_idx[inliers], c_idx[inliers]
+        agree = _colour_agreement(query.colours[q_in], features.colours[c_in])
+        weights = (
+            query_weights[q_in]
+            * centre_weight_of_points(features.points[c_in], features.width, features.height)
+            * agree
+        )
+        found[k] = (q_in, weights, float(agree.mean()))
+    # Background penalty: how many candidates each query point is an inlier for.
+    shared = np.zeros(len(query), dtype=np.float32)
+    for q_in, _, _ in found.values():
+        shared[q_in] += 1
+    evidence = []
+    for k in range(len(candidates)):
+        if k not in found:
+            evidence.append(Evidence(tentative=tentative_counts[k]))
+            continue
+        q_in, weights, agreement = found[k]
+        evidence.append(
+            Evidence(
+                tentative=tentative_counts[k],
+                inliers=len(q_in),
+                colour_agreement=agreement,
+                weighted=float((weights / shared[q_in]).sum()),
+            )
+        )
+    return evidence

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from mafqood.vision import Candidate, ImageAnalysis, VisionPipeline
+from mafqood.vision.local_features import deserialise
+
+from .synth import make_background, make_object, photograph
+
+ITEMS = 6
+
+
+@pytest.fixture(scope="module")
+def scene(pipeline: VisionPipeline) -> dict[str, object]:
+    """Item 0 lost (photo on desk 0) and found (another desk, angle, distance, light, camera).
+
+    The gallery also holds the other items photographed on the query's own desk: the
+    confusers a venue's lost & found office produces, same background, different item.
+    """
+    items = [make_object(seed) for seed in range(ITEMS)]
+    query = photograph(items[0], make_background(0), angle=8, scale=1.3)
+    found = photograph(
+        items[0],
+        make_background(1),
+        angle=-30,
+        scale=0.9,
+        tilt=0.3,
+        centre=(0.45, 0.55),
+        brightness=0.85,
+        jpeg_quality=60,
+    )
+    gallery = {"item0": pipeline.analyse(found)}
+    for index in range(1, ITEMS):
+        gallery[f"item{index}-same-desk"] = pipeline.analyse(
+            photograph(items[index], make_background(0), angle=8, scale=1.3)
+        )
+        gallery[f"item{index}-other-desk"] = pipeline.analyse(
+            photograph(items[index], make_background(index + 1), angle=-12, scale=1.1)
+        )
+    return {"query": pipeline.analyse(query), "gallery": gallery}
+
+
+def _candidates(gallery: dict[str, ImageAnalysis]) -> list[Candidate]:
+    return [Candidate(key, a.image_vector, a.local_features) for key, a in gallery.items()]
+
+
+def test_analysis_has_a_normalised_vector_and_a_model_name(
+    pipeline: VisionPipeline, scene: dict[str, object]
+) -> None:
+    analysis = scene["query"]
+    assert isinstance(analysis, ImageAnalysis)
+    assert analysis.image_vector.shape == (1280,)
+    assert analysis.image_vector.dtype == np.float32
+    assert abs(float(np.linalg.norm(analysis.image_vector)) - 1) < 1e-4
+    assert analysis.image_model == pipeline.image_model == "efficientnet-lite0-cw448-v1"
+    assert pipeline.image_dim == 1280
+    assert len(deserialise(analysis.local_features)) > 50
+    assert analysis.timings_ms["total_ms"] > 0
+    assert abs(sum(analysis.category_probabilities.values()) - 1) < 1e-3
+    for obj in analysis.detected_objects:
+        assert set(obj) >= {"class", "confidence", "bbox", "category"}
+
+
+def test_same_item_ranks_first_after_rerank_despite_shared_background(
+    pipeline: VisionPipeline, scene: dict[str, object]
+) -> None:
+    query = scene["query"]
+    gallery = scene["gallery"]
+    assert isinstance(query, ImageAnalysis) and isinstance(gallery, dict)
+    ranked = pipeline.rerank(query, _candidates(gallery))
+    assert ranked[0].id == "item0"
+    best = ranked[0]
+    assert best.details["verified"] is True
+    assert best.score >= 0.8
+    # The items that share the query's desk are not the item.
+    for r in ranked[1:]:
+        assert r.score < 0.5, r
+    scores = [r.score for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_rerank_without_local_features_falls_back_to_appearance(
+    pipeline: VisionPipeline, scene: dict[str, object]
+) -> None:
+    query = scene["query"]
+    gallery = scene["gallery"]
+    assert isinstance(query, ImageAnalysis) and isinstance(gallery, dict)
+    candidates = [
+        Candidate(key, a.image_vector, None if i % 2 else b"garbage")
+        for i, (key, a) in enumerate(gallery.items())
+    ]
+    ranked = pipeline.rerank(query, candidates)
+    assert len(ranked) == len(candidates)
+    assert not any(r.details["verified"] for r in ranked)
+    assert pipeline.rerank(query, []) == []
+
+
+def test_analyse_is_thread_safe(pipeline: VisionPipeline) -> None:
+    images = [photograph(make_object(seed), make_background(seed)) for seed in range(4)]
+    sequential = [pipeline.analyse(image) for image in images]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(pipeline.analyse, images))
+    for one, other in zip(sequential, parallel, strict=True):
+        np.testing.assert_allclose(one.image_vector, other.image_vector, atol=1e-5)
+        assert one.local_features == other.local_features
