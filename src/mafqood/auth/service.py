@@ -82,11 +82,14 @@ async def register(
     session: AsyncSession, container: Container, data: RegisterIn, client: ClientInfo
 ) -> Session:
     email = data.email.lower()
+    # Hash before touching the database: a request waiting for the CPU-heavy hash must not
+    # hold a pooled connection (under a burst of sign-ups that starved every other request).
+    password_hash = await container.passwords.hash(data.password)
     if await _find_by_email(session, email) is not None:
         raise Conflict("email_taken")
     user = User(
         email=email,
-        password_hash=await container.passwords.hash(data.password),
+        password_hash=password_hash,
         full_name=data.full_name,
         phone=data.phone,
         is_venue=data.is_venue,
@@ -108,6 +111,8 @@ async def login(
     session: AsyncSession, container: Container, email: str, password: str, client: ClientInfo
 ) -> Session:
     user = await _find_by_email(session, email)
+    # End the read and give its connection back while the hash is checked (see register).
+    await session.commit()
     # Always verify a hash, even for an unknown email, so timing does not reveal accounts.
     valid = await container.passwords.verify(password, user.password_hash if user else None)
     if user is None or not valid:
