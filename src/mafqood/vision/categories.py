@@ -298,11 +298,15 @@ def coco_category(name: str) -> str:
 def merge_detections(
     probabilities: Mapping[str, float], detections: list[DetectedObject]
 ) -> dict[str, float]:
-    """Let a confident detector box outvote the whole-image classifier for its category."""
+    """Mix confident detector boxes into the whole-image classifier's distribution.
+
+    Each detection of confidence p moves p of the mass onto its category; the most confident
+    one is applied last, so it dominates.
+    """
     merged = dict(probabilities)
-    for obj in detections:
-        if obj.category == "other" or obj.label in COCO_IGNORED:
-            continue
-        merged[obj.category] = max(merged[obj.category], obj.confidence)
-    total = sum(merged.values())
-    return {k: v / total for k, v in merged.items()}
+    usable = [o for o in detections if o.category != "other" and o.label not in COCO_IGNORED]
+    for obj in sorted(usable, key=lambda o: o.confidence):
+        p = min(max(obj.confidence, 0.0), 1.0)
+        merged = {k: (1 - p) * v for k, v in merged.items()}
+        merged[obj.category] += p
+    return merged
