@@ -248,3 +248,20 @@ def test_rate_parsing() -> None:
     assert parse_rate("off") is None
     with pytest.raises(ValueError):
         parse_rate("five per minute")
+
+
+async def test_an_exhausted_connection_pool_answers_503_at_once(make_app: AppFactory) -> None:
+    async with (
+        make_app(db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=0.3) as app,
+        asgi_client(app) as client,
+    ):
+        container: Container = app.state.container
+        async with container.engine.connect() as held:  # the only connection
+            await held.exec_driver_sql("SELECT 1")
+            busy = await client.get("/api/v1/items", headers={"Accept-Language": "ar"})
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "5"
+        assert busy.json()["code"] == "service_busy" and busy.json()["request_id"]
+        assert (await client.get("/api/v1/items")).status_code == 200
+        metrics = (await client.get("/metrics")).text
+        assert "mafqood_overload_rejections_total" in metrics

@@ -36,6 +36,7 @@ from mafqood.observability.router import router as metrics_router
 from mafqood.photos.router import router as photos_router
 from mafqood.privacy.router import router as privacy_router
 from mafqood.ratelimit.middleware import RateLimitMiddleware
+from mafqood.ratelimit.overload import install_overload_handler
 from mafqood.realtime.router import router as realtime_router
 from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     install_error_handlers(app)
+    install_overload_handler(app)
     document_common_errors(app)
     app.include_router(health_router)
     app.include_router(auth_router)

@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     rate_limit_api: RateSpec = "100/1m"  # per signed-in user
     rate_limit_anonymous: RateSpec = "100/1m"  # per client IP, callers without a valid token
     rate_limit_upload: RateSpec = "10/1h"  # photo uploads per signed-in user
+    # Database connections per API process. A request that waits longer than the timeout for
+    # one is answered 503 with Retry-After (overload) instead of queueing without end.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10, gt=0)
 
     # Moderation: an item reported by this many different users is hidden until reviewed.
     moderation_hide_after_reports: int = Field(default=3, ge=1)

@@ -48,7 +48,12 @@ class Container:
 
     @classmethod
     def build(cls, settings: Settings, database_url: str, redis_url: str) -> Container:
-        engine = make_engine(database_url)
+        engine = make_engine(
+            database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         storage = make_storage(settings)
         redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
         container = cls(

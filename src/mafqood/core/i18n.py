@@ -278,6 +278,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "ar": "لا يمكن قبول هذه الصورة. يرجى إرسال صورة للغرض فقط.",
     },
     "review_done": {"en": "Review saved.", "ar": "تم حفظ المراجعة."},
+    "service_busy": {
+        "en": "The service is busy right now. Please try again in a few seconds.",
+        "ar": "الخدمة مشغولة الآن. يرجى المحاولة مرة أخرى بعد بضع ثوانٍ.",
+    },
     "database_reset": {
         "en": "Database reset successfully",
         "ar": "تمت إعادة تعيين قاعدة البيانات بنجاح",

@@ -62,6 +62,10 @@ IMAGE_UPLOAD_FAILURES = Counter(
 RATE_LIMITED = Counter(
     "mafqood_rate_limited_total", "Requests refused by an abuse limit.", ["rule"]
 )
+OVERLOAD_REJECTIONS = Counter(
+    "mafqood_overload_rejections_total",
+    "Requests answered 503 because no database connection was free in time.",
+)
 ITEM_REPORTS = Counter("mafqood_item_reports_total", "Items reported by users.")
 ITEMS_HIDDEN = Counter(
     "mafqood_items_hidden_total", "Items hidden because enough different users reported them."

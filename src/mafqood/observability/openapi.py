@@ -26,6 +26,7 @@ COMMON_ERRORS = {
     "413": "The request body is too large",
     "429": "Too many requests; the Retry-After header says when to try again",
     "500": "Unexpected error; the answer holds no internals, only the request id",
+    "503": "Overloaded or a required service is down; Retry-After says when to try again",
 }
 SIGNED_IN_ERROR = ("401", "Missing, invalid or expired access token")
 
