@@ -115,7 +115,7 @@ def test_dockerfile_is_multi_stage_non_root_with_models_prepared_at_build() -> N
     stages = re.split(r"^FROM ", text, flags=re.MULTILINE)[1:]
     assert len(stages) == 2
     build, runtime = stages
-    assert "export_lite0" in build and ".[models]" in build
+    assert "mafqood prepare-models" in build and ".[models]" in build
     assert "torch" not in runtime and ".[models]" not in runtime
     users = re.findall(r"^USER (\S+)", runtime, flags=re.MULTILINE)
     assert users and users[-1].split(":")[0] not in ("0", "root")

@@ -141,6 +141,11 @@ async def test_an_admin_reviews_hidden_items(
     )
     assert gone.status_code == 200
     assert await browse_ids(client) == {restored["id"]}
+    async with container.sessionmaker() as session:
+        removal = (
+            await session.execute(select(AuditLog).where(AuditLog.action == "item_deleted"))
+        ).scalar_one()
+        assert str(removal.user_id) == admin.id and str(removal.entity_id) == removed["id"]
     assert (
         await client.get(f"/api/v1/items/{removed['id']}", headers=owner.headers)
     ).status_code == 404

@@ -241,3 +241,32 @@ async def test_account_deletion_removes_photos_from_an_s3_bucket(
     )
     assert response.status_code == 200
     assert not any([await container.storage.exists(name) for name in photo_keys(key)])
+
+
+async def test_sensitive_actions_are_audited_with_address_and_user_agent(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    agent = {"User-Agent": "MafqoodApp/2.0 (Android 14)"}
+    me = await register(client)
+    item = await create_item(client, me, "lost")
+    wrong = await client.post(
+        "/auth/login", json={"email": me.email, "password": "Wrong-pass1"}, headers=agent
+    )
+    assert wrong.status_code == 401
+    right = await client.post(
+        "/auth/login", json={"email": me.email, "password": PASSWORD}, headers=agent
+    )
+    assert right.status_code == 200
+    deleted = await client.delete(f"/api/v1/items/{item['id']}", headers={**me.headers, **agent})
+    assert deleted.status_code == 200
+    async with container.sessionmaker() as session:
+        rows = (await session.execute(select(AuditLog).order_by(AuditLog.id))).scalars().all()
+    by_action = {row.action: row for row in rows}
+    assert {"register", "login_failed", "login", "item_deleted"} <= set(by_action)
+    for action in ("login_failed", "login", "item_deleted"):
+        row = by_action[action]
+        assert str(row.ip_address) == "203.0.113.7", action
+        assert row.user_agent == agent["User-Agent"], action
+        assert str(row.user_id) == me.id, action
+    assert str(by_action["item_deleted"].entity_id) == item["id"]
+    assert by_action["login_failed"].response_status == 401

@@ -85,7 +85,7 @@ async def review_item(
         entity_id=item.id,
     )
     if body.action == "remove":
-        await items.delete_item(db, container.storage, item)
+        await items.delete_item(db, container.storage, item, deleted_by=admin.id)
     else:
         await moderation.mark_reviewed(db, item)
     return MessageOut(message=translate("review_done", request_language(request)))

@@ -11,8 +11,10 @@ from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.audit import service as audit
 from mafqood.core.db import on_commit
 from mafqood.core.errors import Conflict, FieldError, NotFound
+from mafqood.core.middleware import current_client
 from mafqood.items.models import Item, ItemView
 from mafqood.items.schemas import ItemCreate
 from mafqood.matching.models import Match
@@ -185,10 +187,22 @@ async def change_status(session: AsyncSession, item: Item, requested: str) -> It
     return item
 
 
-async def delete_item(session: AsyncSession, storage: Storage, item: Item) -> None:
+async def delete_item(
+    session: AsyncSession, storage: Storage, item: Item, *, deleted_by: uuid.UUID | None = None
+) -> None:
     """Delete the row now and the photos once that is committed (never the other way round:
-    a failed commit must not leave an item without its photo)."""
+    a failed commit must not leave an item without its photo). deleted_by: who, when not the
+    owner (a moderator); the deletion is audited with the caller's address."""
     keys = photo_keys(item.image_key) if item.image_key else []
+    audit.record(
+        session,
+        "item_deleted",
+        current_client(),
+        user_id=deleted_by or item.user_id,
+        entity_type="item",
+        entity_id=item.id,
+        data={"type": item.type, "title": item.title},
+    )
     await session.delete(item)
     await session.flush()
     if keys:
