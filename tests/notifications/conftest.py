@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -276,7 +277,8 @@ def worker_env(
     return env
 
 
-@pytest.fixture(scope="session")
+# Package scope: the worker stops after these tests, so it never consumes other tests' queues.
+@pytest.fixture(scope="package")
 def worker_process(
     servers: Servers,
     fcm_server: tuple[FakeFcm, Path],
@@ -307,7 +309,15 @@ class LiveApi:
     container: Container
 
 
-@pytest.fixture(scope="session")
+class QuietServer(uvicorn.Server):
+    """Leaves the test process's signal handlers alone (Ctrl-C still stops pytest)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@pytest.fixture(scope="package")
 async def live_apis(servers: Servers) -> AsyncIterator[list[LiveApi]]:
     """Two API processes' worth of app: separate apps, containers and sockets, one Redis."""
     started: list[tuple[uvicorn.Server, asyncio.Task[None]]] = []
@@ -316,9 +326,14 @@ async def live_apis(servers: Servers) -> AsyncIterator[list[LiveApi]]:
         application = create_app(make_settings(servers))
         port = free_port()
         config = uvicorn.Config(
-            application, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+            application,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=5,
         )
-        server = uvicorn.Server(config)
+        server = QuietServer(config)
         task = asyncio.create_task(server.serve())
         for _ in range(300):
             if server.started:
