@@ -84,6 +84,9 @@ async def push_notification(
         if result.outcome == "sent":
             report.sent += 1
             reached.add(str(device.id))
+            if not notification.push_sent:
+                notification.push_sent = True
+                notification.push_sent_at = datetime.now(UTC)
         elif result.outcome == "unregistered":
             log.info("push_token_unregistered_removed", device_id=str(device.id))
             await session.delete(device)
@@ -92,9 +95,6 @@ async def push_notification(
             log.warning("push_rejected", device_id=str(device.id), error=result.error)
             report.rejected += 1
             reached.add(str(device.id))  # permanent for this message: do not retry
-    if report.sent and not notification.push_sent:
-        notification.push_sent = True
-        notification.push_sent_at = datetime.now(UTC)
     if temporary is not None:
         raise temporary
     return report
