@@ -88,3 +88,31 @@ async def create_item(
     assert response.status_code == 201, response.text
     item: dict[str, Any] = response.json()["item"]
     return item
+
+
+async def pin_match(
+    sessions: Any, lost_id: str, found_id: str, similarity: float = 0.9, confidence: str = "high"
+) -> str:
+    """The match between two reports with the given numbers, whether or not the engine had
+    already paired them (reports with the same text, place and time usually are)."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from mafqood.matching.models import Match
+
+    async with sessions() as session:
+        pair = (uuid.UUID(lost_id), uuid.UUID(found_id))
+        match = (
+            await session.execute(
+                select(Match).where(Match.user_item_id == pair[0], Match.matched_item_id == pair[1])
+            )
+        ).scalar_one_or_none()
+        if match is None:
+            match = Match(user_item_id=pair[0], matched_item_id=pair[1])
+            session.add(match)
+        match.similarity_score = similarity
+        match.confidence = confidence
+        match.matching_features = {"visual_similarity": 0.95, "category_match": True}
+        await session.commit()
+        return str(match.id)

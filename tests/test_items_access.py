@@ -11,7 +11,7 @@ from mafqood.core.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.storage import LocalStorage
-from tests.factories import create_item, register
+from tests.factories import create_item, pin_match, register
 
 
 async def test_owner_sees_everything_others_see_no_contact(client: httpx.AsyncClient) -> None:
@@ -45,16 +45,9 @@ async def test_contact_is_shared_only_after_both_confirm(
     found = await create_item(
         client, finder, "found", contact_method="phone", contact_phone="+971509999999"
     )
+    await pin_match(container.sessionmaker, lost["id"], found["id"])
+    url = f"/api/v1/items/{found['id']}"
     async with container.sessionmaker() as session:
-        match = Match(
-            user_item_id=uuid.UUID(lost["id"]),
-            matched_item_id=uuid.UUID(found["id"]),
-            similarity_score=0.9,
-            confidence="high",
-        )
-        session.add(match)
-        await session.commit()
-        url = f"/api/v1/items/{found['id']}"
         assert (await client.get(url, headers=loser.headers)).json()["contact_phone"] is None
         await session.execute(update(Match).values(user_item_owner_confirmed=True))
         await session.commit()

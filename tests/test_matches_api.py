@@ -11,7 +11,18 @@ from sqlalchemy import select
 from mafqood.core.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
-from tests.factories import Account, create_item, register
+from tests.factories import Account, create_item, pin_match, register
+
+
+async def _types_since(client: httpx.AsyncClient, account: Account, before: set[str]) -> list[str]:
+    """Types of the account's notifications that are not in `before`, newest first."""
+    body = (await client.get("/api/v1/notifications", headers=account.headers)).json()
+    return [n["type"] for n in body["notifications"] if n["id"] not in before]
+
+
+async def _ids(client: httpx.AsyncClient, account: Account) -> set[str]:
+    body = (await client.get("/api/v1/notifications", headers=account.headers)).json()
+    return {n["id"] for n in body["notifications"]}
 
 
 async def _pair(
@@ -25,17 +36,9 @@ async def _pair(
     found = await create_item(
         client, finder, "found", contact_method="phone", contact_phone="+971509999999"
     )
-    async with container.sessionmaker() as session:
-        match = Match(
-            user_item_id=uuid.UUID(lost["id"]),
-            matched_item_id=uuid.UUID(found["id"]),
-            similarity_score=similarity,
-            confidence=confidence,
-            matching_features={"visual_similarity": 0.95, "category_match": True},
-        )
-        session.add(match)
-        await session.commit()
-        match_id = str(match.id)
+    match_id = await pin_match(
+        container.sessionmaker, lost["id"], found["id"], similarity, confidence
+    )
     return loser, finder, lost, found, match_id
 
 
@@ -79,6 +82,7 @@ async def test_both_confirm_then_contact_is_shared(
 ) -> None:
     loser, finder, _, found, match_id = await _pair(client, container)
     url = f"/api/v1/matches/{match_id}/confirm"
+    finder_before, loser_before = await _ids(client, finder), await _ids(client, loser)
     first = await client.post(
         url, json={"confirmed": True, "notes": "This looks like my item!"}, headers=loser.headers
     )
@@ -101,10 +105,9 @@ async def test_both_confirm_then_contact_is_shared(
     assert statuses == ["matched", "matched"] and notes == "This looks like my item!"
 
     # The finder heard of the first yes; then both got the other's contact.
-    finder_notes = (await client.get("/api/v1/notifications", headers=finder.headers)).json()
+    assert await _types_since(client, finder, finder_before) == ["claim", "match"]
+    assert await _types_since(client, loser, loser_before) == ["claim"]
     loser_notes = (await client.get("/api/v1/notifications", headers=loser.headers)).json()
-    assert [n["type"] for n in finder_notes["notifications"]] == ["claim", "match"]
-    assert [n["type"] for n in loser_notes["notifications"]] == ["claim"]
     assert "+971509999999" in loser_notes["notifications"][0]["message"]
 
 
@@ -112,23 +115,23 @@ async def test_status_change_reaches_the_other_side(
     client: httpx.AsyncClient, container: Container
 ) -> None:
     loser, finder, lost, _, _ = await _pair(client, container)
+    finder_before, loser_before = await _ids(client, finder), await _ids(client, loser)
     await client.put(
         f"/api/v1/items/{lost['id']}/status", json={"status": "closed"}, headers=loser.headers
     )
-    notes = (await client.get("/api/v1/notifications", headers=finder.headers)).json()
-    assert [n["type"] for n in notes["notifications"]] == ["update"]
-    assert (await client.get("/api/v1/notifications", headers=loser.headers)).json()["total"] == 0
+    assert await _types_since(client, finder, finder_before) == ["update"]
+    assert await _types_since(client, loser, loser_before) == []
 
 
 async def test_rejection_closes_the_match(client: httpx.AsyncClient, container: Container) -> None:
     loser, finder, lost, _, match_id = await _pair(client, container)
     url = f"/api/v1/matches/{match_id}/confirm"
+    loser_before = await _ids(client, loser)
     rejected = await client.post(url, json={"confirmed": False}, headers=finder.headers)
     assert rejected.json()["match"]["status"] == "rejected"
     late = await client.post(url, json={"confirmed": True}, headers=loser.headers)
     assert late.status_code == 409 and late.json()["code"] == "match_closed"
-    notes = (await client.get("/api/v1/notifications", headers=loser.headers)).json()
-    assert [n["type"] for n in notes["notifications"]] == ["update"]
+    assert await _types_since(client, loser, loser_before) == ["update"]
     listing = await client.get(
         f"/api/v1/items/{lost['id']}/matches?min_similarity=0", headers=loser.headers
     )

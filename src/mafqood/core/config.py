@@ -38,6 +38,18 @@ class Settings(BaseSettings):
 
     # Prepared model files (exported once by the setup step).
     model_dir: Path = Path(".data/models")
+    vision_threads: int = Field(default=2, ge=1, le=64)
+    # Another image embedder exported to ONNX (CLIP, DINOv2...); empty: EfficientNet-Lite0.
+    image_embedder_path: Path | None = None
+    image_embedder_name: str | None = None
+    # YOLOv8 weights in ultralytics ONNX format; empty: categories from the ImageNet head.
+    yolo_weights_path: Path | None = None
+    vision_max_keypoints: int = Field(default=300, ge=50, le=2000)
+    # Which reports can be the same object: a found report dated up to this long before the
+    # loss (people misremember), up to this many days after it, within this distance.
+    match_found_before_lost_hours: float = Field(default=48, ge=0)
+    match_window_days: float = Field(default=90, gt=0)
+    match_max_km: float = Field(default=50, gt=0)
 
     # Photos: "local" keeps them under data_dir/media and serves them at /media;
     # "s3" puts them in an S3-compatible bucket (AWS S3, MinIO, R2) behind an optional CDN.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -14,11 +15,13 @@ from mafqood.auth.tokens import TokenService
 from mafqood.core.config import Settings
 from mafqood.core.db import make_engine, make_sessionmaker
 from mafqood.core.mail import MailSender, make_mail_sender
+from mafqood.matching.models_loader import pipeline_for
 from mafqood.moderation.nsfw import PhotoScreen, make_screen
 from mafqood.ratelimit.limiter import RateLimiter
 from mafqood.realtime.bus import EventBus
 from mafqood.realtime.hub import ConnectionHub
 from mafqood.storage import Storage, make_storage
+from mafqood.vision import VisionPipeline
 from mafqood.worker.sender import TaskSender
 
 
@@ -45,6 +48,11 @@ class Container:
     extra_probes: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = field(
         default_factory=dict
     )
+
+    @property
+    def vision(self) -> VisionPipeline:
+        """Loaded on first use (and warmed at start-up), shared by the whole process."""
+        return pipeline_for(self.settings)
 
     @classmethod
     def build(cls, settings: Settings, database_url: str, redis_url: str) -> Container:
@@ -81,7 +89,14 @@ class Container:
         container.sessionmaker.configure(info={"container": container})
         # The spec's health shape calls photo storage "s3" whatever the backend.
         container.extra_probes["s3"] = (storage.healthy, True)
+        # The spec calls the models "ai_worker"; without them nothing can be matched.
+        container.extra_probes["ai_worker"] = (container.models_healthy, True)
         return container
+
+    async def models_healthy(self) -> bool:
+        """The models load and answer (a text embedding: cheap and touches the runtime)."""
+        vector = await asyncio.to_thread(self.vision.embed_text, "health")
+        return bool(vector.shape[0] > 0)
 
     async def prepare(self) -> None:
         """Start-up work that needs the event loop."""
@@ -89,6 +104,8 @@ class Container:
 
         if isinstance(self.storage, S3Storage):
             await self.storage.ensure_bucket()
+        # Load the models now rather than on the first report someone sends.
+        await asyncio.to_thread(lambda: self.vision)
 
     async def close(self) -> None:
         self.tasks.close()

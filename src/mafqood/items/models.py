@@ -72,6 +72,8 @@ class Item(TimestampMixin, Base):
     text_model: Mapped[str | None] = mapped_column(String(100))
     detected_objects: Mapped[Any] = mapped_column(JSONB, nullable=True)
     ai_category: Mapped[str | None] = mapped_column(String(50))
+    # The photo is confidently something other than the chosen category.
+    category_conflict: Mapped[bool] = mapped_column(server_default=text("false"))
     ai_processed: Mapped[bool] = mapped_column(server_default=text("false"))
     # Compact keypoints + descriptors (see vision), deferred: only matching reads them.
     local_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

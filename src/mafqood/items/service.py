@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION, insert
@@ -61,6 +62,20 @@ async def find_duplicate(session: AsyncSession, user_id: uuid.UUID, image_hash: 
     return None
 
 
+@dataclass(frozen=True)
+class Understanding:
+    """What the models made of the report, stored with it for matching."""
+
+    image_vector: Any
+    image_model: str
+    text_vector: Any
+    text_model: str
+    detected_objects: list[dict[str, Any]]
+    ai_category: str | None
+    category_conflict: bool
+    local_features: bytes | None
+
+
 async def create_item(
     session: AsyncSession,
     storage: Storage,
@@ -70,6 +85,7 @@ async def create_item(
     data: ItemCreate,
     stored: StoredPhoto,
     category: str,
+    understanding: Understanding,
 ) -> Item:
     image_url, thumbnail_url, _ = photo_urls(storage, stored.key)
     item = Item(
@@ -94,6 +110,15 @@ async def create_item(
         contact_method=data.contact_method,
         contact_phone=data.contact_phone,
         contact_email=data.contact_email,
+        image_embedding=understanding.image_vector,
+        image_model=understanding.image_model,
+        text_embedding=understanding.text_vector,
+        text_model=understanding.text_model,
+        detected_objects=understanding.detected_objects,
+        ai_category=understanding.ai_category,
+        category_conflict=understanding.category_conflict,
+        local_features=understanding.local_features,
+        ai_processed=True,
     )
     session.add(item)
     await session.flush()
