@@ -136,6 +136,43 @@ def _eval(args: argparse.Namespace) -> int:
     return run_eval(args)
 
 
+def _reindex(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from mafqood.core.container import Container
+    from mafqood.matching.models_loader import search_window
+    from mafqood.matching.reindex import print_progress, reindex
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    runtime = prepare_runtime(settings)
+
+    async def run() -> int:
+        container = Container.build(settings, runtime.database_url, runtime.redis_url)
+        try:
+            stats = await reindex(
+                container.sessionmaker,
+                container.storage,
+                container.vision,
+                batch_size=args.batch_size,
+                limit=args.limit,
+                rematch_window=search_window(settings) if args.rematch else None,
+                progress=print_progress,
+            )
+        finally:
+            await container.close()
+        print(
+            f"reindexed {stats.done} items ({stats.missing_photo} without a photo), "
+            f"{stats.matches_created} new matches, {stats.remaining} still to do"
+        )
+        return 0
+
+    try:
+        return asyncio.run(run())
+    finally:
+        runtime.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mafqood", description="Mafqood backend")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     prepare.add_argument("--model-dir", type=Path, help="default: MODEL_DIR setting")
     prepare.add_argument("--force", action="store_true", help="export even if up to date")
     prepare.set_defaults(func=_prepare_models)
+    again = commands.add_parser(
+        "reindex", help="recompute vectors of items made by another model (resumable)"
+    )
+    again.add_argument("--batch-size", type=int, default=16)
+    again.add_argument("--limit", type=int, help="stop after N items (run again to go on)")
+    again.add_argument("--rematch", action="store_true", help="also look for new matches")
+    again.set_defaults(func=_reindex)
     evaluate = commands.add_parser("eval", help="matching quality on folders with labels.csv")
     evaluate.add_argument("folders", nargs="+", type=Path, metavar="DIR")
     evaluate.add_argument("--limit", type=int, help="only the first N photos of each folder")

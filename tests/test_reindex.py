@@ -1,0 +1,79 @@
+"""A model change followed by a reindex: every item gets vectors from the current model,
+the run can stop and resume, and matches can be looked for again."""
+
+from __future__ import annotations
+
+import httpx
+import numpy as np
+from sqlalchemy import delete, select, update
+
+from mafqood.core.container import Container
+from mafqood.items.models import Item
+from mafqood.matching.models import Match
+from mafqood.matching.models_loader import search_window
+from mafqood.matching.reindex import count_stale, reindex
+from tests.factories import register, submit
+from tests.test_matching_engine import LOST, shots
+
+
+async def _vectors(container: Container) -> dict[str, np.ndarray]:
+    async with container.sessionmaker() as session:
+        rows = await session.execute(select(Item.id, Item.image_embedding))
+        return {str(item_id): np.asarray(vector) for item_id, vector in rows}
+
+
+async def test_model_change_then_reindex(client: httpx.AsyncClient, container: Container) -> None:
+    account = await register(client)
+    for seed in (11, 12, 13):
+        response = await submit(client, account, "lost", photo=shots(seed, views=1)[0], **LOST)
+        assert response.status_code == 201
+    original = await _vectors(container)
+
+    # A new model was configured: what is stored was made by another one.
+    async with container.sessionmaker() as session:
+        await session.execute(
+            update(Item).values(
+                image_model="old-model",
+                text_model="old-text-model",
+                image_embedding=np.ones(1280, dtype=np.float32) / np.sqrt(1280),
+            )
+        )
+        await session.commit()
+        assert await count_stale(session, container.vision) == 3
+
+    first = await reindex(container.sessionmaker, container.storage, container.vision, limit=2)
+    assert first.done == 2 and first.remaining == 1  # stopped part-way
+    second = await reindex(container.sessionmaker, container.storage, container.vision)
+    assert second.done == 1 and second.remaining == 0
+
+    async with container.sessionmaker() as session:
+        models = set((await session.execute(select(Item.image_model, Item.text_model))).all())
+    assert models == {(container.vision.image_model, container.vision.text_model)}
+    again = await _vectors(container)
+    for item_id, vector in original.items():
+        # Re-read from the stored JPEG rather than the uploaded file: nearly the same vector.
+        assert float(again[item_id] @ vector) > 0.97
+
+
+async def test_reindex_can_look_for_matches_again(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    owner_photo, finder_photo = shots(21)
+    loser, finder = await register(client), await register(client)
+    await submit(client, loser, "lost", photo=owner_photo, **LOST)
+    found = (await submit(client, finder, "found", photo=finder_photo, **LOST)).json()
+    assert found["match_count"] == 1
+    async with container.sessionmaker() as session:
+        await session.execute(delete(Match))
+        await session.execute(update(Item).values(image_model="old-model", match_count=0))
+        await session.commit()
+
+    stats = await reindex(
+        container.sessionmaker,
+        container.storage,
+        container.vision,
+        rematch_window=search_window(container.settings),
+    )
+    assert stats.done == 2 and stats.matches_created == 1
+    async with container.sessionmaker() as session:
+        assert len((await session.execute(select(Match))).all()) == 1
