@@ -10,13 +10,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from mafqood.core.container import Container
-from mafqood.matching.models import Match
 from mafqood.observability.metrics import observe_inference
 from mafqood.worker.app import QUEUE
 from mafqood.worker.outbox import OutboxJob
 from tests import images
 from tests.conftest import AppFactory, asgi_client
-from tests.factories import create_item, register
+from tests.factories import create_item, pin_match, register
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -100,16 +99,8 @@ async def test_queue_length_matches_and_pool_gauges(
     loser, finder = await register(client), await register(client)
     lost = await create_item(client, loser, "lost")
     found = await create_item(client, finder, "found")
+    await pin_match(container.sessionmaker, lost["id"], found["id"], 0.8, "medium")
     async with container.sessionmaker() as session:
-        session.add(
-            Match(
-                user_item_id=uuid.UUID(lost["id"]),
-                matched_item_id=uuid.UUID(found["id"]),
-                similarity_score=0.8,
-                confidence="medium",
-            )
-        )
-        await session.commit()
         outbox = await session.scalar(select(func.count()).select_from(OutboxJob))
     await container.redis.rpush(QUEUE, "job-1", "job-2")
     samples = await scrape(client)

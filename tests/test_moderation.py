@@ -14,11 +14,10 @@ from sqlalchemy import select, update
 from mafqood.audit.models import AuditLog
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
-from mafqood.matching.models import Match
 from mafqood.moderation.nsfw import AllowAll, ScreenUnavailable, make_screen
 from mafqood.users.models import User
 from tests import images
-from tests.factories import Account, create_item, register
+from tests.factories import Account, create_item, pin_match, register
 
 
 async def report(
@@ -68,16 +67,7 @@ async def test_three_distinct_reports_hide_an_item_from_browsing_and_matching(
     owner, loser = await register(client), await register(client)
     found = await create_item(client, owner, "found")
     lost = await create_item(client, loser, "lost")
-    async with container.sessionmaker() as session:
-        session.add(
-            Match(
-                user_item_id=uuid.UUID(lost["id"]),
-                matched_item_id=uuid.UUID(found["id"]),
-                similarity_score=0.9,
-                confidence="high",
-            )
-        )
-        await session.commit()
+    await pin_match(container.sessionmaker, lost["id"], found["id"])
     matches_url = f"/api/v1/items/{lost['id']}/matches"
     assert (await client.get(matches_url, headers=loser.headers)).json()["total"] == 1
 

@@ -18,7 +18,7 @@ from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.photos.service import photo_keys
 from mafqood.storage import Storage
 from tests import images
-from tests.factories import PASSWORD, Account, create_item, register
+from tests.factories import PASSWORD, Account, create_item, pin_match, register
 
 
 async def upload_avatar(client: httpx.AsyncClient, account: Account) -> dict[str, Any]:
@@ -50,17 +50,12 @@ async def populate(
         f"/api/v1/items/{theirs['id']}/report", json={"reason": "spam"}, headers=me.headers
     )
     assert reported.status_code == 201
+    match_id = await pin_match(container.sessionmaker, lost["id"], theirs["id"], 0.91, "high")
     async with container.sessionmaker() as session:
-        match = Match(
-            user_item_id=uuid.UUID(lost["id"]),
-            matched_item_id=uuid.UUID(theirs["id"]),
-            similarity_score=0.91,
-            confidence="high",
-            user_item_owner_confirmed=True,
-            user_item_owner_notes="It has my sticker",
-        )
-        session.add(match)
-        await session.flush()
+        match = await session.get(Match, uuid.UUID(match_id))
+        assert match is not None
+        match.user_item_owner_confirmed = True
+        match.user_item_owner_notes = "It has my sticker"
         for owner in (me, other):
             session.add(
                 Notification(
@@ -108,7 +103,8 @@ async def test_export_holds_everything_stored_about_the_user(
     [match] = data["matches"]
     assert match["my_item_id"] == lost["id"] and match["other_item_id"] == theirs["id"]
     assert match["my_answer"] is True and match["my_notes"] == "It has my sticker"
-    assert len(data["notifications"]) == 1
+    messages = {notification["message"] for notification in data["notifications"]}
+    assert "Me Myself confirmed the match: +971501112222" in messages
     assert data["devices"][0]["platform"] == "android"
     assert data["logins"] and data["logins"][0]["ip_address"] == "203.0.113.7"
     actions = {entry["action"] for entry in data["activity"]}
