@@ -23,6 +23,8 @@ class VisionConfig:
     yolo_confidence: float = 0.35
     # Local features kept per image (the verification cost and the stored bytes grow with it).
     max_keypoints: int = 300
+    # Long side of the image SIFT reads (OpenCV doubles it internally for the first octave).
+    local_features_long_side: int = 512
 
     @classmethod
     def from_settings(cls, settings: Any) -> VisionConfig:
@@ -36,6 +38,7 @@ class VisionConfig:
             ("embedder_name", "image_embedder_name"),
             ("yolo_path", "yolo_weights_path"),
             ("max_keypoints", "vision_max_keypoints"),
+            ("local_features_long_side", "vision_local_features_long_side"),
         ):
             value = getattr(settings, setting, None)
             if value is not None:

@@ -27,10 +27,12 @@ _XY_SCALE = 8.0  # positions stored in 1/8 pixel as uint16
 HIST_BINS = (4, 8, 8)  # L, a, b
 HIST_SIZE = HIST_BINS[0] * HIST_BINS[1] * HIST_BINS[2]
 
-LONG_SIDE = 640  # SIFT runs at this size (small photos are enlarged up to MAX_UPSCALE)
+LONG_SIDE = 512  # SIFT runs at this size (small photos are enlarged up to MAX_UPSCALE)
 MAX_UPSCALE = 3.0
 DETECT_LIMIT = 1000  # SIFT keeps this many by contrast before our own selection
 CENTRE_SIGMA = 0.25
+# Weight left at the edges: an item photographed off-centre must still be verifiable.
+CENTRE_FLOOR = 0.2
 COLOUR_BLUR_SIGMA = 3.0
 HIST_LONG_SIDE = 128
 
@@ -51,13 +53,14 @@ class LocalFeatures:
 def centre_weight_of_points(points: np.ndarray, width: int, height: int) -> np.ndarray:
     dx = points[:, 0] / width - 0.5
     dy = points[:, 1] / height - 0.5
-    weights: np.ndarray = np.exp(-(dx * dx + dy * dy) / (2 * CENTRE_SIGMA * CENTRE_SIGMA))
+    gauss = np.exp(-(dx * dx + dy * dy) / (2 * CENTRE_SIGMA * CENTRE_SIGMA))
+    weights: np.ndarray = CENTRE_FLOOR + (1 - CENTRE_FLOOR) * gauss
     return weights.astype(np.float32)
 
 
-def _resize_for_sift(rgb: np.ndarray) -> np.ndarray:
+def _resize_for_sift(rgb: np.ndarray, long_side: int) -> np.ndarray:
     height, width = rgb.shape[:2]
-    scale = min(LONG_SIDE / max(height, width), MAX_UPSCALE)
+    scale = min(long_side / max(height, width), MAX_UPSCALE)
     if abs(scale - 1.0) < 1e-3:
         return rgb
     interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
@@ -89,8 +92,10 @@ def colour_histogram(rgb: np.ndarray) -> np.ndarray:
     return quantised
 
 
-def extract(image: Image.Image, max_keypoints: int = 300) -> LocalFeatures:
-    rgb = _resize_for_sift(np.asarray(ensure_rgb(image)))
+def extract(
+    image: Image.Image, max_keypoints: int = 300, long_side: int = LONG_SIDE
+) -> LocalFeatures:
+    rgb = _resize_for_sift(np.asarray(ensure_rgb(image)), long_side)
     height, width = rgb.shape[:2]
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     # A detector per call: OpenCV feature objects are not documented as thread-safe.

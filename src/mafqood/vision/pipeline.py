@@ -135,7 +135,7 @@ class VisionPipeline:
             timings["detect_ms"] = _ms_since(mark)
         guess = cat.guess_category(probabilities)
         mark = time.perf_counter()
-        features = extract(image, self.config.max_keypoints)
+        features = extract(image, self.config.max_keypoints, self.config.local_features_long_side)
         timings["local_features_ms"] = _ms_since(mark)
         timings["total_ms"] = _ms_since(start)
         return ImageAnalysis(
@@ -172,7 +172,7 @@ class VisionPipeline:
             colour = (
                 colour_similarity(query.features.colour_hist, features.colour_hist)
                 if features is not None
-                else 0.0
+                else None
             )
             score = visual_score(cosine, colour, proof, self.weights)
             ranked.append(
@@ -181,7 +181,7 @@ class VisionPipeline:
                     score,
                     {
                         "global_cosine": round(cosine, 4),
-                        "colour_similarity": round(colour, 4),
+                        "colour_similarity": None if colour is None else round(colour, 4),
                         "tentative_matches": proof.tentative,
                         "inliers": proof.inliers,
                         "weighted_inliers": round(proof.weighted, 2),

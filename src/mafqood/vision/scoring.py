@@ -1,14 +1,15 @@
 """The visual score of a (query, candidate) pair: a probability-like number in [0, 1].
 
 A logistic function of three pieces of evidence, additive in log-odds:
-- the global embedding cosine (whole-item appearance, colour included);
-- the similarity of the centre-weighted colour histograms;
+- the global embedding cosine (whole-item appearance);
+- the distance between the centre-weighted colour histograms (Hellinger: it separates
+  "the same colours" from "nearly the same" better than the raw overlap does);
 - the weighted inliers of the geometric check, saturating: once a plane-consistent, colour-
-  consistent match is certain, more inliers add nothing, and appearance decides between
-  look-alikes (a product and its colour variant match geometrically equally well).
-The weights were set by hand, so that verified pairs score above 0.9, unverified pairs need
-a near-identical appearance to pass 0.5, and unrelated photos stay under 0.2; see
-docs/matching-quality.md for how they behave on the evaluation sets.
+  consistent match is certain, more inliers add little, and appearance decides between
+  look-alikes (a product and its colour variant match geometrically about equally well).
+The ratios of the weights were chosen on the evaluation sets' pair statistics, and the
+overall scale and bias fitted there so the score reads as a probability (two numbers, no
+learned features); docs/matching-quality.md shows the precision of each score band.
 """
 
 from __future__ import annotations
@@ -23,15 +24,18 @@ from mafqood.vision.verification import Evidence
 
 @dataclass(frozen=True)
 class ScoreWeights:
-    bias: float = -14.0
-    cosine: float = 12.0
-    colour: float = 3.0
-    verification: float = 10.0
+    bias: float = -11.0
+    cosine: float = 15.0
+    colour_distance: float = -8.0
+    verification: float = 12.0
     # weighted inliers at which the verification term reaches 63% of its weight
     verification_scale: float = 8.0
 
 
 DEFAULT_WEIGHTS = ScoreWeights()
+# Used when a candidate has no stored colour histogram (not yet analysed): a typical
+# distance between photos of one item, so that it neither helps nor sinks the candidate.
+UNKNOWN_HELLINGER = 0.4
 
 
 def colour_similarity(hist_a: np.ndarray, hist_b: np.ndarray) -> float:
@@ -39,7 +43,7 @@ def colour_similarity(hist_a: np.ndarray, hist_b: np.ndarray) -> float:
     a = hist_a.astype(np.float32)
     b = hist_b.astype(np.float32)
     denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b) / denominator if denominator > 0 else 0.0
+    return min(1.0, float(a @ b) / denominator) if denominator > 0 else 0.0
 
 
 def verification_strength(evidence: Evidence, scale: float) -> float:
@@ -50,14 +54,15 @@ def verification_strength(evidence: Evidence, scale: float) -> float:
 
 def visual_score(
     cosine: float,
-    colour: float,
+    colour: float | None,
     evidence: Evidence,
     weights: ScoreWeights = DEFAULT_WEIGHTS,
 ) -> float:
+    hellinger = UNKNOWN_HELLINGER if colour is None else math.sqrt(max(0.0, 1.0 - colour))
     z = (
         weights.bias
         + weights.cosine * cosine
-        + weights.colour * colour
+        + weights.colour_distance * hellinger
         + weights.verification * verification_strength(evidence, weights.verification_scale)
     )
     return 1.0 / (1.0 + math.exp(-z))
