@@ -107,3 +107,19 @@ def test_analyse_is_thread_safe(pipeline: VisionPipeline) -> None:
     for one, other in zip(sequential, parallel, strict=True):
         np.testing.assert_allclose(one.image_vector, other.image_vector, atol=1e-5)
         assert one.local_features == other.local_features
+
+
+def test_rerank_in_chunks_gives_the_same_scores(
+    pipeline: VisionPipeline, scene: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mafqood.vision import verification
+
+    query = scene["query"]
+    gallery = scene["gallery"]
+    assert isinstance(query, ImageAnalysis) and isinstance(gallery, dict)
+    whole = pipeline.rerank(query, _candidates(gallery))
+    monkeypatch.setattr(verification, "MAX_BLOCK", 1)  # one candidate per block
+    chunked = pipeline.rerank(query, _candidates(gallery))
+    assert [r.id for r in chunked] == [r.id for r in whole]
+    for a, b in zip(whole, chunked, strict=True):
+        assert a.score == pytest.approx(b.score, abs=1e-6)

@@ -27,6 +27,9 @@ RANSAC_THRESHOLD = 0.01  # reprojection error, as a fraction of the candidate's 
 RANSAC_ITERATIONS = 1000
 COLOUR_TOLERANCE = 12.0  # Lab a/b units, after removing the median shift
 MAX_SCALE_CHANGE = 8.0  # homographies that shrink/grow area beyond this^2 are degenerate
+# Candidates are matched in chunks so the similarity block stays small (16 M floats, 64 MB)
+# whatever the keypoint budget and K.
+MAX_BLOCK = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -121,9 +124,14 @@ def verify(query: LocalFeatures, candidates: Sequence[LocalFeatures | None]) -> 
     """Evidence for each candidate, in the candidates' order."""
     if len(query) < MIN_TENTATIVE or not candidates:
         return [Evidence() for _ in candidates]
-    stacked, counts = _stack(candidates)
+    query_desc = root_sift(query.descriptors)
     query_weights = centre_weight_of_points(query.points, query.width, query.height)
-    matches = _tentative(root_sift(query.descriptors), stacked, counts)
+    widest = max((len(c) for c in candidates if c is not None), default=2)
+    chunk = max(1, MAX_BLOCK // (len(query) * max(widest, 2)))
+    matches: list[tuple[np.ndarray, np.ndarray]] = []
+    for first in range(0, len(candidates), chunk):
+        stacked, counts = _stack(candidates[first : first + chunk])
+        matches.extend(_tentative(query_desc, stacked, counts))
     found: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
     tentative_counts = []
     for k, (q_idx, c_idx) in enumerate(matches):
