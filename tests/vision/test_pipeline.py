@@ -123,3 +123,22 @@ def test_rerank_in_chunks_gives_the_same_scores(
     assert [r.id for r in chunked] == [r.id for r in whole]
     for a, b in zip(whole, chunked, strict=True):
         assert a.score == pytest.approx(b.score, abs=1e-6)
+
+
+def test_query_rebuilt_from_stored_columns_ranks_like_the_analysis(
+    pipeline: VisionPipeline, scene: dict[str, object]
+) -> None:
+    query = scene["query"]
+    gallery = scene["gallery"]
+    assert isinstance(query, ImageAnalysis) and isinstance(gallery, dict)
+    stored = ImageAnalysis.from_stored(
+        query.image_vector.tolist(), query.image_model, query.local_features
+    )
+    fresh = pipeline.rerank(query, _candidates(gallery))
+    again = pipeline.rerank(stored, _candidates(gallery))
+    assert [r.id for r in again] == [r.id for r in fresh]
+    assert again[0].score == pytest.approx(fresh[0].score, abs=1e-5)
+    assert not stored.contradicts("wallet")
+    # Without stored features only appearance is left, and nothing is verified.
+    bare = ImageAnalysis.from_stored(query.image_vector, query.image_model, None)
+    assert not any(r.details["verified"] for r in pipeline.rerank(bare, _candidates(gallery)))

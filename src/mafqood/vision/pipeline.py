@@ -25,6 +25,7 @@ from mafqood.vision.embedder import ImageEmbedder, Lite0Embedder, OnnxImageEmbed
 from mafqood.vision.export import LITE0_FILE
 from mafqood.vision.imaging import ensure_rgb
 from mafqood.vision.local_features import (
+    HIST_SIZE,
     FeatureFormatError,
     LocalFeatures,
     deserialise,
@@ -41,6 +42,16 @@ from mafqood.vision.verification import verify
 RERANK_TOP_K = 50
 
 
+_NO_FEATURES = LocalFeatures(
+    1,
+    1,
+    np.zeros((0, 2), np.float32),
+    np.zeros((0, 128), np.uint8),
+    np.zeros((0, 3), np.uint8),
+    np.zeros(HIST_SIZE, np.uint8),
+)
+
+
 @dataclass(frozen=True)
 class ImageAnalysis:
     image_vector: np.ndarray  # (dim,) float32, L2-normalised -> items.image_embedding
@@ -52,6 +63,31 @@ class ImageAnalysis:
     local_features: bytes  # -> items.local_features
     features: LocalFeatures = field(repr=False)  # parsed form of local_features
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_stored(
+        cls,
+        image_vector: np.ndarray | Sequence[float],
+        image_model: str,
+        local_features: bytes | None,
+        detected_objects: list[dict[str, Any]] | None = None,
+        suggested_category: str | None = None,
+    ) -> ImageAnalysis:
+        """A query rebuilt from an item's stored columns, to rerank without its photo.
+
+        Raises local_features.FeatureFormatError for bytes of an unknown format.
+        """
+        features = deserialise(local_features) if local_features else _NO_FEATURES
+        return cls(
+            image_vector=np.asarray(image_vector, dtype=np.float32),
+            image_model=image_model,
+            detected_objects=list(detected_objects or []),
+            category_probabilities={},
+            suggested_category=suggested_category,
+            category_confidence=0.0,
+            local_features=local_features or b"",
+            features=features,
+        )
 
     def contradicts(self, chosen_category: str) -> bool:
         """True when the photo is confidently something other than the chosen category."""
@@ -171,7 +207,7 @@ class VisionPipeline:
             cosine = _cosine(query.image_vector, candidate.image_vector)
             colour = (
                 colour_similarity(query.features.colour_hist, features.colour_hist)
-                if features is not None
+                if features is not None and query.features.colour_hist.any()
                 else None
             )
             score = visual_score(cosine, colour, proof, self.weights)
