@@ -37,7 +37,7 @@ from mafqood.vision.text import TextEmbedder, item_text
 from mafqood.vision.verification import verify
 
 # How many pgvector neighbours the caller should fetch and pass to rerank(): verification
-# of 50 costs about 50 ms on 2 cores, and the right item is in the top 50 of the global
+# of 50 costs about 30 ms on 2 cores, and the right item is in the top 50 of the global
 # search far more often than in the top 10 (see docs/matching-quality.md).
 RERANK_TOP_K = 50
 
