@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import bcrypt
 
+T = TypeVar("T")
 MIN_LENGTH = 8
 # bcrypt only reads the first 72 bytes; longer passwords are refused rather than truncated.
 MAX_BYTES = 72
@@ -26,6 +30,15 @@ def policy_violations(password: str) -> list[str]:
     return reasons
 
 
+# bcrypt gets threads of its own: a burst of sign-ups must not queue photo and model work
+# (which share the default pool) behind 250 ms hashes, nor the other way round.
+_BCRYPT_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bcrypt")
+
+
+async def _in_bcrypt_thread(function: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_BCRYPT_THREADS, function, *args)
+
+
 class PasswordHasher:
     def __init__(self, rounds: int) -> None:
         self.rounds = rounds
@@ -37,10 +50,10 @@ class PasswordHasher:
         return bcrypt.hashpw(password.encode(), bcrypt.gensalt(self.rounds)).decode()
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self.hash_sync, password)
+        return await _in_bcrypt_thread(self.hash_sync, password)
 
     async def verify(self, password: str, password_hash: str | None) -> bool:
         candidate = password.encode()[:MAX_BYTES]
         stored = password_hash.encode() if password_hash else self._dummy_hash
-        matched = await asyncio.to_thread(bcrypt.checkpw, candidate, stored)
+        matched = await _in_bcrypt_thread(bcrypt.checkpw, candidate, stored)
         return matched and password_hash is not None

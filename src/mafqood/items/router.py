@@ -29,6 +29,7 @@ from mafqood.items.schemas import (
 from mafqood.matching import engine, notices
 from mafqood.matching import service as matching
 from mafqood.matching.models_loader import search_window
+from mafqood.observability.metrics import observe_inference
 from mafqood.photos.processing import ProcessedPhoto
 from mafqood.photos.service import process_upload, store_photo
 from mafqood.vision import ImageAnalysis, VisionPipeline
@@ -58,8 +59,10 @@ ImageFile = Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC phot
 
 def _understand(vision: VisionPipeline, photo: ProcessedPhoto, form: ItemCreate) -> Understood:
     """Model work for one report (CPU-bound: runs in a worker thread)."""
-    analysis = vision.analyse(photo.image)
-    text_vector = vision.embed_text(form.title, form.description, form.brand, form.color)
+    with observe_inference(vision.image_model):
+        analysis = vision.analyse(photo.image)
+    with observe_inference(vision.text_model):
+        text_vector = vision.embed_text(form.title, form.description, form.brand, form.color)
     conflict = form.category is not None and analysis.contradicts(form.category)
     return Understood(
         analysis,

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,7 +84,27 @@ async def find_matches(
             other = await session.get(Item, candidate_id)
             assert other is not None
             created.append(NewMatch(match, item, other))
+    await _count(session, item, [new.other.id for new in created])
+    for new in created:
+        await session.refresh(new.other)
     return created
+
+
+async def _count(session: AsyncSession, item: Item, others: list[uuid.UUID]) -> None:
+    """match_count += 1 on both sides of each new pair. The other rows are locked in id
+    order: two reports matched at the same moment against the same items would otherwise
+    lock them in opposite orders and deadlock."""
+    if not others:
+        return
+    await session.execute(
+        select(Item.id).where(Item.id.in_(others)).order_by(Item.id).with_for_update()
+    )
+    await session.execute(
+        update(Item).where(Item.id.in_(others)).values(match_count=Item.match_count + 1)
+    )
+    await session.execute(
+        update(Item).where(Item.id == item.id).values(match_count=Item.match_count + len(others))
+    )
 
 
 async def _store(
@@ -112,9 +132,4 @@ async def _store(
     match_id = inserted.scalar_one_or_none()
     if match_id is None:
         return None
-    await session.execute(
-        update(Item)
-        .where(Item.id.in_([lost_id, found_id]))
-        .values(match_count=Item.match_count + 1)
-    )
     return await session.get(Match, match_id)

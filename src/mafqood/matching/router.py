@@ -5,7 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from mafqood.audit import service as audit
 from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.core.request_context import ClientDep
 from mafqood.items import service as items
 from mafqood.matching import notices, service
 from mafqood.matching.schemas import (
@@ -51,12 +53,20 @@ async def item_matches(
     responses={**NOT_FOUND, 409: {"description": "The match was already rejected or expired"}},
 )
 async def confirm_match(
-    match_id: uuid.UUID, body: ConfirmIn, user: CurrentUser, db: SessionDep
+    match_id: uuid.UUID, body: ConfirmIn, user: CurrentUser, db: SessionDep, client: ClientDep
 ) -> ConfirmOut:
     """Say whether a match is your item. When both sides say yes, each can see the other's
     contact details; a no closes the match."""
     match, lost, found = await service.confirm(db, user, match_id, body.confirmed, body.notes)
     await notices.answered(db, match, lost, found, user)
+    audit.record(
+        db,
+        "match_confirmed" if body.confirmed else "match_rejected",
+        client,
+        user_id=user.id,
+        entity_type="match",
+        entity_id=match.id,
+    )
     return ConfirmOut(
         match=MatchStateOut(
             id=match.id,
