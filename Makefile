@@ -15,5 +15,12 @@ lint: setup
 	.venv/bin/ruff format --check src tests scripts
 	.venv/bin/mypy
 
+# Benchmarks print tables (docs/benchmarks.md); matching_search fills .data/bench first.
+bench: setup
+	.venv/bin/python -m scripts.bench.photos
+	.venv/bin/python -m scripts.bench.matching_search
+	.venv/bin/python -m scripts.bench.matching_submit
+	.venv/bin/python -m scripts.bench.websockets
+
 clean:
 	rm -rf .venv .data
