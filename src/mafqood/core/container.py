@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -109,5 +110,7 @@ class Container:
 
     async def close(self) -> None:
         self.tasks.close()
-        await self.redis.aclose()
+        # Shutdown must finish even when a server stopped answering.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.redis.aclose(), 2.0)
         await self.engine.dispose()

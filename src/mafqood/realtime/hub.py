@@ -72,6 +72,9 @@ class Connection:
             self.writer.cancel()
 
 
+SHUTDOWN_WAIT_S = 2.0
+
+
 class ConnectionHub:
     def __init__(self, redis_url: str) -> None:
         self.redis_url = redis_url
@@ -97,8 +100,10 @@ class ConnectionHub:
     async def stop(self) -> None:
         if self._listener is not None:
             self._listener.cancel()
+            # Bounded: a pub/sub read cancelled at the wrong moment can leave its connection
+            # waiting forever, and shutdown must not hang on it.
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._listener
+                await asyncio.wait_for(self._listener, SHUTDOWN_WAIT_S)
         connections = [c for group in self._by_user.values() for c in group]
         await asyncio.gather(
             *(c.close(CLOSE_GOING_AWAY, "server_shutdown") for c in connections),
@@ -106,7 +111,8 @@ class ConnectionHub:
         )
         self._by_user.clear()
         if self._redis is not None:
-            await self._redis.aclose()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._redis.aclose(), SHUTDOWN_WAIT_S)
 
     def connect(self, user_id: str, socket: Socket) -> Connection:
         connection = Connection(user_id, socket)
@@ -169,7 +175,10 @@ class ConnectionHub:
                 delay = min(delay * 2, 10.0)
             finally:
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await asyncio.wait_for(
+                        pubsub.aclose(),  # type: ignore[no-untyped-call]
+                        SHUTDOWN_WAIT_S,
+                    )
 
 
 def _text(value: Any) -> str:
