@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION, insert
+from sqlalchemy.dialects.postgresql import BIT, DOUBLE_PRECISION, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
@@ -19,7 +19,6 @@ from mafqood.core.middleware import current_client
 from mafqood.items.models import Item, ItemView
 from mafqood.items.schemas import ItemCreate
 from mafqood.matching.models import Match
-from mafqood.photos.processing import hamming_distance
 from mafqood.photos.service import StoredPhoto, photo_keys, photo_urls
 from mafqood.storage import Storage
 from mafqood.users.models import User
@@ -48,18 +47,21 @@ def check_contact(data: ItemCreate) -> None:
 
 
 async def find_duplicate(session: AsyncSession, user_id: uuid.UUID, image_hash: str) -> Item | None:
+    """One of the user's open reports with (nearly) this photo. Compared in the database, so a
+    venue with thousands of reports does not load them all for each upload."""
+    as_bits = func.cast(literal("x") + Item.image_hash, BIT(64))
+    distance = func.bit_count(as_bits.op("#")(func.cast(literal("x" + image_hash), BIT(64))))
     rows = await session.execute(
-        select(Item).where(
-            Item.user_id == user_id, Item.status == "open", Item.image_hash.is_not(None)
+        select(Item)
+        .where(
+            Item.user_id == user_id,
+            Item.status == "open",
+            Item.image_hash.is_not(None),
+            distance <= DUPLICATE_HASH_DISTANCE,
         )
+        .limit(1)
     )
-    for item in rows.scalars():
-        if (
-            item.image_hash
-            and hamming_distance(item.image_hash, image_hash) <= DUPLICATE_HASH_DISTANCE
-        ):
-            return item
-    return None
+    return rows.scalar_one_or_none()
 
 
 @dataclass(frozen=True)

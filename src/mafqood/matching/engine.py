@@ -30,7 +30,6 @@ IMAGE_K = RERANK_TOP_K - TEXT_K
 @dataclass(frozen=True)
 class NewMatch:
     match: Match
-    mine: Item
     other: Item
 
 
@@ -83,7 +82,7 @@ async def find_matches(
         if match is not None:
             other = await session.get(Item, candidate_id)
             assert other is not None
-            created.append(NewMatch(match, item, other))
+            created.append(NewMatch(match, other))
     await _count(session, item, [new.other.id for new in created])
     for new in created:
         await session.refresh(new.other)

@@ -102,16 +102,16 @@ async def confirm(
     lost = await session.get(Item, match.user_item_id, with_for_update=True)
     found = await session.get(Item, match.matched_item_id, with_for_update=True)
     assert lost is not None and found is not None  # foreign keys with ON DELETE CASCADE
-    if user.id == lost.user_id:
-        match.user_item_owner_confirmed = confirmed
-        match.user_item_owner_notes = notes
-    elif user.id == found.user_id:
-        match.matched_item_owner_confirmed = confirmed
-        match.matched_item_owner_notes = notes
-    else:
+    if user.id not in (lost.user_id, found.user_id):
         raise NotFound()  # a stranger learns nothing, not even that the match exists
     if match.status in CLOSED_STATUSES or match.status == "claimed":
         raise MatchClosed()
+    if user.id == lost.user_id:
+        match.user_item_owner_confirmed = confirmed
+        match.user_item_owner_notes = notes
+    else:
+        match.matched_item_owner_confirmed = confirmed
+        match.matched_item_owner_notes = notes
     if not confirmed:
         match.status = "rejected"
         for item in (lost, found):

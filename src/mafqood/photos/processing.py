@@ -150,7 +150,3 @@ def process_photo(data: bytes, max_pixels: int) -> ProcessedPhoto:
         perceptual_hash=difference_hash(upright),
         source_format=source_format,
     )
-
-
-def hamming_distance(first: str, second: str) -> int:
-    return (int(first, 16) ^ int(second, 16)).bit_count()
