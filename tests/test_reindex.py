@@ -6,12 +6,14 @@ from __future__ import annotations
 import httpx
 import numpy as np
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import undefer
 
 from mafqood.core.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.matching.models_loader import search_window
 from mafqood.matching.reindex import count_stale, reindex
+from mafqood.vision.local_features import VERSION_OFFSET, deserialise
 from tests.factories import register, submit
 from tests.test_matching_engine import LOST, shots
 
@@ -77,3 +79,45 @@ async def test_reindex_can_look_for_matches_again(
     assert stats.done == 2 and stats.matches_created == 1
     async with container.sessionmaker() as session:
         assert len((await session.execute(select(Match))).all()) == 1
+
+
+def _as_format_1(data: bytes) -> bytes:
+    """The same features as an item analysed before the chroma thumbnail existed."""
+    features = deserialise(data)
+    hist_end = VERSION_OFFSET + 10 + len(features.colour_hist)
+    chroma_end = hist_end + 2 + features.chroma.size
+    return data[:VERSION_OFFSET] + b"\x01" + data[VERSION_OFFSET + 1 : hist_end] + data[chroma_end:]
+
+
+async def test_features_in_an_older_format_are_renewed(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    account = await register(client)
+    for seed in (31, 32):
+        assert (
+            await submit(client, account, "lost", photo=shots(seed, views=1)[0], **LOST)
+        ).status_code == 201
+    async with container.sessionmaker() as session:
+        items = list(
+            (await session.execute(select(Item).options(undefer(Item.local_features)))).scalars()
+        )
+        for item in items:
+            assert item.local_features is not None
+            item.local_features = _as_format_1(item.local_features)
+        # One photo is gone from storage: its features are kept, in the current format.
+        await container.storage.delete([f"{items[1].image_key}.jpg"])
+        await session.commit()
+        assert await count_stale(session, container.vision) == 2
+
+    stats = await reindex(container.sessionmaker, container.storage, container.vision)
+    assert (stats.done, stats.missing_photo, stats.remaining) == (1, 1, 0)
+    async with container.sessionmaker() as session:
+        renewed = {
+            item.id: deserialise(item.local_features)
+            for item in (
+                await session.execute(select(Item).options(undefer(Item.local_features)))
+            ).scalars()
+            if item.local_features is not None
+        }
+    assert renewed[items[0].id].chroma.size > 0  # analysed again from its photo
+    assert renewed[items[1].id].chroma.size == 0 and len(renewed[items[1].id]) > 0

@@ -1,7 +1,8 @@
 """Recompute every item's vectors and features after a model change.
 
-Resumable by construction: an item is done when its stored model names are the current ones,
-so an interrupted run picks up where it stopped. Each batch commits on its own.
+Resumable by construction: an item is done when its stored model names and its local
+features' format are the current ones, so an interrupted run picks up where it stopped. Each
+batch commits on its own.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from mafqood.matching import engine, notices
 from mafqood.matching.search import SearchWindow
 from mafqood.storage import Storage, StorageError
 from mafqood.vision import ImageAnalysis, VisionPipeline
+from mafqood.vision.local_features import FORMAT_VERSION, VERSION_OFFSET, upgrade
 
 log = structlog.get_logger(__name__)
 Progress = Callable[[int, int, float], None]
@@ -43,6 +45,7 @@ def _stale(vision: VisionPipeline) -> ColumnElement[bool]:
         Item.image_model.is_distinct_from(vision.image_model),
         Item.text_model.is_distinct_from(vision.text_model),
         Item.ai_processed.is_(False),
+        func.get_byte(Item.local_features, VERSION_OFFSET) < FORMAT_VERSION,
     )
 
 
@@ -71,8 +74,11 @@ async def _reindex_one(
         photo = await storage.get(f"{item.image_key}.jpg")
     except StorageError:
         log.warning("reindex_photo_missing", item_id=str(item.id))
-        # Marked as processed by this model so the run does not stop on it forever.
+        # Marked as processed by this model so the run does not stop on it forever; its
+        # features keep verifying, without what a newer format adds.
         item.image_model, item.text_model = vision.image_model, vision.text_model
+        await session.refresh(item, ["local_features"])  # deferred: not loaded with the row
+        item.local_features = upgrade(item.local_features)
         return False, 0
     analysis, text_vector = await asyncio.to_thread(_understand, vision, photo, item)
     item.image_embedding = analysis.image_vector

@@ -5,7 +5,8 @@ integers in 0..255) are computed once when a photo is analysed and stored with t
 verifying a query against its candidates reads bytes instead of re-decoding their photos.
 Keypoints are chosen by contrast times a centre prior (see imaging.centre_weights): with a
 fixed budget, the ones on the item beat the ones on the desk behind it. Each keypoint also
-keeps the colour around it, and the photo keeps a small centre-weighted colour histogram,
+keeps the colour around it, and the photo keeps a small centre-weighted colour histogram and
+a 64 px chroma thumbnail (for comparing colours once the geometry has aligned two photos),
 because SIFT is colour-blind and product variants differ only in colour.
 """
 
@@ -21,8 +22,13 @@ from PIL import Image
 from mafqood.vision.imaging import ensure_rgb
 
 FORMAT_MAGIC = b"MQLF"
-FORMAT_VERSION = 1
+# v2 added the chroma thumbnail; v1 is still read (without one) so that items analysed
+# earlier keep verifying until `mafqood reindex` has renewed them.
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 _HEADER = struct.Struct("<4sBBHHH")  # magic, version, flags, count, width, height
+VERSION_OFFSET = 4  # byte of the header that holds the version (read in SQL by reindex)
+_CHROMA_HEADER = struct.Struct("<BB")  # width, height of the chroma thumbnail (v2)
 _XY_SCALE = 8.0  # positions stored in 1/8 pixel as uint16
 HIST_BINS = (4, 8, 8)  # L, a, b
 HIST_SIZE = HIST_BINS[0] * HIST_BINS[1] * HIST_BINS[2]
@@ -35,6 +41,7 @@ CENTRE_SIGMA = 0.25
 CENTRE_FLOOR = 0.2
 COLOUR_BLUR_SIGMA = 3.0
 HIST_LONG_SIDE = 128
+CHROMA_LONG_SIDE = 64
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class LocalFeatures:
     descriptors: np.ndarray  # (n, 128) uint8 SIFT
     colours: np.ndarray  # (n, 3) uint8 CIE Lab (OpenCV scaling) around each point
     colour_hist: np.ndarray  # (HIST_SIZE,) uint8, sqrt of a centre-weighted Lab histogram * 255
+    # (h, w, 2) uint8 Lab a/b of the whole photo at CHROMA_LONG_SIDE; (0, 0, 2) when unknown
+    chroma: np.ndarray
 
     def __len__(self) -> int:
         return int(self.points.shape[0])
@@ -92,6 +101,16 @@ def colour_histogram(rgb: np.ndarray) -> np.ndarray:
     return quantised
 
 
+def chroma_thumbnail(rgb: np.ndarray) -> np.ndarray:
+    """The photo's Lab a/b channels at CHROMA_LONG_SIDE (area-averaged, so already smooth)."""
+    height, width = rgb.shape[:2]
+    scale = min(1.0, CHROMA_LONG_SIDE / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    chroma: np.ndarray = np.ascontiguousarray(cv2.cvtColor(small, cv2.COLOR_RGB2LAB)[:, :, 1:])
+    return chroma
+
+
 def extract(
     image: Image.Image, max_keypoints: int = 300, long_side: int = LONG_SIDE
 ) -> LocalFeatures:
@@ -101,6 +120,7 @@ def extract(
     # A detector per call: OpenCV feature objects are not documented as thread-safe.
     keypoints, descriptors = cv2.SIFT.create(nfeatures=DETECT_LIMIT).detectAndCompute(gray, None)
     hist = colour_histogram(rgb)
+    chroma = chroma_thumbnail(rgb)
     if descriptors is None or not keypoints:
         return LocalFeatures(
             width,
@@ -109,6 +129,7 @@ def extract(
             np.zeros((0, 128), np.uint8),
             np.zeros((0, 3), np.uint8),
             hist,
+            chroma,
         )
     points = np.array([kp.pt for kp in keypoints], dtype=np.float32)
     response = np.array([kp.response for kp in keypoints], dtype=np.float32)
@@ -125,16 +146,20 @@ def extract(
         np.clip(descriptors[keep], 0, 255).astype(np.uint8),
         lab[ys, xs].astype(np.uint8),
         hist,
+        chroma,
     )
 
 
 def serialise(features: LocalFeatures) -> bytes:
     count = len(features)
     xy = np.clip(np.round(features.points * _XY_SCALE), 0, 65535).astype("<u2")
+    chroma_h, chroma_w = features.chroma.shape[:2]
     return b"".join(
         (
             _HEADER.pack(FORMAT_MAGIC, FORMAT_VERSION, 0, count, features.width, features.height),
             features.colour_hist.astype(np.uint8).tobytes(),
+            _CHROMA_HEADER.pack(chroma_w, chroma_h),
+            features.chroma.astype(np.uint8).tobytes(),
             xy.tobytes(),
             features.colours.astype(np.uint8).tobytes(),
             features.descriptors.astype(np.uint8).tobytes(),
@@ -146,23 +171,44 @@ class FeatureFormatError(ValueError):
     pass
 
 
+def upgrade(data: bytes | None) -> bytes | None:
+    """Stored features in the current format, when their photo can no longer be analysed
+    again: what the older format lacked stays empty; unreadable bytes are dropped."""
+    if data is None:
+        return None
+    try:
+        return serialise(deserialise(data))
+    except FeatureFormatError:
+        return None
+
+
 def deserialise(data: bytes) -> LocalFeatures:
     """Parse serialise()'s bytes without copying the arrays."""
     if len(data) < _HEADER.size + HIST_SIZE:
         raise FeatureFormatError("local features: too short")
     magic, version, _flags, count, width, height = _HEADER.unpack_from(data, 0)
-    if magic != FORMAT_MAGIC or version != FORMAT_VERSION:
+    if magic != FORMAT_MAGIC or version not in _READABLE_VERSIONS:
         raise FeatureFormatError(f"local features: unknown format {magic!r} v{version}")
-    expected = _HEADER.size + HIST_SIZE + count * (4 + 3 + 128)
-    if len(data) != expected:
-        raise FeatureFormatError(f"local features: {len(data)} bytes, expected {expected}")
     offset = _HEADER.size
     hist = np.frombuffer(data, np.uint8, HIST_SIZE, offset)
     offset += HIST_SIZE
+    chroma_w = chroma_h = 0
+    if version >= 2:
+        if len(data) < offset + _CHROMA_HEADER.size:
+            raise FeatureFormatError("local features: too short")
+        chroma_w, chroma_h = _CHROMA_HEADER.unpack_from(data, offset)
+        offset += _CHROMA_HEADER.size
+    expected = offset + chroma_w * chroma_h * 2 + count * (4 + 3 + 128)
+    if len(data) != expected:
+        raise FeatureFormatError(f"local features: {len(data)} bytes, expected {expected}")
+    chroma = np.frombuffer(data, np.uint8, chroma_w * chroma_h * 2, offset)
+    offset += chroma.size
     xy = np.frombuffer(data, "<u2", count * 2, offset).reshape(count, 2)
     offset += count * 4
     colours = np.frombuffer(data, np.uint8, count * 3, offset).reshape(count, 3)
     offset += count * 3
     descriptors = np.frombuffer(data, np.uint8, count * 128, offset).reshape(count, 128)
     points = xy.astype(np.float32) / _XY_SCALE
-    return LocalFeatures(width, height, points, descriptors, colours, hist)
+    return LocalFeatures(
+        width, height, points, descriptors, colours, hist, chroma.reshape(chroma_h, chroma_w, 2)
+    )

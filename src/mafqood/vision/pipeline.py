@@ -49,6 +49,7 @@ _NO_FEATURES = LocalFeatures(
     np.zeros((0, 128), np.uint8),
     np.zeros((0, 3), np.uint8),
     np.zeros(HIST_SIZE, np.uint8),
+    np.zeros((0, 0, 2), np.uint8),
 )
 
 
@@ -222,6 +223,7 @@ class VisionPipeline:
                         "inliers": proof.inliers,
                         "weighted_inliers": round(proof.weighted, 2),
                         "colour_agreement": round(proof.colour_agreement, 3),
+                        "colour_mismatch": round(proof.colour_mismatch, 3),
                         "verified": proof.verified,
                     },
                 )

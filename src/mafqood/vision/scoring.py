@@ -1,12 +1,14 @@
 """The visual score of a (query, candidate) pair: a probability-like number in [0, 1].
 
-A logistic function of three pieces of evidence, additive in log-odds:
+A logistic function of four pieces of evidence, additive in log-odds:
 - the global embedding cosine (whole-item appearance);
 - the distance between the centre-weighted colour histograms (Hellinger: it separates
   "the same colours" from "nearly the same" better than the raw overlap does);
 - the weighted inliers of the geometric check, saturating: once a plane-consistent, colour-
   consistent match is certain, more inliers add little, and appearance decides between
-  look-alikes (a product and its colour variant match geometrically about equally well).
+  look-alikes (a product and its colour variant match geometrically about equally well);
+- for verified pairs, the share of colourful pixels that disagree once the homography has
+  aligned the two photos (a variant's band or cap of another colour).
 The ratios of the weights were chosen on the evaluation sets' pair statistics, and the
 overall scale and bias fitted there so the score reads as a probability (two numbers, no
 learned features); docs/matching-quality.md shows the precision of each score band.
@@ -30,6 +32,7 @@ class ScoreWeights:
     verification: float = 12.0
     # weighted inliers at which the verification term reaches 63% of its weight
     verification_scale: float = 8.0
+    colour_mismatch: float = -8.0
 
 
 DEFAULT_WEIGHTS = ScoreWeights()
@@ -64,5 +67,6 @@ def visual_score(
         + weights.cosine * cosine
         + weights.colour_distance * hellinger
         + weights.verification * verification_strength(evidence, weights.verification_scale)
+        + weights.colour_mismatch * evidence.colour_mismatch
     )
     return 1.0 / (1.0 + math.exp(-z))

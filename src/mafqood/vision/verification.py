@@ -8,6 +8,7 @@ then RANSAC runs only where enough tentative matches survive. Evidence is weight
   the lighting (SIFT is colour-blind; variants of a product differ only in colour);
 - by the "background penalty": a query keypoint that is an inlier for c candidates counts
   1/c, since what matches many different items is the venue's counter, not the item.
+Verified candidates also get the colour mismatch of the aligned photos (aligned_colours.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from mafqood.vision.aligned_colours import colour_mismatch
 from mafqood.vision.local_features import LocalFeatures, centre_weight_of_points
 
 RATIO = 0.8  # Lowe's ratio test on descriptor distances
@@ -38,6 +40,7 @@ class Evidence:
     inliers: int = 0  # consistent with the homography
     colour_agreement: float = 0.0  # fraction of inliers whose colours agree
     weighted: float = 0.0  # inlier mass after centre, colour and background weighting
+    colour_mismatch: float = 0.0  # share of aligned colourful pixels that disagree
 
     @property
     def verified(self) -> bool:
@@ -92,7 +95,10 @@ def _tentative(
     return result
 
 
-def _homography_inliers(src: np.ndarray, dst: np.ndarray, long_side: int) -> np.ndarray | None:
+def _homography(
+    src: np.ndarray, dst: np.ndarray, long_side: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(homography, inlier mask) or None when no plausible model exists."""
     # USAC_FAST (OpenCV's LO-RANSAC with early rejection) gives the same models as plain
     # RANSAC here at a tenth of the cost on pairs with few inliers, which most pairs are.
     homography, mask = cv2.findHomography(
@@ -109,7 +115,7 @@ def _homography_inliers(src: np.ndarray, dst: np.ndarray, long_side: int) -> np.
     if not (1 / MAX_SCALE_CHANGE**2 <= abs(det) <= MAX_SCALE_CHANGE**2):
         return None
     inliers: np.ndarray = mask.ravel().astype(bool)
-    return inliers
+    return homography, inliers
 
 
 def _colour_agreement(query_lab: np.ndarray, cand_lab: np.ndarray) -> np.ndarray:
@@ -132,18 +138,19 @@ def verify(query: LocalFeatures, candidates: Sequence[LocalFeatures | None]) -> 
     for first in range(0, len(candidates), chunk):
         stacked, counts = _stack(candidates[first : first + chunk])
         matches.extend(_tentative(query_desc, stacked, counts))
-    found: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+    found: dict[int, tuple[np.ndarray, np.ndarray, float, float]] = {}
     tentative_counts = []
     for k, (q_idx, c_idx) in enumerate(matches):
         tentative_counts.append(len(q_idx))
         features = candidates[k]
         if features is None or len(q_idx) < MIN_TENTATIVE:
             continue
-        inliers = _homography_inliers(
+        model = _homography(
             query.points[q_idx], features.points[c_idx], max(features.width, features.height)
         )
-        if inliers is None or int(inliers.sum()) < MIN_INLIERS:
+        if model is None or int(model[1].sum()) < MIN_INLIERS:
             continue
+        homography, inliers = model
         q_in, c_in = q_idx[inliers], c_idx[inliers]
         agree = _colour_agreement(query.colours[q_in], features.colours[c_in])
         weights = (
@@ -151,23 +158,25 @@ def verify(query: LocalFeatures, candidates: Sequence[LocalFeatures | None]) -> 
             * centre_weight_of_points(features.points[c_in], features.width, features.height)
             * agree
         )
-        found[k] = (q_in, weights, float(agree.mean()))
+        mismatch = colour_mismatch(query, features, homography, query.points[q_in])
+        found[k] = (q_in, weights, float(agree.mean()), mismatch)
     # Background penalty: how many candidates each query point is an inlier for.
     shared = np.zeros(len(query), dtype=np.float32)
-    for q_in, _, _ in found.values():
+    for q_in, *_ in found.values():
         shared[q_in] += 1
     evidence = []
     for k in range(len(candidates)):
         if k not in found:
             evidence.append(Evidence(tentative=tentative_counts[k]))
             continue
-        q_in, weights, agreement = found[k]
+        q_in, weights, agreement, mismatch = found[k]
         evidence.append(
             Evidence(
                 tentative=tentative_counts[k],
                 inliers=len(q_in),
                 colour_agreement=agreement,
                 weighted=float((weights / shared[q_in]).sum()),
+                colour_mismatch=mismatch,
             )
         )
     return evidence
