@@ -26,7 +26,8 @@ from sqlalchemy import text
 
 from mafqood.core.db import make_engine, make_sessionmaker
 from mafqood.core.embedded import start_postgres
-from mafqood.items.models import CATEGORIES, IMAGE_EMBEDDING_DIM, TEXT_EMBEDDING_DIM
+from mafqood.items.models import IMAGE_EMBEDDING_DIM, TEXT_EMBEDDING_DIM
+from mafqood.items.vocabulary import CATEGORIES
 from mafqood.matching.search import Query, SearchWindow, nearest_ids
 from mafqood.migrations import upgrade_to_head
 from scripts.bench.machine import describe, peak_rss_mb, percentile

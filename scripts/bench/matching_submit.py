@@ -27,6 +27,7 @@ from mafqood.core.config import Settings
 from mafqood.core.embedded import EmbeddedRedis, start_postgres
 from mafqood.main import create_app
 from mafqood.matching.models_loader import pipeline_for
+from mafqood.vision.local_features import FORMAT_VERSION, VERSION_OFFSET
 from scripts.bench.machine import describe, peak_rss_mb, percentile
 from scripts.bench.matching_search import BENCH_DIR, NOW, prewarm
 from scripts.bench.photos import phone_like_photo
@@ -43,8 +44,14 @@ def upload_photo(seed: int) -> bytes:
 
 
 async def give_items_local_features(url: str, settings: Settings) -> None:
+    """Real features for every item (again when they are in an older format)."""
     connection = await asyncpg.connect(url)
-    missing = await connection.fetchval("SELECT count(*) FROM items WHERE local_features IS NULL")
+    missing = await connection.fetchval(
+        "SELECT count(*) FROM items"
+        " WHERE local_features IS NULL OR get_byte(local_features, $1) < $2",
+        VERSION_OFFSET,
+        FORMAT_VERSION,
+    )
     if missing:
         vision = pipeline_for(settings)
         blobs = []

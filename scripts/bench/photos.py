@@ -8,38 +8,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
-
 from mafqood.photos.processing import process_photo
 from mafqood.storage import LocalStorage
 from scripts.bench.machine import describe, peak_rss_mb, percentile
+from scripts.bench.synthetic import textured_jpeg
 
 
 def phone_like_photo(seed: int = 0) -> bytes:
-    """Textured 12 MP content (noise, edges, gradients) so the JPEG has a phone photo's
-    density of detail, not a flat colour's."""
-    rng = np.random.default_rng(seed)
-    noise = rng.integers(0, 256, size=(750, 1000, 3), dtype=np.uint8)
-    image = Image.fromarray(noise).resize((4000, 3000), Image.Resampling.BICUBIC)
-    image = image.filter(ImageFilter.GaussianBlur(1.5))
-    draw = ImageDraw.Draw(image)
-    for _ in range(60):
-        x, y = int(rng.integers(0, 3800)), int(rng.integers(0, 2800))
-        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
-        draw.rectangle(
-            [x, y, x + int(rng.integers(50, 900)), y + int(rng.integers(50, 600))],
-            outline=colour,
-            width=8,
-        )
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=92)
-    return out.getvalue()
+    """A 12 MP JPEG, as a phone takes it."""
+    return textured_jpeg(seed, (4000, 3000))
 
 
 async def run(runs: int) -> None:

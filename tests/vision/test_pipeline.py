@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mafqood.vision import Candidate, ImageAnalysis, VisionPipeline
+from mafqood.vision import Candidate, ImageAnalysis, VisionConfig, VisionPipeline
 from mafqood.vision.local_features import deserialise
 
 from .synth import make_background, make_object, photograph
@@ -142,3 +143,27 @@ def test_query_rebuilt_from_stored_columns_ranks_like_the_analysis(
     # Without stored features only appearance is left, and nothing is verified.
     bare = ImageAnalysis.from_stored(query.image_vector, query.image_model, None)
     assert not any(r.details["verified"] for r in pipeline.rerank(bare, _candidates(gallery)))
+
+
+def test_batched_analysis_equals_one_by_one(pipeline: VisionPipeline) -> None:
+    photos = [
+        photograph(make_object(40), make_background(40)),  # 640 x 480
+        photograph(make_object(41), make_background(41, size=(480, 640))),  # portrait
+        photograph(make_object(42), make_background(42)),  # landscape again: one batch
+    ]
+    batched = pipeline.analyse_many(photos)
+    for photo, analysis in zip(photos, batched, strict=True):
+        alone = pipeline.analyse(photo)
+        assert float(alone.image_vector @ analysis.image_vector) > 0.9999
+        assert alone.local_features == analysis.local_features
+        assert alone.suggested_category == analysis.suggested_category
+
+
+def test_pytorch_forward_gives_the_onnx_vectors(model_dir: Path) -> None:
+    """The GPU path (VISION_TORCH_DEVICE) runs the same weights: checked here on the CPU."""
+    photo = photograph(make_object(43), make_background(43))
+    onnx = VisionPipeline(VisionConfig(model_dir=model_dir)).analyse(photo)
+    torch = VisionPipeline(VisionConfig(model_dir=model_dir, torch_device="cpu")).analyse(photo)
+    assert torch.image_model == onnx.image_model
+    assert float(torch.image_vector @ onnx.image_vector) > 0.9999
+    assert torch.suggested_category == onnx.suggested_category

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Prepared model files (exported once by the setup step).
     model_dir: Path = Path(".data/models")
     vision_threads: int = Field(default=2, ge=1, le=64)
+    # "cuda" on a GPU machine that runs `mafqood reindex`; unset everywhere else.
+    vision_torch_device: str | None = None
     # Another image embedder exported to ONNX (CLIP, DINOv2...); empty: EfficientNet-Lite0.
     image_embedder_path: Path | None = None
     image_embedder_name: str | None = None

@@ -12,21 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mafqood.core.db import Base, TimestampMixin
 
-ITEM_TYPES = ("lost", "found")
-ITEM_STATUSES = ("open", "matched", "closed", "claimed")
-CATEGORIES = (
-    "phone",
-    "wallet",
-    "bag",
-    "id",
-    "jewelry",
-    "electronics",
-    "keys",
-    "documents",
-    "other",
-)
-LOCATION_TYPES = ("mall", "metro", "airport", "park", "restaurant", "hotel", "other")
-CONTACT_METHODS = ("phone", "email", "in_app")
 IMAGE_EMBEDDING_DIM = 1280
 TEXT_EMBEDDING_DIM = 512
 

@@ -16,7 +16,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from mafqood.core.validation import Name, OptionalPhone, blank_to_none
-from mafqood.items.models import LOCATION_TYPES
+from mafqood.items.vocabulary import LOCATION_TYPES
 
 Category = Literal[
     "phone", "wallet", "bag", "id", "jewelry", "electronics", "keys", "documents", "other"

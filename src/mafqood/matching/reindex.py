@@ -27,6 +27,7 @@ from mafqood.matching.search import SearchWindow
 from mafqood.storage import Storage, StorageError
 from mafqood.vision import ImageAnalysis, VisionPipeline
 from mafqood.vision.local_features import FORMAT_VERSION, VERSION_OFFSET, upgrade
+from mafqood.vision.text import item_text
 
 log = structlog.get_logger(__name__)
 Progress = Callable[[int, int, float], None]
@@ -54,33 +55,35 @@ async def count_stale(session: AsyncSession, vision: VisionPipeline) -> int:
 
 
 def _understand(
-    vision: VisionPipeline, photo: bytes, item: Item
-) -> tuple[ImageAnalysis, np.ndarray[Any, Any]]:
-    with Image.open(io.BytesIO(photo)) as opened:
-        analysis = vision.analyse(opened.convert("RGB"))
-    text_vector = vision.embed_text(item.title, item.description, item.brand, item.color)
-    return analysis, text_vector
+    vision: VisionPipeline, photos: list[bytes], items: list[Item]
+) -> tuple[list[ImageAnalysis], np.ndarray[Any, Any]]:
+    """One batch's analyses (the image model batched, which a GPU is fast at) and texts."""
+    images = []
+    for photo in photos:
+        with Image.open(io.BytesIO(photo)) as opened:
+            images.append(opened.convert("RGB"))
+    texts = [item_text(item.title, item.description, item.brand, item.color) for item in items]
+    return vision.analyse_many(images), vision.embed_texts(texts)
 
 
-async def _reindex_one(
+async def _mark_photo_missing(session: AsyncSession, vision: VisionPipeline, item: Item) -> None:
+    log.warning("reindex_photo_missing", item_id=str(item.id))
+    # Marked as processed by this model so the run does not stop on it forever; its
+    # features keep verifying, without what a newer format adds.
+    item.image_model, item.text_model = vision.image_model, vision.text_model
+    await session.refresh(item, ["local_features"])  # deferred: not loaded with the row
+    item.local_features = upgrade(item.local_features)
+
+
+async def _store(
     session: AsyncSession,
-    storage: Storage,
     vision: VisionPipeline,
     item: Item,
+    analysis: ImageAnalysis,
+    text_vector: np.ndarray[Any, Any],
     window: SearchWindow | None,
-) -> tuple[bool, int]:
-    """(photo found, matches created)."""
-    try:
-        photo = await storage.get(f"{item.image_key}.jpg")
-    except StorageError:
-        log.warning("reindex_photo_missing", item_id=str(item.id))
-        # Marked as processed by this model so the run does not stop on it forever; its
-        # features keep verifying, without what a newer format adds.
-        item.image_model, item.text_model = vision.image_model, vision.text_model
-        await session.refresh(item, ["local_features"])  # deferred: not loaded with the row
-        item.local_features = upgrade(item.local_features)
-        return False, 0
-    analysis, text_vector = await asyncio.to_thread(_understand, vision, photo, item)
+) -> int:
+    """Save one item's new vectors; with a window, look for its matches. -> matches created."""
     item.image_embedding = analysis.image_vector
     item.image_model = analysis.image_model
     item.local_features = analysis.local_features
@@ -97,7 +100,7 @@ async def _reindex_one(
             lost, found_item = (item, new.other) if item.type == "lost" else (new.other, item)
             await notices.new_match(session, new.match, lost, found_item)
         created = len(found)
-    return True, created
+    return created
 
 
 async def reindex(
@@ -131,11 +134,21 @@ async def reindex(
             items = list(rows.scalars())
             if not items:
                 break
+            present, photos = [], []
             for item in items:
-                found, created = await _reindex_one(session, storage, vision, item, rematch_window)
-                stats.done += found
-                stats.missing_photo += not found
-                stats.matches_created += created
+                try:
+                    photos.append(await storage.get(f"{item.image_key}.jpg"))
+                    present.append(item)
+                except StorageError:
+                    await _mark_photo_missing(session, vision, item)
+                    stats.missing_photo += 1
+            if present:
+                analyses, texts = await asyncio.to_thread(_understand, vision, photos, present)
+                for item, analysis, text_vector in zip(present, analyses, texts, strict=True):
+                    stats.matches_created += await _store(
+                        session, vision, item, analysis, text_vector, rematch_window
+                    )
+                    stats.done += 1
             await session.commit()
         if progress is not None:
             progress(stats.done + stats.missing_photo, total, time.perf_counter() - started)

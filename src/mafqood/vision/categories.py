@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from mafqood.items.models import CATEGORIES  # the product's one list of categories
+from mafqood.items.vocabulary import CATEGORIES  # the product's one list of categories
 
 # ImageNet-1k index -> (class name, Mafqood category). Classes not listed count as "other".
 IMAGENET_CLASSES: dict[int, tuple[str, str]] = {

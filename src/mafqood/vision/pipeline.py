@@ -21,7 +21,7 @@ from PIL import Image
 from mafqood.vision import categories as cat
 from mafqood.vision.config import VisionConfig
 from mafqood.vision.detector import YoloDetector
-from mafqood.vision.embedder import ImageEmbedder, Lite0Embedder, OnnxImageEmbedder
+from mafqood.vision.embedder import ImageEmbedder, Lite0Embedder, Lite0Output, OnnxImageEmbedder
 from mafqood.vision.export import LITE0_FILE
 from mafqood.vision.imaging import ensure_rgb
 from mafqood.vision.local_features import (
@@ -122,7 +122,9 @@ class VisionPipeline:
         threads = self.config.intra_op_threads
         # Lite0 always runs: its ImageNet head gives the category even when another
         # model makes the search vectors.
-        self._lite0 = Lite0Embedder(self.config.model_dir / LITE0_FILE, threads)
+        self._lite0 = Lite0Embedder(
+            self.config.model_dir / LITE0_FILE, threads, torch_device=self.config.torch_device
+        )
         self._embedder: ImageEmbedder = self._lite0
         if self.config.embedder_path is not None:
             self._embedder = OnnxImageEmbedder(
@@ -155,15 +157,29 @@ class VisionPipeline:
 
     def analyse(self, image: Image.Image) -> ImageAnalysis:
         """Everything stored per photo. CPU-bound (about 100-150 ms on 2 cores): use a thread."""
+        return self.analyse_many([image])[0]
+
+    def analyse_many(self, images: Sequence[Image.Image]) -> list[ImageAnalysis]:
+        """analyse() for several photos, with Lite0 batched by photo shape (reindexing)."""
+        start = time.perf_counter()
+        rgb = [ensure_rgb(image) for image in images]
+        outputs = self._lite0.run_many(rgb)
+        lite0_ms = _ms_since(start) / max(len(rgb), 1)
+        return [
+            self._analyse_rest(image, out, lite0_ms)
+            for image, out in zip(rgb, outputs, strict=True)
+        ]
+
+    def _analyse_rest(
+        self, image: Image.Image, lite0: Lite0Output, lite0_ms: float
+    ) -> ImageAnalysis:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        image = ensure_rgb(image)
-        lite0 = self._lite0.run(image)
         vector = lite0.vector if self._embedder is self._lite0 else self._embedder.embed(image)
         probs = cat.softmax(lite0.logits)
         objects = cat.imagenet_objects(probs)
         probabilities = cat.category_probabilities(probs)
-        timings["embed_ms"] = _ms_since(start)
+        timings["embed_ms"] = lite0_ms + _ms_since(start)
         if self._detector is not None:
             mark = time.perf_counter()
             detections = self._detector.detect(image)
@@ -174,7 +190,7 @@ class VisionPipeline:
         mark = time.perf_counter()
         features = extract(image, self.config.max_keypoints, self.config.local_features_long_side)
         timings["local_features_ms"] = _ms_since(mark)
-        timings["total_ms"] = _ms_since(start)
+        timings["total_ms"] = lite0_ms + _ms_since(start)
         return ImageAnalysis(
             image_vector=vector,
             image_model=self._embedder.name,

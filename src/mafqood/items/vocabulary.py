@@ -1,0 +1,18 @@
+"""Item categories and location types: the API's enums and the migration's CHECKs.
+
+Kept free of imports so that the vision package (which maps ImageNet classes to these
+categories) loads without the database layer, e.g. on a GPU machine that only reindexes.
+"""
+
+CATEGORIES = (
+    "phone",
+    "wallet",
+    "bag",
+    "id",
+    "jewelry",
+    "electronics",
+    "keys",
+    "documents",
+    "other",
+)
+LOCATION_TYPES = ("mall", "metro", "airport", "park", "restaurant", "hotel", "other")
