@@ -37,6 +37,20 @@ async def pushed(container: Container, notification_id: uuid.UUID) -> bool:
     return (await notification(container, notification_id)).push_sent
 
 
+async def _notify_rejection(container: Container, owner_id: str) -> Notification:
+    """One committed notification for the owner, which the worker then pushes."""
+    async with container.sessionmaker() as session:
+        row = await notify(
+            session,
+            uuid.UUID(owner_id),
+            "update",
+            "notify.match_rejected",
+            params={"item_title": "Bag"},
+        )
+        await commit(session)
+    return row
+
+
 async def all_pushed(container: Container, ids: list[uuid.UUID]) -> bool:
     async with container.sessionmaker() as session:
         count = await session.scalar(
@@ -128,15 +142,7 @@ async def test_unregistered_token_is_removed(
     await add_device(container, owner.id, "old-install")
     await add_device(container, owner.id, "current-phone")
     fcm.unregistered.add("old-install")
-    async with container.sessionmaker() as session:
-        row = await notify(
-            session,
-            uuid.UUID(owner.id),
-            "update",
-            "notify.match_rejected",
-            params={"item_title": "Bag"},
-        )
-        await commit(session)
+    row = await _notify_rejection(container, owner.id)
     await wait_for(lambda: pushed(container, row.id))
 
     async def tokens() -> set[str]:
@@ -162,15 +168,7 @@ async def test_rate_limits_and_server_errors_are_retried_with_backoff(
     fcm.failures.extend(
         [(429, {"Retry-After": "0"}), (503, {}), (500, {}), (503, {}), (502, {}), (429, {})]
     )
-    async with container.sessionmaker() as session:
-        row = await notify(
-            session,
-            uuid.UUID(owner.id),
-            "update",
-            "notify.match_rejected",
-            params={"item_title": "Bag"},
-        )
-        await commit(session)
+    row = await _notify_rejection(container, owner.id)
     await wait_for(lambda: pushed(container, row.id), timeout=30)
     assert [status for _, status in fcm.attempts] == [429, 503, 500, 503, 502, 429, 200]
     assert len(fcm.sent_to("busy-phone")) == 1

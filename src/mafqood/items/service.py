@@ -290,14 +290,7 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
 async def browse(
     session: AsyncSession, filters: BrowseFilters, page: int, page_size: int
 ) -> tuple[list[Item], int]:
-    statement = browse_query(filters)
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = await session.execute(
-        statement.order_by(Item.created_at.desc(), Item.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return list(rows.scalars()), int(total or 0)
+    return await _newest_first_page(session, browse_query(filters), page, page_size)
 
 
 async def history(
@@ -306,6 +299,13 @@ async def history(
     statement = select(Item).where(Item.user_id == owner.id)
     if status:
         statement = statement.where(Item.status == status)
+    return await _newest_first_page(session, statement, page, page_size)
+
+
+async def _newest_first_page(
+    session: AsyncSession, statement: Select[Item], page: int, page_size: int
+) -> tuple[list[Item], int]:
+    """(one page of the items, newest first, total across all pages)."""
     total = await session.scalar(select(func.count()).select_from(statement.subquery()))
     rows = await session.execute(
         statement.order_by(Item.created_at.desc(), Item.id.desc())

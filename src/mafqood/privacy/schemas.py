@@ -7,18 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mafqood.users.schemas import UserOut
 
-class ExportProfile(BaseModel):
-    id: uuid.UUID
-    email: str
-    full_name: str
-    phone: str | None
-    avatar_url: str | None
-    is_venue: bool
-    is_verified: bool
+
+class ExportProfile(UserOut):
+    """The profile the app shows, plus the account's own bookkeeping."""
+
     is_active: bool
-    preferred_language: str
-    created_at: datetime
     updated_at: datetime
     last_login_at: datetime | None
 
