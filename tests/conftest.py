@@ -88,13 +88,35 @@ def make_settings(servers: Servers, **overrides: Any) -> Settings:
         "public_base_url": "http://test",
         # The suite registers many users from one address; the limits have their own tests.
         "rate_limit_enabled": False,
+        # Submissions answer once their analysis is done, so tests see their matches
+        # whatever the machine's speed; the "pending" answer has its own tests.
+        "match_wait_ms": 30_000,
+        "match_wait_max_queue": 10_000,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")
-async def app(servers: Servers) -> AsyncIterator[FastAPI]:
+def vision_worker(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real vision worker (`mafqood worker --queues vision`, two pool processes) for the
+    whole run: every report submitted in a test is analysed and matched there."""
+    from tests.workers import VISION_TEST_OPTIONS, WorkerProcess, base_worker_env
+
+    process = WorkerProcess(
+        base_worker_env(servers),
+        tmp_path_factory.mktemp("vision-worker"),
+        queues="vision",
+        name="vision",
+        options=VISION_TEST_OPTIONS,
+    )
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+async def app(servers: Servers, vision_worker: Any) -> AsyncIterator[FastAPI]:
     application = create_app(make_settings(servers))
     async with application.router.lifespan_context(application):
         yield application
@@ -166,7 +188,7 @@ def s3_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def s3_app(servers: Servers, s3_endpoint: str) -> AsyncIterator[FastAPI]:
+async def s3_app(servers: Servers, s3_endpoint: str, vision_worker: Any) -> AsyncIterator[FastAPI]:
     """The same service with photos in an S3 bucket behind a CDN base URL."""
     settings = make_settings(
         servers,
@@ -193,7 +215,7 @@ AppFactory = Callable[..., AbstractAsyncContextManager[FastAPI]]
 
 
 @pytest.fixture
-def make_app(servers: Servers) -> AppFactory:
+def make_app(servers: Servers, vision_worker: Any) -> AppFactory:
     """Another instance of the service on the same servers, with settings overridden:
     `async with make_app(rate_limit_enabled=True) as app: ...`."""
 

@@ -11,6 +11,7 @@ from typing import Any
 from mafqood.core.config import get_settings
 from mafqood.core.logging import configure_logging
 from mafqood.core.runtime import prepare_runtime
+from mafqood.worker.app import QUEUE, VISION_QUEUE
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -32,9 +33,19 @@ def _serve(args: argparse.Namespace) -> int:
     # periodic jobs come from beat, both child processes of this one.
     supervisor = None
     if settings.serve_workers and not args.no_workers:
-        from mafqood.worker.supervisor import Supervisor, worker_commands
+        from mafqood.worker.supervisor import (
+            Supervisor,
+            default_vision_concurrency,
+            worker_commands,
+        )
 
-        supervisor = Supervisor(worker_commands(settings.worker_pool, settings.worker_concurrency))
+        commands = worker_commands(
+            settings.worker_pool,
+            settings.worker_concurrency,
+            settings.vision_workers,
+            settings.vision_worker_concurrency or default_vision_concurrency(),
+        )
+        supervisor = Supervisor(commands)
         supervisor.start()
     try:
         uvicorn.run(
@@ -66,14 +77,14 @@ def _servers_configured() -> bool:
 def _worker(args: argparse.Namespace) -> int:
     if not _servers_configured():
         return 2
-    from mafqood.worker.app import QUEUE, app
+    from mafqood.worker.app import app
 
     settings = get_settings()
     app.worker_main(
         [
             "worker",
             "--queues",
-            QUEUE,
+            args.queues or QUEUE,
             "--pool",
             args.pool or settings.worker_pool,
             "--concurrency",
@@ -186,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     worker = commands.add_parser("worker", help="run a Celery worker (background jobs)")
     worker.add_argument("--pool", choices=["prefork", "threads", "solo"])
     worker.add_argument("--concurrency", type=int)
+    worker.add_argument(
+        "--queues",
+        help=f"comma-separated; default {QUEUE!r} (mail, notifications, housekeeping); "
+        f"{VISION_QUEUE!r} for a vision worker (photo analysis and matching)",
+    )
     worker.set_defaults(func=_worker, passes_options=True)
     beat = commands.add_parser("beat", help="run Celery beat (sends the periodic jobs)")
     beat.set_defaults(func=_beat, passes_options=True)

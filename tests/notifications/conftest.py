@@ -12,10 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -41,9 +37,9 @@ from mafqood.items.models import Item
 from mafqood.main import create_app
 from mafqood.matching.models import Match
 from mafqood.notifications.models import DeviceToken, Notification
-from mafqood.worker.app import PING
 from mafqood.worker.outbox import OutboxJob
-from tests.conftest import TEST_SECRET, Servers, make_settings
+from tests.conftest import Servers, make_settings
+from tests.workers import WorkerProcess, base_worker_env
 
 PROJECT = "mafqood-test"
 
@@ -178,99 +174,11 @@ def fcm(fcm_server: tuple[FakeFcm, Path]) -> Iterator[FakeFcm]:
     fake.reset()
 
 
-class WorkerProcess:
-    """`mafqood worker` in a subprocess, against the test database and Redis."""
-
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
-        self.env = env
-        self.log_dir = log_dir
-        self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    @property
-    def log_path(self) -> Path:
-        return self.log_dir / f"worker-{self.starts}.log"
-
-    def start(self) -> None:
-        self.starts += 1
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mafqood.cli",
-                "worker",
-                "--pool",
-                "solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--hostname",
-                f"test{self.starts}@localhost",
-            ],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    async def ready(self, container: Container, timeout: float = 60) -> None:
-        """Wait until the worker answers a ping task."""
-        key = f"test:ping:{uuid.uuid4()}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.alive(), self.log_path.read_text()[-3000:]
-            await container.tasks.send(PING, [key])
-            for _ in range(20):
-                if await container.redis.get(key):
-                    return
-                await asyncio.sleep(0.1)
-        raise AssertionError("worker did not answer:\n" + self.log_path.read_text()[-3000:])
-
-    def stop(self) -> None:
-        if self.alive():
-            assert self.process is not None
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-
-    def kill(self) -> None:
-        if self.alive():
-            assert self.process is not None
-            self.process.kill()
-            self.process.wait(5)
-
-
 def worker_env(
     servers: Servers, fcm: FakeFcm, credentials: Path | None, **extra: str
 ) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("FCM_", "OUTBOX_", "DATABASE_", "REDIS_", "BROKER_"))
-    }
-    env.update(
-        {
-            "ENVIRONMENT": "test",
-            "DATABASE_URL": servers.database_url,
-            "REDIS_URL": servers.redis_url,
-            "SECRET_KEY": TEST_SECRET,
-            "DATA_DIR": str(servers.data_dir),
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(servers.smtp_port),
-            "SMTP_STARTTLS": "false",
-            "FCM_BASE_URL": fcm.url,
-            "FCM_BACKOFF_SECONDS": "0.05",
-            "OUTBOX_RETRY_AFTER_SECONDS": "1",
-            "LOG_LEVEL": "INFO",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
+    env = base_worker_env(servers)
+    env.update({"FCM_BASE_URL": fcm.url, "FCM_BACKOFF_SECONDS": "0.05"})
     if credentials is not None:
         env["FCM_CREDENTIALS_FILE"] = str(credentials)
     env.update(extra)

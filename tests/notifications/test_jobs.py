@@ -141,17 +141,15 @@ def test_beat_schedules_every_periodic_job(servers: Servers) -> None:
         "mafqood.expire_matches",
         "mafqood.delete_temp_uploads",
         "mafqood.purge_refresh_tokens",
+        "mafqood.sweep_unanalysed",
     }
     assert schedule["drain-outbox"]["schedule"] == timedelta(seconds=15)
     assert celery.conf.task_acks_late is True
 
 
-async def test_serve_runs_api_worker_and_beat_and_stops_them(
-    servers: Servers,
-    container: Container,
-    fcm_server: tuple[FakeFcm, Path],
-    tmp_path: Path,
-) -> None:
+def _start_serve(
+    servers: Servers, fcm_server: tuple[FakeFcm, Path], tmp_path: Path
+) -> tuple[subprocess.Popen[bytes], int]:
     fake, credentials = fcm_server
     port = free_port()
     env = worker_env(
@@ -161,30 +159,55 @@ async def test_serve_runs_api_worker_and_beat_and_stops_them(
         DATA_DIR=str(tmp_path),
         WORKER_POOL="prefork",
         WORKER_CONCURRENCY="1",
+        VISION_WORKERS="1",
+        VISION_WORKER_CONCURRENCY="1",
         LOG_LEVEL="WARNING",
     )
-    log = (tmp_path / "serve.log").open("wb")
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "mafqood.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with (tmp_path / "serve.log").open("wb") as log:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "mafqood.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return serve, port
+
+
+async def _serving(serve: subprocess.Popen[bytes], port: int, tmp_path: Path) -> list[str]:
+    """Wait until the API answers and every child runs; returns the children's commands."""
+    async with httpx.AsyncClient() as http:
+
+        async def healthy() -> bool:
+            assert serve.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                response = await http.get(f"http://127.0.0.1:{port}/health")
+            except httpx.TransportError:
+                return False
+            return response.status_code == 200
+
+        await wait_for(healthy, timeout=60, interval=0.3)
+
+    def commands() -> list[str]:
+        return [" ".join(c.cmdline()) for c in psutil.Process(serve.pid).children()]
+
+    async def all_started() -> list[str]:
+        found = commands()
+        return found if len(found) == 3 else []
+
+    return list(await wait_for(all_started, timeout=30, interval=0.3))
+
+
+async def test_serve_runs_api_workers_and_beat_and_stops_them(
+    servers: Servers,
+    container: Container,
+    fcm_server: tuple[FakeFcm, Path],
+    tmp_path: Path,
+) -> None:
+    serve, port = _start_serve(servers, fcm_server, tmp_path)
     try:
-        async with httpx.AsyncClient() as http:
-
-            async def healthy() -> bool:
-                assert serve.poll() is None, (tmp_path / "serve.log").read_text()
-                try:
-                    response = await http.get(f"http://127.0.0.1:{port}/health")
-                except httpx.TransportError:
-                    return False
-                return response.status_code == 200
-
-            await wait_for(healthy, timeout=60, interval=0.3)
-        children = psutil.Process(serve.pid).children()
-        commands = [" ".join(child.cmdline()) for child in children]
-        assert any("mafqood.cli worker --pool prefork" in c for c in commands), commands
+        commands = await _serving(serve, port, tmp_path)
+        assert any("worker --pool prefork --concurrency 1" in c for c in commands), commands
+        assert any("worker --queues vision" in c for c in commands), commands
         assert any("mafqood.cli beat" in c for c in commands), commands
         # The worker consumes tasks.
         key = f"test:serve:{uuid.uuid4()}"
@@ -198,7 +221,27 @@ async def test_serve_runs_api_worker_and_beat_and_stops_them(
     finally:
         serve.send_signal(signal.SIGTERM)
         code = await asyncio.to_thread(serve.wait, 40)
-        log.close()
     assert code in (0, 128 + signal.SIGTERM), (tmp_path / "serve.log").read_text()
     _, alive = psutil.wait_procs(descendants, timeout=10)
     assert alive == [], [p.pid for p in alive]
+
+
+async def test_no_child_outlives_serve_killed_with_sigkill(
+    servers: Servers, fcm_server: tuple[FakeFcm, Path], tmp_path: Path
+) -> None:
+    serve, port = _start_serve(servers, fcm_server, tmp_path)
+    try:
+        await _serving(serve, port, tmp_path)
+
+        async def pools_started() -> list[psutil.Process]:
+            # worker, vision worker, beat, and a pool process under each worker.
+            found = psutil.Process(serve.pid).children(recursive=True)
+            return found if len(found) >= 5 else []
+
+        descendants = await wait_for(pools_started, timeout=30, interval=0.3)
+    finally:
+        serve.kill()
+        await asyncio.to_thread(serve.wait, 10)
+    # Nobody stops them gracefully: the kernel tells each child its parent died.
+    _, alive = await asyncio.to_thread(psutil.wait_procs, descendants, 30)
+    assert alive == [], [" ".join(p.cmdline()) for p in alive]

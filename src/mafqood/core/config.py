@@ -86,8 +86,22 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     worker_pool: Literal["prefork", "threads", "solo"] = "prefork"
     worker_concurrency: int = Field(default=2, ge=1)
-    # `mafqood serve` also runs a worker and beat; turn off when they run elsewhere.
+    # `mafqood serve` also runs a worker, vision workers and beat; turn off when they run
+    # elsewhere.
     serve_workers: bool = True
+    # Vision workers (photo analysis and matching, queue "vision"): processes `serve` starts,
+    # and the pool size of each (0: as many as the machine has cores, at most 4).
+    vision_workers: int = Field(default=1, ge=0, le=16)
+    vision_worker_concurrency: int = Field(default=0, ge=0, le=64)
+    # How long POST /lost|found waits for its analysis before answering "pending" (the
+    # matches then arrive as notifications). With more than match_wait_max_queue reports
+    # waiting for a vision worker, it does not wait at all.
+    match_wait_ms: int = Field(default=800, ge=0, le=30_000)
+    match_wait_max_queue: int = Field(default=8, ge=0)
+    # /health says degraded when the oldest report waiting for analysis is older than this.
+    analysis_degraded_after_seconds: float = Field(default=120, gt=0)
+    # Photos of a report whose row never committed (a killed process) are removed after this.
+    orphan_photo_grace_seconds: int = Field(default=600, gt=0)
     # Deliveries not confirmed after this long are sent again by the outbox drain.
     outbox_retry_after_seconds: int = Field(default=60, gt=0)
     outbox_drain_interval_seconds: float = Field(default=30, gt=0)

@@ -52,7 +52,8 @@ class Container:
 
     @property
     def vision(self) -> VisionPipeline:
-        """Loaded on first use (and warmed at start-up), shared by the whole process."""
+        """Loaded on first use, shared by the whole process. Only vision workers and the
+        command line use it: API processes never run a model."""
         return pipeline_for(self.settings)
 
     @classmethod
@@ -90,14 +91,18 @@ class Container:
         container.sessionmaker.configure(info={"container": container})
         # The spec's health shape calls photo storage "s3" whatever the backend.
         container.extra_probes["s3"] = (storage.healthy, True)
-        # The spec calls the models "ai_worker"; without them nothing can be matched.
-        container.extra_probes["ai_worker"] = (container.models_healthy, True)
+        # The spec calls the vision workers "ai_worker". Reports waiting too long for them
+        # degrade the service (reports are still taken, their matches come late).
+        container.extra_probes["ai_worker"] = (container.analysis_keeping_up, False)
         return container
 
-    async def models_healthy(self) -> bool:
-        """The models load and answer (a text embedding: cheap and touches the runtime)."""
-        vector = await asyncio.to_thread(self.vision.embed_text, "health")
-        return bool(vector.shape[0] > 0)
+    async def analysis_keeping_up(self) -> bool:
+        """No report has waited for its analysis longer than ANALYSIS_DEGRADED_AFTER_SECONDS."""
+        from mafqood.matching.backlog import analysis_backlog
+
+        async with self.sessionmaker() as session:
+            backlog = await analysis_backlog(session)
+        return backlog.oldest_seconds <= self.settings.analysis_degraded_after_seconds
 
     async def prepare(self) -> None:
         """Start-up work that needs the event loop."""
@@ -105,8 +110,6 @@ class Container:
 
         if isinstance(self.storage, S3Storage):
             await self.storage.ensure_bucket()
-        # Load the models now rather than on the first report someone sends.
-        await asyncio.to_thread(lambda: self.vision)
 
     async def close(self) -> None:
         self.tasks.close()

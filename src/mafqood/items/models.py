@@ -6,14 +6,30 @@ from decimal import Decimal
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Computed, ForeignKey, LargeBinary, Numeric, String, Text, func, text
+from sqlalchemy import (
+    Computed,
+    ForeignKey,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    column,
+    func,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from mafqood.core.db import Base, TimestampMixin
 
 IMAGE_EMBEDDING_DIM = 1280
 TEXT_EMBEDDING_DIM = 512
+ANALYSIS_STATES = ("pending", "done", "failed")
+
+# The matches table by name only (matching imports items, not the other way round).
+_matches = table("matches", column("user_item_id"), column("matched_item_id"))
 
 
 class Item(TimestampMixin, Base):
@@ -31,6 +47,8 @@ class Item(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(50))
+    # False when the app sent no category: the photo's analysis chooses it.
+    category_given: Mapped[bool] = mapped_column(server_default=text("true"))
     brand: Mapped[str | None] = mapped_column(String(100))
     color: Mapped[str | None] = mapped_column(String(50))
 
@@ -59,12 +77,29 @@ class Item(TimestampMixin, Base):
     ai_category: Mapped[str | None] = mapped_column(String(50))
     # The photo is confidently something other than the chosen category.
     category_conflict: Mapped[bool] = mapped_column(server_default=text("false"))
-    ai_processed: Mapped[bool] = mapped_column(server_default=text("false"))
+    # pending until a vision worker has analysed the photo and looked for matches; failed
+    # (with a reason code) when the photo cannot be analysed.
+    analysis_status: Mapped[str] = mapped_column(String(10), server_default="pending")
+    analysis_error: Mapped[str | None] = mapped_column(String(50))
+    analysed_at: Mapped[datetime | None]
     # Compact keypoints + descriptors (see vision), deferred: only matching reads them.
     local_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     view_count: Mapped[int] = mapped_column(server_default="0")
-    match_count: Mapped[int] = mapped_column(server_default="0")
+    # Counted rather than stored: a stored counter that every new match updates on both
+    # items made concurrent reports of one object deadlock. Two index-only counts.
+    match_count: Mapped[int] = column_property(
+        select(func.count())
+        .select_from(_matches)
+        .where(_matches.c.user_item_id == id)
+        .correlate_except(_matches)
+        .scalar_subquery()
+        + select(func.count())
+        .select_from(_matches)
+        .where(_matches.c.matched_item_id == id)
+        .correlate_except(_matches)
+        .scalar_subquery()
+    )
     reported_count: Mapped[int] = mapped_column(server_default="0")
     is_hidden: Mapped[bool] = mapped_column(server_default=text("false"))
 

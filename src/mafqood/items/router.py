@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 
 from mafqood.core.deps import ContainerDep, CurrentUser, OptionalUser, SessionDep
-from mafqood.core.errors import Conflict, FieldError
+from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
-from mafqood.items import service
+from mafqood.items import service, submission
 from mafqood.items.presenters import item_detail, item_out
 from mafqood.items.schemas import (
     BrowseOut,
@@ -26,13 +25,8 @@ from mafqood.items.schemas import (
     StatusOut,
     StatusUpdateIn,
 )
-from mafqood.matching import engine, notices
+from mafqood.matching import notices
 from mafqood.matching import service as matching
-from mafqood.matching.models_loader import search_window
-from mafqood.observability.metrics import observe_inference
-from mafqood.photos.processing import ProcessedPhoto
-from mafqood.photos.service import process_upload, store_photo
-from mafqood.vision import ImageAnalysis, VisionPipeline
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
 
@@ -49,74 +43,7 @@ SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class Understood(NamedTuple):
-    analysis: ImageAnalysis
-    fields: service.Understanding
-
-
 ImageFile = Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC photo, up to 10 MB")]
-
-
-def _understand(vision: VisionPipeline, photo: ProcessedPhoto, form: ItemCreate) -> Understood:
-    """Model work for one report (CPU-bound: runs in a worker thread)."""
-    with observe_inference(vision.image_model):
-        analysis = vision.analyse(photo.image)
-    with observe_inference(vision.text_model):
-        text_vector = vision.embed_text(form.title, form.description, form.brand, form.color)
-    conflict = form.category is not None and analysis.contradicts(form.category)
-    return Understood(
-        analysis,
-        service.Understanding(
-            image_vector=analysis.image_vector,
-            image_model=analysis.image_model,
-            text_vector=text_vector,
-            text_model=vision.text_model,
-            detected_objects=analysis.detected_objects,
-            ai_category=analysis.suggested_category,
-            category_conflict=conflict,
-            local_features=analysis.local_features,
-        ),
-    )
-
-
-async def _submit(
-    kind: str,
-    form: ItemCreate,
-    image: UploadFile,
-    user: CurrentUser,
-    db: SessionDep,
-    container: ContainerDep,
-) -> ItemSubmitOut:
-    settings = container.settings
-    service.check_contact(form)
-    photo = await process_upload(image, settings.max_upload_bytes, settings.max_image_pixels)
-    duplicate = await service.find_duplicate(db, user.id, photo.perceptual_hash)
-    if duplicate is not None:
-        raise Conflict("duplicate_photo", extra={"item_id": str(duplicate.id)})
-    vision = container.vision
-    understood = await asyncio.to_thread(_understand, vision, photo, form)
-    # The app in users' hands sends no category: take the photo's when it is clear.
-    category = form.category or understood.analysis.suggested_category or "other"
-    item_id = uuid.uuid4()
-    stored = await store_photo(db, container.storage, photo, f"items/{item_id}")
-    item = await service.create_item(
-        db, container.storage, user, item_id, kind, form, stored, category, understood.fields
-    )
-    found = await engine.find_matches(
-        db,
-        vision,
-        item,
-        understood.analysis,
-        understood.fields.text_vector,
-        search_window(settings),
-    )
-    for new in found:
-        lost_item, found_item = (item, new.other) if kind == "lost" else (new.other, item)
-        await notices.new_match(db, new.match, lost_item, found_item)
-    await db.refresh(item)
-    matches = [matching.present(new.match, item, new.other, container.storage) for new in found]
-    detail = item_detail(item, container.storage, show_contact=True, owner=user)
-    return ItemSubmitOut(item=detail, matches=matches, match_count=len(matches))
 
 
 @router.post(
@@ -132,8 +59,10 @@ async def report_lost(
     db: SessionDep,
     container: ContainerDep,
 ) -> ItemSubmitOut:
-    """Report something you lost. Answers with the found reports it already matches."""
-    return await _submit("lost", form, image, user, db, container)
+    """Report something you lost. Answers with the found reports it already matches, or
+    with `matching: "pending"` when the photo is still being analysed: the matches then
+    come as notifications (and GET /items/{id}/matches)."""
+    return await submission.submit(db, container, user, "lost", form, image)
 
 
 @router.post(
@@ -149,8 +78,10 @@ async def report_found(
     db: SessionDep,
     container: ContainerDep,
 ) -> ItemSubmitOut:
-    """Report something you found. Answers with the lost reports it already matches."""
-    return await _submit("found", form, image, user, db, container)
+    """Report something you found. Answers with the lost reports it already matches, or
+    with `matching: "pending"` when the photo is still being analysed: the matches then
+    come as notifications (and GET /items/{id}/matches)."""
+    return await submission.submit(db, container, user, "found", form, image)
 
 
 @router.get(

@@ -24,6 +24,7 @@ Category = Literal[
 ItemType = Literal["lost", "found"]
 ItemStatus = Literal["open", "matched", "closed", "claimed"]
 ContactMethod = Literal["phone", "email", "in_app"]
+AnalysisStatus = Literal["pending", "done", "failed"]
 
 # Phones' clocks drift; a report a few minutes "ahead" is not from the future.
 CLOCK_TOLERANCE = timedelta(minutes=10)
@@ -116,7 +117,14 @@ class ItemOut(BaseModel):
     contact_method: ContactMethod
     view_count: int
     match_count: int
-    ai_processed: bool
+    ai_processed: bool = Field(description="The photo has been analysed (analysis_status done)")
+    analysis_status: AnalysisStatus = Field(
+        description="pending until a vision worker has analysed the photo and looked for "
+        "matches; failed when the photo cannot be analysed (analysis_error says why)"
+    )
+    analysis_error: str | None = Field(
+        default=None, description="photo_missing, photo_unreadable or analysis_gave_up"
+    )
     ai_category: str | None
     detected_objects: list[dict[str, Any]] | None
     created_at: datetime
@@ -146,9 +154,37 @@ class MatchOut(BaseModel):
 
 
 class ItemSubmitOut(BaseModel):
+    """`matches` are those found by the time of the answer. With `matching: "pending"` the
+    photo is still being analysed: matches found then reach both owners as notifications
+    (WebSocket `new_match`, push) and through GET /api/v1/items/{id}/matches; the owner's
+    sockets also get `item_analysed` when the analysis ends."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "item": {"id": "…", "analysis_status": "done"},
+                    "matches": [{"id": "…"}],
+                    "match_count": 1,
+                    "matching": "done",
+                },
+                {
+                    "item": {"id": "…", "analysis_status": "pending"},
+                    "matches": [],
+                    "match_count": 0,
+                    "matching": "pending",
+                },
+            ]
+        }
+    )
+
     item: ItemDetailOut
     matches: list[MatchOut]
     match_count: int
+    matching: AnalysisStatus = Field(
+        description="done: `matches` is complete; pending: analysis goes on, matches come "
+        "as notifications; failed: the photo could not be analysed"
+    )
 
 
 class ItemWithMatches(BaseModel):

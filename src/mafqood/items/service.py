@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import BIT, DOUBLE_PRECISION, insert
@@ -64,20 +63,6 @@ async def find_duplicate(session: AsyncSession, user_id: uuid.UUID, image_hash: 
     return rows.scalar_one_or_none()
 
 
-@dataclass(frozen=True)
-class Understanding:
-    """What the models made of the report, stored with it for matching."""
-
-    image_vector: Any
-    image_model: str
-    text_vector: Any
-    text_model: str
-    detected_objects: list[dict[str, Any]]
-    ai_category: str | None
-    category_conflict: bool
-    local_features: bytes | None
-
-
 async def create_item(
     session: AsyncSession,
     storage: Storage,
@@ -86,9 +71,10 @@ async def create_item(
     kind: str,
     data: ItemCreate,
     stored: StoredPhoto,
-    category: str,
-    understanding: Understanding,
 ) -> Item:
+    """The report as sent, "pending" until a vision worker has analysed it (see
+    matching/processing.py). Without a category (the app in users' hands sends none) it is
+    "other" until the photo's analysis chooses one."""
     image_url, thumbnail_url, _ = photo_urls(storage, stored.key)
     item = Item(
         id=item_id,
@@ -96,7 +82,8 @@ async def create_item(
         type=kind,
         title=data.title,
         description=data.description,
-        category=category,
+        category=data.category or "other",
+        category_given=data.category is not None,
         brand=data.brand,
         color=data.color,
         image_url=image_url,
@@ -112,15 +99,6 @@ async def create_item(
         contact_method=data.contact_method,
         contact_phone=data.contact_phone,
         contact_email=data.contact_email,
-        image_embedding=understanding.image_vector,
-        image_model=understanding.image_model,
-        text_embedding=understanding.text_vector,
-        text_model=understanding.text_model,
-        detected_objects=understanding.detected_objects,
-        ai_category=understanding.ai_category,
-        category_conflict=understanding.category_conflict,
-        local_features=understanding.local_features,
-        ai_processed=True,
     )
     session.add(item)
     await session.flush()

@@ -1,8 +1,11 @@
 """The matching engine: from a newly stored report to scored, stored matches.
 
 Flow: candidates from pgvector (image and text neighbours, filtered) -> same-instance
-re-ranking of their photos by the vision pipeline (in a worker thread) -> the match score ->
-one Match row per pair, counted on both items.
+re-ranking of their photos by the vision pipeline (in a thread) -> the match score -> one
+Match row per pair, inserted once whichever side finds it -> a notification for each owner.
+
+Nothing here takes a row lock: inserting a match only takes the foreign keys' share locks,
+so any number of reports of the same object can be matched at the same moment.
 """
 
 from __future__ import annotations
@@ -12,15 +15,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.items.models import Item
-from mafqood.matching import scoring
+from mafqood.matching import notices, scoring
+from mafqood.matching.analysis import ReportAnalysis
 from mafqood.matching.models import Match
 from mafqood.matching.search import CandidateRow, Query, SearchWindow, load_candidates, nearest_ids
-from mafqood.vision.pipeline import RERANK_TOP_K, Candidate, ImageAnalysis, VisionPipeline
+from mafqood.vision.pipeline import RERANK_TOP_K, Candidate, VisionPipeline
 
 # How many neighbours by text and by photo go to the (costlier) same-instance check.
 TEXT_K = 10
@@ -33,21 +36,39 @@ class NewMatch:
     other: Item
 
 
+def lost_and_found(item: Item, other: Item) -> tuple[Item, Item]:
+    """The pair as (lost report, found report), whichever of the two `item` is."""
+    return (item, other) if item.type == "lost" else (other, item)
+
+
 def _side(item: Item | CandidateRow) -> scoring.Side:
     latitude = float(item.latitude) if item.latitude is not None else None
     longitude = float(item.longitude) if item.longitude is not None else None
     return scoring.Side(item.category, item.color, latitude, longitude, item.date_time)
 
 
+async def match_and_notify(
+    session: AsyncSession,
+    vision: VisionPipeline,
+    item: Item,
+    analysis: ReportAnalysis,
+    window: SearchWindow,
+) -> list[NewMatch]:
+    """Search, verify, score and store the matches of an analysed report; each new pair
+    notifies both owners. A pair that exists already is neither stored nor told again."""
+    found = await find_matches(session, vision, item, analysis, window)
+    for new in found:
+        await notices.new_match(session, new.match, *lost_and_found(item, new.other))
+    return found
+
+
 async def find_matches(
     session: AsyncSession,
     vision: VisionPipeline,
     item: Item,
-    analysis: ImageAnalysis,
-    text_vector: Any,
+    analysis: ReportAnalysis,
     window: SearchWindow,
 ) -> list[NewMatch]:
-    """Search, verify, score and store the matches of a report that was just flushed."""
     query = Query(
         item_id=item.id,
         user_id=item.user_id,
@@ -56,16 +77,16 @@ async def find_matches(
         date_time=item.date_time,
         latitude=float(item.latitude) if item.latitude is not None else None,
         longitude=float(item.longitude) if item.longitude is not None else None,
-        image_vector=analysis.image_vector,
-        text_vector=text_vector,
+        image_vector=analysis.image.image_vector,
+        text_vector=analysis.text_vector,
     )
     ids = await nearest_ids(session, query, window, image_k=IMAGE_K, text_k=TEXT_K)
-    rows = {row.id: row for row in await load_candidates(session, ids, text_vector)}
+    rows = {row.id: row for row in await load_candidates(session, ids, analysis.text_vector)}
     if not rows:
         return []
     ranked = await asyncio.to_thread(
         vision.rerank,
-        analysis,
+        analysis.image,
         [Candidate(row.id, row.image_vector, row.local_features) for row in rows.values()],
     )
     created: list[NewMatch] = []
@@ -83,27 +104,7 @@ async def find_matches(
             other = await session.get(Item, candidate_id)
             assert other is not None
             created.append(NewMatch(match, other))
-    await _count(session, item, [new.other.id for new in created])
-    for new in created:
-        await session.refresh(new.other)
     return created
-
-
-async def _count(session: AsyncSession, item: Item, others: list[uuid.UUID]) -> None:
-    """match_count += 1 on both sides of each new pair. The other rows are locked in id
-    order: two reports matched at the same moment against the same items would otherwise
-    lock them in opposite orders and deadlock."""
-    if not others:
-        return
-    await session.execute(
-        select(Item.id).where(Item.id.in_(others)).order_by(Item.id).with_for_update()
-    )
-    await session.execute(
-        update(Item).where(Item.id.in_(others)).values(match_count=Item.match_count + 1)
-    )
-    await session.execute(
-        update(Item).where(Item.id == item.id).values(match_count=Item.match_count + len(others))
-    )
 
 
 async def _store(

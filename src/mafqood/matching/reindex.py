@@ -8,26 +8,23 @@ batch commits on its own.
 from __future__ import annotations
 
 import asyncio
-import io
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import structlog
-from PIL import Image
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from mafqood.core.db import commit
 from mafqood.items.models import Item
-from mafqood.matching import engine, notices
+from mafqood.matching import engine
+from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply
 from mafqood.matching.search import SearchWindow
 from mafqood.storage import Storage, StorageError
-from mafqood.vision import ImageAnalysis, VisionPipeline
+from mafqood.vision import VisionPipeline
 from mafqood.vision.local_features import FORMAT_VERSION, VERSION_OFFSET, upgrade
-from mafqood.vision.text import item_text
 
 log = structlog.get_logger(__name__)
 Progress = Callable[[int, int, float], None]
@@ -42,28 +39,20 @@ class ReindexStats:
 
 
 def _stale(vision: VisionPipeline) -> ColumnElement[bool]:
-    return or_(
-        Item.image_model.is_distinct_from(vision.image_model),
-        Item.text_model.is_distinct_from(vision.text_model),
-        Item.ai_processed.is_(False),
-        func.get_byte(Item.local_features, VERSION_OFFSET) < FORMAT_VERSION,
+    """Analysed by other models or an older feature format. Reports still pending are the
+    vision workers' to analyse."""
+    return and_(
+        Item.analysis_status == "done",
+        or_(
+            Item.image_model.is_distinct_from(vision.image_model),
+            Item.text_model.is_distinct_from(vision.text_model),
+            func.get_byte(Item.local_features, VERSION_OFFSET) < FORMAT_VERSION,
+        ),
     )
 
 
 async def count_stale(session: AsyncSession, vision: VisionPipeline) -> int:
     return int(await session.scalar(select(func.count()).where(_stale(vision))) or 0)
-
-
-def _understand(
-    vision: VisionPipeline, photos: list[bytes], items: list[Item]
-) -> tuple[list[ImageAnalysis], np.ndarray[Any, Any]]:
-    """One batch's analyses (the image model batched, which a GPU is fast at) and texts."""
-    images = []
-    for photo in photos:
-        with Image.open(io.BytesIO(photo)) as opened:
-            images.append(opened.convert("RGB"))
-    texts = [item_text(item.title, item.description, item.brand, item.color) for item in items]
-    return vision.analyse_many(images), vision.embed_texts(texts)
 
 
 async def _mark_photo_missing(session: AsyncSession, vision: VisionPipeline, item: Item) -> None:
@@ -79,28 +68,15 @@ async def _store(
     session: AsyncSession,
     vision: VisionPipeline,
     item: Item,
-    analysis: ImageAnalysis,
-    text_vector: np.ndarray[Any, Any],
+    analysis: ReportAnalysis,
     window: SearchWindow | None,
 ) -> int:
     """Save one item's new vectors; with a window, look for its matches. -> matches created."""
-    item.image_embedding = analysis.image_vector
-    item.image_model = analysis.image_model
-    item.local_features = analysis.local_features
-    item.detected_objects = analysis.detected_objects
-    item.ai_category = analysis.suggested_category
-    item.text_embedding = text_vector
-    item.text_model = vision.text_model
-    item.ai_processed = True
+    apply(item, analysis, vision)
     await session.flush()
-    created = 0
-    if window is not None and item.status == "open":
-        found = await engine.find_matches(session, vision, item, analysis, text_vector, window)
-        for new in found:
-            lost, found_item = (item, new.other) if item.type == "lost" else (new.other, item)
-            await notices.new_match(session, new.match, lost, found_item)
-        created = len(found)
-    return created
+    if window is None or item.status != "open":
+        return 0
+    return len(await engine.match_and_notify(session, vision, item, analysis, window))
 
 
 async def reindex(
@@ -143,13 +119,13 @@ async def reindex(
                     await _mark_photo_missing(session, vision, item)
                     stats.missing_photo += 1
             if present:
-                analyses, texts = await asyncio.to_thread(_understand, vision, photos, present)
-                for item, analysis, text_vector in zip(present, analyses, texts, strict=True):
+                analyses = await asyncio.to_thread(analyse_reports, vision, photos, present)
+                for item, analysis in zip(present, analyses, strict=True):
                     stats.matches_created += await _store(
-                        session, vision, item, analysis, text_vector, rematch_window
+                        session, vision, item, analysis, rematch_window
                     )
                     stats.done += 1
-            await session.commit()
+            await commit(session)
         if progress is not None:
             progress(stats.done + stats.missing_photo, total, time.perf_counter() - started)
     async with sessions() as session:

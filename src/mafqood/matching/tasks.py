@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-import structlog
+import uuid
 
+import structlog
+from celery import Task
+
+from mafqood.matching import processing
 from mafqood.matching.models_loader import search_window
 from mafqood.matching.reindex import reindex
 from mafqood.worker import runtime
-from mafqood.worker.tasks import task
+from mafqood.worker.app import ANALYSE_REPORT, REINDEX, SWEEP_UNANALYSED
+from mafqood.worker.tasks import MAX_RETRIES, TRANSIENT, retry, task
 
 log = structlog.get_logger(__name__)
-REINDEX = "mafqood.reindex"
+
+
+@task(ANALYSE_REPORT, bind=True, max_retries=MAX_RETRIES)
+def analyse_report(self: Task, job_id: str) -> str:
+    """Analyse a stored report's photo and look for its matches (vision queue)."""
+    worker = runtime.current()
+    try:
+        return worker.run(processing.analyse_report(worker.container, uuid.UUID(job_id)))
+    except TRANSIENT as exc:
+        raise retry(self, exc) from exc
+
+
+@task(SWEEP_UNANALYSED)
+def sweep_unanalysed() -> int:
+    worker = runtime.current()
+    return worker.run(processing.sweep_unanalysed(worker.container))
 
 
 @task(REINDEX)

@@ -72,8 +72,14 @@ ITEMS_HIDDEN = Counter(
 )
 QUEUE_LENGTH = Gauge(
     "mafqood_queue_length",
-    "Background jobs waiting: 'celery' is the broker queue, 'outbox' the jobs not yet done.",
+    "Background jobs waiting: 'celery' and 'vision' are broker queues, 'outbox' the jobs "
+    "not yet done, 'analysis' the reports waiting for a vision worker.",
     ["queue"],
+    multiprocess_mode="mostrecent",
+)
+ANALYSIS_OLDEST = Gauge(
+    "mafqood_analysis_oldest_pending_seconds",
+    "Age of the oldest report waiting for its analysis (0 when none waits).",
     multiprocess_mode="mostrecent",
 )
 MATCHES = Gauge(

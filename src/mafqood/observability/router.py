@@ -12,15 +12,17 @@ from sqlalchemy import func, select
 from mafqood.core.container import Container
 from mafqood.core.deps import ContainerDep
 from mafqood.core.errors import NotFound, Unauthorized
+from mafqood.matching.backlog import analysis_backlog
 from mafqood.matching.models import Match
 from mafqood.observability.metrics import (
+    ANALYSIS_OLDEST,
     DB_POOL,
     MATCHES,
     MATCHES_CREATED_24H,
     QUEUE_LENGTH,
     render,
 )
-from mafqood.worker.app import QUEUE
+from mafqood.worker.app import QUEUE, VISION_QUEUE
 from mafqood.worker.outbox import OutboxJob
 
 log = structlog.get_logger(__name__)
@@ -32,7 +34,11 @@ GAUGE_TIMEOUT_S = 2.0
 
 async def _queue_gauges(container: Container) -> None:
     QUEUE_LENGTH.labels(queue="celery").set(await container.redis.llen(QUEUE))
+    QUEUE_LENGTH.labels(queue="vision").set(await container.redis.llen(VISION_QUEUE))
     async with container.sessionmaker() as session:
+        backlog = await analysis_backlog(session)
+        QUEUE_LENGTH.labels(queue="analysis").set(backlog.pending)
+        ANALYSIS_OLDEST.set(backlog.oldest_seconds)
         outbox = await session.scalar(select(func.count()).select_from(OutboxJob))
         QUEUE_LENGTH.labels(queue="outbox").set(outbox or 0)
         rows = await session.execute(select(Match.status, func.count()).group_by(Match.status))

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from dataclasses import dataclass
 
+import structlog
 from fastapi import UploadFile
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mafqood.core.db import on_rollback
+from mafqood.core.db import commit, on_rollback
 from mafqood.core.errors import AppError, FieldError, PayloadTooLarge, UnsupportedMedia
+from mafqood.items.models import Item
 from mafqood.moderation.nsfw import screen_photo
 from mafqood.photos.processing import PhotoError, ProcessedPhoto, process_photo
 from mafqood.storage import Storage, StorageError
+from mafqood.worker import outbox
+from mafqood.worker.app import REMOVE_ORPHAN_PHOTO
+
+log = structlog.get_logger(__name__)
 
 CHUNK = 1024 * 1024
 
@@ -93,3 +101,32 @@ async def store_photo(
 async def _forget(storage: Storage, keys: list[str]) -> None:
     with contextlib.suppress(StorageError):
         await storage.delete(keys)
+
+
+async def guard_report_photo(session: AsyncSession, base_key: str, grace_seconds: int) -> uuid.UUID:
+    """Commit, before a report's photo is written, a job that deletes the photo after
+    grace_seconds unless a report holds it: files written by a process killed before its
+    report committed do not stay in storage. The report's transaction calls
+    `release_photo_guard`, so the job only ever runs for orphans."""
+    job = outbox.add_job(session, REMOVE_ORPHAN_PHOTO, {"key": base_key}, grace_seconds)
+    await commit(session)
+    return job.id
+
+
+async def release_photo_guard(session: AsyncSession, guard_id: uuid.UUID) -> None:
+    await session.execute(delete(outbox.OutboxJob).where(outbox.OutboxJob.id == guard_id))
+
+
+async def remove_orphan_photo(session: AsyncSession, storage: Storage, job_id: uuid.UUID) -> bool:
+    """Run a photo guard: delete the files when no report holds them. True when deleted."""
+    job = await outbox.claim(session, job_id)
+    if job is None:
+        return False
+    base_key = str(job.payload["key"])
+    held = await session.scalar(select(Item.id).where(Item.image_key == base_key).limit(1))
+    if held is None:
+        await storage.delete(photo_keys(base_key))
+        log.info("orphan_photo_removed", key=base_key)
+    await session.delete(job)
+    await commit(session)
+    return held is None

@@ -21,6 +21,8 @@ log = structlog.get_logger(__name__)
 USER_CHANNEL_PREFIX = "mafqood:user:"
 USER_CHANNEL_PATTERN = USER_CHANNEL_PREFIX + "*"
 BROADCAST_CHANNEL = "mafqood:broadcast"
+# Carries the id of each report a vision worker finished, for the requests waiting on it.
+ANALYSED_CHANNEL = "mafqood:analysed"
 PUBLISH_TIMEOUT_S = 2.0
 
 
@@ -51,6 +53,22 @@ class EventBus:
                 async with self.redis.pipeline(transaction=False) as pipe:
                     for user_id in user_ids:
                         pipe.publish(user_channel(user_id), data)
+                    await pipe.execute()
+        except Exception as exc:
+            log.warning("event_not_published", event_type=event.get("type"), error=str(exc))
+            return False
+        return True
+
+    async def publish_analysed(
+        self, user_id: uuid.UUID, item_id: uuid.UUID, event: dict[str, Any]
+    ) -> bool:
+        """A report's analysis finished: the owner's sockets get `event`, and whichever API
+        process is waiting to answer its submission hears of it."""
+        try:
+            async with asyncio.timeout(PUBLISH_TIMEOUT_S):
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    pipe.publish(user_channel(user_id), encode(event))
+                    pipe.publish(ANALYSED_CHANNEL, str(item_id))
                     await pipe.execute()
         except Exception as exc:
             log.warning("event_not_published", event_type=event.get("type"), error=str(exc))

@@ -10,7 +10,13 @@ from typing import Any, Protocol
 import structlog
 from redis.asyncio import Redis
 
-from mafqood.realtime.bus import BROADCAST_CHANNEL, USER_CHANNEL_PATTERN, USER_CHANNEL_PREFIX
+from mafqood.realtime.bus import (
+    ANALYSED_CHANNEL,
+    BROADCAST_CHANNEL,
+    USER_CHANNEL_PATTERN,
+    USER_CHANNEL_PREFIX,
+)
+from mafqood.realtime.waits import Waits
 
 log = structlog.get_logger(__name__)
 
@@ -83,6 +89,8 @@ class ConnectionHub:
         self._redis: Redis | None = None
         # Set while the subscription is live (tests and health wait on it).
         self.subscribed = asyncio.Event()
+        # Submissions waiting for their report's analysis.
+        self.analyses = Waits()
 
     @property
     def connection_count(self) -> int:
@@ -148,6 +156,8 @@ class ConnectionHub:
             self.deliver_all(data)
         elif channel.startswith(USER_CHANNEL_PREFIX):
             self.deliver(channel[len(USER_CHANNEL_PREFIX) :], data)
+        elif channel == ANALYSED_CHANNEL:
+            self.analyses.resolve(data)
 
     async def _listen(self) -> None:
         assert self._redis is not None
@@ -156,7 +166,7 @@ class ConnectionHub:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(USER_CHANNEL_PATTERN)
-                await pubsub.subscribe(BROADCAST_CHANNEL)
+                await pubsub.subscribe(BROADCAST_CHANNEL, ANALYSED_CHANNEL)
                 self.subscribed.set()
                 delay = 0.2
                 log.info("realtime_subscribed")

@@ -14,6 +14,9 @@ from celery import Celery
 from mafqood.core.config import Settings, get_settings
 
 QUEUE = "mafqood"
+# Model work (photo analysis, matching, reindexing) has its own queue and workers, so that a
+# burst of reports never delays mail and notifications, and vision scales on its own.
+VISION_QUEUE = "vision"
 
 # Task names, shared by senders (which never import the task code) and the worker.
 DELIVER_NOTIFICATION = "mafqood.deliver_notification"
@@ -24,9 +27,14 @@ EXPIRE_MATCHES = "mafqood.expire_matches"
 DELETE_TEMP_UPLOADS = "mafqood.delete_temp_uploads"
 PURGE_REFRESH_TOKENS = "mafqood.purge_refresh_tokens"
 PING = "mafqood.ping"
+ANALYSE_REPORT = "mafqood.analyse_report"
+REINDEX = "mafqood.reindex"
+SWEEP_UNANALYSED = "mafqood.sweep_unanalysed"
+REMOVE_ORPHAN_PHOTO = "mafqood.remove_orphan_photo"
+VISION_TASKS = (ANALYSE_REPORT, REINDEX)
 
 # Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
-TASK_PACKAGES = ["mafqood.items", "mafqood.matching", "mafqood.vision", "mafqood.notifications"]
+TASK_PACKAGES = ["mafqood.matching", "mafqood.notifications", "mafqood.photos"]
 
 
 def broker_url_for(settings: Settings) -> str:
@@ -52,6 +60,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "expire-stale-matches": every(EXPIRE_MATCHES, hourly),
         "delete-temporary-uploads": every(DELETE_TEMP_UPLOADS, hourly),
         "purge-refresh-tokens": every(PURGE_REFRESH_TOKENS, timedelta(hours=6)),
+        "sweep-unanalysed-reports": every(SWEEP_UNANALYSED, timedelta(minutes=5)),
     }
 
 
@@ -60,6 +69,7 @@ def create_celery(settings: Settings | None = None, broker_url: str | None = Non
     celery = Celery("mafqood", broker=broker_url or broker_url_for(settings))
     celery.conf.update(
         task_default_queue=QUEUE,
+        task_routes={name: {"queue": VISION_QUEUE} for name in VISION_TASKS},
         task_serializer="json",
         accept_content=["json"],
         # Results are never read: the database is where work lands.

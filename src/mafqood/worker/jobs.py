@@ -15,9 +15,11 @@ from sqlalchemy import delete, func, update
 from mafqood.auth.models import RefreshToken
 from mafqood.core.container import Container
 from mafqood.matching.models import Match
+from mafqood.matching.processing import mark_given_up
 from mafqood.notifications.service import delete_expired
 from mafqood.storage import LocalStorage, S3Storage
 from mafqood.worker import outbox
+from mafqood.worker.app import ANALYSE_REPORT
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +38,8 @@ async def drain_outbox(container: Container) -> int:
             )
             if job.attempts >= settings.outbox_max_attempts:
                 log.error("outbox_job_given_up", job_id=str(job.id), task=job.task)
+                if job.task == ANALYSE_REPORT:
+                    await mark_given_up(session, uuid.UUID(job.payload["item_id"]))
         due = [(job.id, job.task) for job in jobs]
         await session.commit()
     for job_id, task in due:

@@ -47,14 +47,18 @@ def _retry_after(session: AsyncSession) -> float:
     return float(container.settings.outbox_retry_after_seconds) if container else 60.0
 
 
-def add_job(session: AsyncSession, task: str, payload: dict[str, Any]) -> OutboxJob:
-    """The row only; the caller sends the task after commit (see `send_after_commit`)."""
+def add_job(
+    session: AsyncSession, task: str, payload: dict[str, Any], delay_seconds: float | None = None
+) -> OutboxJob:
+    """The row only: the drain sends it once `delay_seconds` (default: the retry delay) have
+    passed; `enqueue` also sends it at once after commit."""
+    delay = _retry_after(session) if delay_seconds is None else delay_seconds
     job = OutboxJob(
         id=uuid.uuid4(),
         task=task,
         payload=payload,
         attempts=0,
-        available_at=datetime.now(UTC) + timedelta(seconds=_retry_after(session)),
+        available_at=datetime.now(UTC) + timedelta(seconds=delay),
     )
     session.add(job)
     return job

@@ -1,8 +1,10 @@
-"""Child processes of `mafqood serve` (a Celery worker and beat): started with the API,
-restarted if they die, stopped with it."""
+"""Child processes of `mafqood serve` (a Celery worker, vision workers and beat): started
+with the API, restarted if they die, stopped with it, and gone with it even when it is
+killed with SIGKILL (each is started through worker/launcher.py)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,18 +13,39 @@ import time
 
 import structlog
 
+from mafqood.worker.app import VISION_QUEUE
+
 log = structlog.get_logger(__name__)
 
 RESTART_DELAY_S = 2.0
 STOP_TIMEOUT_S = 20.0
 
 
-def worker_commands(pool: str, concurrency: int) -> dict[str, list[str]]:
+def worker_commands(
+    pool: str, concurrency: int, vision_workers: int, vision_concurrency: int
+) -> dict[str, list[str]]:
+    """The general worker (mail, notifications, housekeeping), the vision workers (photo
+    analysis and matching, their own queue) and beat."""
     cli = [sys.executable, "-m", "mafqood.cli"]
-    return {
-        "worker": [*cli, "worker", "--pool", pool, "--concurrency", str(concurrency)],
+    commands = {
+        "worker": [
+            *cli,
+            *("worker", "--pool", pool, "--concurrency", str(concurrency)),
+            *("--hostname", "worker@%h"),
+        ],
         "beat": [*cli, "beat"],
     }
+    for number in range(1, vision_workers + 1):
+        commands[f"vision-{number}"] = [
+            *cli,
+            *("worker", "--queues", VISION_QUEUE, "--pool", "prefork"),
+            *("--concurrency", str(vision_concurrency), "--hostname", f"vision{number}@%h"),
+        ]
+    return commands
+
+
+def default_vision_concurrency() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 class Supervisor:
@@ -36,8 +59,9 @@ class Supervisor:
     def _spawn(self, name: str) -> None:
         # Their own session: a Ctrl-C in the terminal reaches only us, and we stop them once,
         # gracefully (a second signal would make Celery abandon running tasks).
+        launcher = [sys.executable, "-m", "mafqood.worker.launcher", str(os.getpid())]
         self.children[name] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            self.commands[name], env=self.env, start_new_session=True
+            [*launcher, *self.commands[name]], env=self.env, start_new_session=True
         )
         log.info("child_started", name=name, pid=self.children[name].pid)
 

@@ -1,0 +1,97 @@
+"""Reporting a lost or found item (POST /api/v1/lost and /found): store, enqueue, wait, present.
+
+The API process never runs a model. It checks the photo, stores it and the report (pending)
+with its analysis job in one transaction, then waits, up to MATCH_WAIT_MS and holding no
+database connection or thread, for a vision worker to say the report is analysed. In time:
+the 201 carries the matches as it always did. Late: the 201 says `matching: "pending"` and
+the matches reach both owners like any later match (notification, WebSocket, push).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Literal
+
+import structlog
+from fastapi import UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.core.container import Container
+from mafqood.core.db import commit
+from mafqood.core.errors import Conflict
+from mafqood.items import service
+from mafqood.items.models import Item
+from mafqood.items.presenters import item_detail
+from mafqood.items.schemas import AnalysisStatus, ItemCreate, ItemSubmitOut
+from mafqood.matching import service as matching
+from mafqood.matching.processing import enqueue_analysis
+from mafqood.photos.service import (
+    guard_report_photo,
+    process_upload,
+    release_photo_guard,
+    store_photo,
+)
+from mafqood.users.models import User
+from mafqood.worker.app import VISION_QUEUE
+
+log = structlog.get_logger(__name__)
+
+
+async def submit(
+    db: AsyncSession,
+    container: Container,
+    user: User,
+    kind: Literal["lost", "found"],
+    form: ItemCreate,
+    image: UploadFile,
+) -> ItemSubmitOut:
+    settings = container.settings
+    service.check_contact(form)
+    photo = await process_upload(image, settings.max_upload_bytes, settings.max_image_pixels)
+    duplicate = await service.find_duplicate(db, user.id, photo.perceptual_hash)
+    if duplicate is not None:
+        raise Conflict("duplicate_photo", extra={"item_id": str(duplicate.id)})
+    item_id = uuid.uuid4()
+    base_key = f"items/{item_id}"
+    guard = await guard_report_photo(db, base_key, settings.orphan_photo_grace_seconds)
+    stored = await store_photo(db, container.storage, photo, base_key)
+    item = await service.create_item(db, container.storage, user, item_id, kind, form, stored)
+    await release_photo_guard(db, guard)
+    enqueue_analysis(db, item.id)
+    with container.hub.analyses.expect(str(item.id)) as analysed:
+        # Committing sends the job; the connection goes back to the pool for the wait.
+        await commit(db)
+        await _wait(container, analysed)
+    return await present(db, container, item, user)
+
+
+async def _wait(container: Container, analysed: asyncio.Future[None]) -> None:
+    """Up to MATCH_WAIT_MS; not at all when the vision queue is long (the answer would be
+    late anyway, and the phone should not hang on it) or nobody could tell us."""
+    settings = container.settings
+    if settings.match_wait_ms <= 0 or not container.hub.subscribed.is_set():
+        return
+    try:
+        backlog = int(await container.redis.llen(VISION_QUEUE))
+    except Exception:
+        return
+    if backlog > settings.match_wait_max_queue:
+        log.info("submission_not_waiting", backlog=backlog)
+        return
+    await asyncio.wait([analysed], timeout=settings.match_wait_ms / 1000)
+
+
+async def present(db: AsyncSession, container: Container, item: Item, user: User) -> ItemSubmitOut:
+    """The report as it is now: with its matches once analysed."""
+    await db.refresh(item)
+    found = []
+    if item.analysis_status == "done":
+        found = (await matching.matches_for_items(db, container.storage, [item])).get(item.id, [])
+    status: AnalysisStatus = item.analysis_status  # type: ignore[assignment]
+    return ItemSubmitOut(
+        item=item_detail(item, container.storage, show_contact=True, owner=user),
+        matches=found,
+        match_count=len(found),
+        matching=status,
+    )

@@ -1,0 +1,59 @@
+"""What the vision models make of a report, and how that is written on its row. One mapping,
+used by the vision worker (new reports) and by reindex (after a model change)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from mafqood.items.models import Item
+from mafqood.observability.metrics import observe_inference
+from mafqood.vision import ImageAnalysis, VisionPipeline
+from mafqood.vision.text import item_text
+
+
+@dataclass(frozen=True)
+class ReportAnalysis:
+    image: ImageAnalysis
+    text_vector: np.ndarray[Any, Any]
+
+
+def _open(photo: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(photo)) as opened:
+        return opened.convert("RGB")
+
+
+def analyse_reports(
+    vision: VisionPipeline, photos: Sequence[bytes], items: Sequence[Item]
+) -> list[ReportAnalysis]:
+    """CPU-bound (run it in a thread). The image model sees the batch at once, which a GPU
+    is fast at. Raises OSError (PIL's) for a photo that cannot be decoded."""
+    images = [_open(photo) for photo in photos]
+    texts = [item_text(item.title, item.description, item.brand, item.color) for item in items]
+    with observe_inference(vision.image_model):
+        analyses = vision.analyse_many(images)
+    with observe_inference(vision.text_model):
+        vectors = vision.embed_texts(texts)
+    return [
+        ReportAnalysis(analysis, vector) for analysis, vector in zip(analyses, vectors, strict=True)
+    ]
+
+
+def apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None:
+    """Write the analysis on the row. A report sent without a category takes the photo's."""
+    image = analysis.image
+    item.image_embedding = image.image_vector
+    item.image_model = image.image_model
+    item.local_features = image.local_features
+    item.detected_objects = image.detected_objects
+    item.ai_category = image.suggested_category
+    item.text_embedding = analysis.text_vector
+    item.text_model = vision.text_model
+    if not item.category_given:
+        item.category = image.suggested_category or "other"
+    item.category_conflict = item.category_given and image.contradicts(item.category)

@@ -1,0 +1,181 @@
+"""Analysing and matching a stored report: the job of the vision workers.
+
+A report is stored by the API with analysis_status "pending" and an outbox job in the same
+transaction (see items/submission.py). A vision worker then:
+
+1. claims the job (a row lock: a second delivery of the same job waits its turn or skips),
+   analyses the photo and text and commits the vectors on their own. Two reports of one
+   object analysed at the same moment on two workers each commit their vectors before they
+   search, so at least one of the two searches sees the other;
+2. claims the job again, searches, stores and notifies the new matches, marks the report
+   "done" and deletes the job, in one transaction.
+
+A worker killed anywhere leaves the job row: it is sent again (Celery's late ack, the outbox
+drain) and the whole job runs again. Matches are inserted once per pair and only a new pair
+notifies, so running twice creates nothing twice. A photo that cannot be analysed ends in
+"failed" with a reason code, never "pending" forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.core.container import Container
+from mafqood.core.db import commit, on_commit
+from mafqood.items.models import Item
+from mafqood.matching import engine
+from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply
+from mafqood.matching.models_loader import search_window
+from mafqood.storage import StorageError
+from mafqood.worker import outbox
+from mafqood.worker.app import ANALYSE_REPORT
+
+log = structlog.get_logger(__name__)
+
+# Reports left pending this long without a job (none was recorded, or it was given up on)
+# get a new one from the sweep.
+SWEEP_AFTER = timedelta(minutes=10)
+
+
+class AnalysisFailed(Exception):
+    """The photo cannot be analysed; `reason` is stored on the report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def enqueue_analysis(session: AsyncSession, item_id: uuid.UUID) -> outbox.OutboxJob:
+    """Record the report's analysis job in the caller's transaction; sent after commit."""
+    return outbox.enqueue(session, ANALYSE_REPORT, {"item_id": str(item_id)})
+
+
+async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
+    """Run one analysis job. Returns what happened: done, failed, skipped (done already, or
+    another worker holds it right now) or gone (the report was deleted meanwhile)."""
+    vision = container.vision
+    async with container.sessionmaker() as session:
+        job = await outbox.claim(session, job_id)
+        if job is None:
+            return "skipped"
+        item = await session.get(Item, uuid.UUID(job.payload["item_id"]))
+        if item is None or item.analysis_status != "pending":
+            await session.delete(job)
+            await commit(session)
+            return "gone" if item is None else "skipped"
+        try:
+            analysis = await _analyse(container, item)
+        except AnalysisFailed as failure:
+            _finish(session, container, item, "failed", failure.reason, 0)
+            await session.delete(job)
+            await commit(session)
+            log.warning("analysis_failed", item_id=str(item.id), reason=failure.reason)
+            return "failed"
+        apply(item, analysis, vision)
+        await commit(session)
+
+    async with container.sessionmaker() as session:
+        job = await outbox.claim(session, job_id)
+        if job is None:
+            return "skipped"
+        item = await session.get(Item, uuid.UUID(job.payload["item_id"]))
+        if item is None:
+            await session.delete(job)
+            await commit(session)
+            return "gone"
+        found: list[engine.NewMatch] = []
+        if item.status == "open" and not item.is_hidden:
+            window = search_window(container.settings)
+            found = await engine.match_and_notify(session, vision, item, analysis, window)
+        _finish(session, container, item, "done", None, len(found))
+        await session.delete(job)
+        await commit(session)
+    log.info("report_analysed", item_id=str(item.id), new_matches=len(found))
+    return "done"
+
+
+async def _analyse(container: Container, item: Item) -> ReportAnalysis:
+    key = f"{item.image_key}.jpg"
+    try:
+        photo = await container.storage.get(key)
+    except StorageError:
+        if await container.storage.exists(key):
+            raise  # storage trouble, not a missing photo: retried
+        raise AnalysisFailed("photo_missing") from None
+    try:
+        analyses = await asyncio.to_thread(analyse_reports, container.vision, [photo], [item])
+    except OSError as exc:  # PIL: not an image it can decode
+        raise AnalysisFailed("photo_unreadable") from exc
+    return analyses[0]
+
+
+def _finish(
+    session: AsyncSession,
+    container: Container,
+    item: Item,
+    status: str,
+    reason: str | None,
+    new_matches: int,
+) -> None:
+    """Set the final state; once committed, the owner's sockets and any request waiting for
+    this report (POST /lost|found) hear of it."""
+    item.analysis_status = status
+    item.analysis_error = reason
+    item.analysed_at = datetime.now(UTC)
+    owner_id, item_id = item.user_id, item.id
+    event = {
+        "type": "item_analysed",
+        "item_id": str(item_id),
+        "analysis_status": status,
+        "analysis_error": reason,
+        "new_matches": new_matches,
+    }
+
+    async def announce() -> None:
+        await container.bus.publish_analysed(owner_id, item_id, event)
+
+    on_commit(session, announce)
+
+
+async def mark_given_up(session: AsyncSession, item_id: uuid.UUID) -> None:
+    """The outbox stopped retrying this report's analysis: say so rather than wait forever."""
+    item = await session.get(Item, item_id)
+    if item is not None and item.analysis_status == "pending":
+        item.analysis_status = "failed"
+        item.analysis_error = "analysis_gave_up"
+        item.analysed_at = datetime.now(UTC)
+
+
+async def sweep_unanalysed(container: Container, older_than: timedelta = SWEEP_AFTER) -> int:
+    """A new job for every report pending for a while without one. Returns how many."""
+    async with container.sessionmaker() as session:
+        has_job = (
+            select(outbox.OutboxJob.id)
+            .where(
+                outbox.OutboxJob.task == ANALYSE_REPORT,
+                outbox.OutboxJob.payload["item_id"].astext == cast(Item.id, String),
+            )
+            .exists()
+        )
+        rows = await session.scalars(
+            select(Item.id)
+            .where(
+                Item.analysis_status == "pending",
+                Item.created_at < func.now() - older_than,
+                ~has_job,
+            )
+            .limit(1000)
+        )
+        item_ids = list(rows)
+        for item_id in item_ids:
+            enqueue_analysis(session, item_id)
+        await commit(session)
+    if item_ids:
+        log.warning("unanalysed_reports_requeued", count=len(item_ids))
+    return len(item_ids)
