@@ -67,7 +67,7 @@ async def test_reindex_can_look_for_matches_again(
     assert found["match_count"] == 1
     async with container.sessionmaker() as session:
         await session.execute(delete(Match))
-        await session.execute(update(Item).values(image_model="old-model", match_count=0))
+        await session.execute(update(Item).values(image_model="old-model"))
         await session.commit()
 
     stats = await reindex(

@@ -20,9 +20,10 @@ from mafqood.notifications.service import notify
 from mafqood.realtime import events
 from mafqood.realtime.hub import SEND_QUEUE_SIZE, ConnectionHub
 from mafqood.realtime.router import RedactTokens
-from tests.conftest import TEST_SECRET
-from tests.factories import Account, register
+from tests.conftest import TEST_SECRET, AppFactory, asgi_client
+from tests.factories import Account, register, submit
 from tests.notifications.conftest import LiveApi
+from tests.test_matching_engine import LOST, shots
 
 
 async def open_socket(api: LiveApi, account: Account, **kwargs: Any) -> ClientConnection:
@@ -231,3 +232,43 @@ async def test_a_socket_that_stops_reading_is_closed_not_waited_for() -> None:
     assert len(fine.received) == SEND_QUEUE_SIZE + 2
     await hub.disconnect(stuck_connection)
     await hub.stop()
+
+
+async def test_a_report_answered_pending_reaches_both_owners_over_their_sockets(
+    client: httpx.AsyncClient, live_apis: list[LiveApi], make_app: AppFactory
+) -> None:
+    first, second = live_apis
+    owner_photo, finder_photo = shots(14)
+    loser, finder = await register(client), await register(client)
+    lost = (await submit(client, loser, "lost", photo=owner_photo, **LOST)).json()["item"]
+    loser_socket = await open_socket(first, loser)
+    finder_socket = await open_socket(second, finder)
+    # An API process that does not wait: the report is answered before it is analysed.
+    async with make_app(match_wait_ms=0) as impatient, asgi_client(impatient) as fast:
+        response = await submit(fast, finder, "found", photo=finder_photo, **LOST)
+    assert response.status_code == 201 and response.json()["matching"] == "pending"
+    found = response.json()["item"]
+
+    async def events_until_analysed(socket: ClientConnection) -> list[dict[str, Any]]:
+        received = [await next_event(socket, 60)]
+        while received[-1]["type"] != "item_analysed":
+            received.append(await next_event(socket, 60))
+        return received
+
+    finder_events = await events_until_analysed(finder_socket)
+    assert [e["type"] for e in finder_events] == ["new_match", "item_analysed"]
+    assert finder_events[0]["match"]["item_id"] == found["id"]
+    assert finder_events[1] == {
+        "type": "item_analysed",
+        "item_id": found["id"],
+        "analysis_status": "done",
+        "analysis_error": None,
+        "new_matches": 1,
+    }
+    told = await next_event(loser_socket, 60)
+    assert told["type"] == "new_match" and told["match"]["item_id"] == lost["id"]
+    assert told["match"]["id"] == finder_events[0]["match"]["id"]
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(loser_socket.recv(), 0.5)
+    await loser_socket.close()
+    await finder_socket.close()

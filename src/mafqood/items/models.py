@@ -98,7 +98,9 @@ class Item(TimestampMixin, Base):
         .select_from(_matches)
         .where(_matches.c.matched_item_id == id)
         .correlate_except(_matches)
-        .scalar_subquery()
+        .scalar_subquery(),
+        # Loaded with the row (and by refresh); not reloaded lazily, which async cannot do.
+        expire_on_flush=False,
     )
     reported_count: Mapped[int] = mapped_column(server_default="0")
     is_hidden: Mapped[bool] = mapped_column(server_default=text("false"))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.notifications.service import notify
+from mafqood.realtime import events
 from mafqood.users.models import User
 
 
@@ -23,15 +24,7 @@ async def new_match(session: AsyncSession, match: Match, lost: Item, found: Item
             params={"item_title": mine.title, "confidence": match.confidence or "low"},
             item_id=mine.id,
             match_id=match.id,
-            event={
-                "type": "new_match",
-                "match": {
-                    "id": str(match.id),
-                    "item_id": str(mine.id),
-                    "similarity": match.similarity_score,
-                    "confidence": match.confidence,
-                },
-            },
+            event=events.new_match(match.id, mine.id, match.similarity_score, match.confidence),
         )
 
 

@@ -32,6 +32,7 @@ from mafqood.items.models import Item
 from mafqood.matching import engine
 from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply
 from mafqood.matching.models_loader import search_window
+from mafqood.realtime import events
 from mafqood.storage import StorageError
 from mafqood.worker import outbox
 from mafqood.worker.app import ANALYSE_REPORT
@@ -129,13 +130,7 @@ def _finish(
     item.analysis_error = reason
     item.analysed_at = datetime.now(UTC)
     owner_id, item_id = item.user_id, item.id
-    event = {
-        "type": "item_analysed",
-        "item_id": str(item_id),
-        "analysis_status": status,
-        "analysis_error": reason,
-        "new_matches": new_matches,
-    }
+    event = events.item_analysed(item_id, status, reason, new_matches)
 
     async def announce() -> None:
         await container.bus.publish_analysed(owner_id, item_id, event)

@@ -35,3 +35,17 @@ def match_confirmed(match_id: uuid.UUID, other_name: str, contact: str | None) -
 
 def item_status(item_id: uuid.UUID, status: str) -> dict[str, Any]:
     return {"type": "item_status", "item_id": str(item_id), "status": status}
+
+
+def item_analysed(
+    item_id: uuid.UUID, status: str, error: str | None, new_matches: int
+) -> dict[str, Any]:
+    """To the report's owner: the vision workers finished with it (status done or failed);
+    new_matches of them also come as `new_match` events to both owners."""
+    return {
+        "type": "item_analysed",
+        "item_id": str(item_id),
+        "analysis_status": status,
+        "analysis_error": error,
+        "new_matches": new_matches,
+    }
