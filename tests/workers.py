@@ -53,7 +53,9 @@ class WorkerProcess:
         queues: str = QUEUE,
         name: str = "test",
         options: tuple[str, ...] = ("--pool", "solo"),
+        module: str = "mafqood.cli",
     ) -> None:
+        self.module = module
         self.env = env
         self.log_dir = log_dir
         self.queues = queues
@@ -73,7 +75,7 @@ class WorkerProcess:
             [
                 sys.executable,
                 "-m",
-                "mafqood.cli",
+                self.module,
                 "worker",
                 *("--queues", self.queues),
                 *self.options,
@@ -93,13 +95,14 @@ class WorkerProcess:
         return self.process is not None and self.process.poll() is None
 
     async def ready(self, container: Container, timeout: float = 60) -> None:
-        """Wait until the worker answers a ping task."""
+        """Wait until the worker answers a ping task (sent to the last of its queues: give
+        each of several workers on one queue a queue of its own after it)."""
         key = f"test:ping:{uuid.uuid4()}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.alive(), self.log_path.read_text()[-3000:]
             await asyncio.to_thread(
-                container.tasks.celery.send_task, PING, args=[key], queue=self.queues.split(",")[0]
+                container.tasks.celery.send_task, PING, args=[key], queue=self.queues.split(",")[-1]
             )
             for _ in range(20):
                 if await container.redis.get(key):
