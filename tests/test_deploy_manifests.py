@@ -48,17 +48,22 @@ def test_compose_file_matches_the_compose_specification() -> None:
 
 def test_compose_has_every_part_and_consistent_references() -> None:
     services = compose()["services"]
-    assert {"api", "worker", "beat", "db", "redis", "minio", "nginx"} <= set(services)
+    assert {"api", "worker", "vision-worker", "beat", "db", "redis", "minio", "nginx"} <= set(
+        services
+    )
     assert services["db"]["image"].startswith("pgvector/pgvector:")
     for name, service in services.items():
         for dependency in service.get("depends_on", {}):
             assert dependency in services, f"{name} depends on unknown {dependency}"
-    app_services = [services[name] for name in ("api", "worker", "beat", "migrate")]
+    app_services = [
+        services[name] for name in ("api", "worker", "vision-worker", "beat", "migrate")
+    ]
     assert len({service["image"] for service in app_services}) == 1
     for service in app_services:
         unknown = set(service["environment"]) - SETTINGS - OTHER_ENV
         assert not unknown, f"not settings: {unknown}"
     assert services["worker"]["command"][:2] == ["mafqood", "worker"]
+    assert services["vision-worker"]["command"][:4] == ["mafqood", "worker", "--queues", "vision"]
     assert services["beat"]["command"][:2] == ["mafqood", "beat"]
     nginx_volumes = services["nginx"]["volumes"]
     assert any(volume.startswith("./nginx.conf:") for volume in nginx_volumes)
@@ -100,14 +105,21 @@ def test_manifests_use_real_settings_and_secrets_and_run_as_non_root() -> None:
     config = manifest("configmap.yaml")["data"]
     assert set(config) - SETTINGS - OTHER_ENV == set()
     secret_keys = set(manifest("secret.example.yaml")["stringData"])
-    for name in ("api-deployment.yaml", "worker-deployment.yaml", "beat-deployment.yaml"):
+    deployments = ("api", "worker", "vision-worker", "beat")
+    for name in (f"{deployment}-deployment.yaml" for deployment in deployments):
         spec = manifest(name)["spec"]["template"]["spec"]
         assert spec["securityContext"]["runAsNonRoot"] is True
         for container in spec["containers"]:
             for variable in container.get("env", []):
                 assert variable["name"] in SETTINGS, variable["name"]
-                assert variable["valueFrom"]["secretKeyRef"]["key"] in secret_keys
+                if "valueFrom" in variable:
+                    assert variable["valueFrom"]["secretKeyRef"]["key"] in secret_keys
     assert manifest("beat-deployment.yaml")["spec"]["replicas"] == 1
+    vision = manifest("vision-worker-deployment.yaml")["spec"]["template"]["spec"]
+    assert vision["containers"][0]["args"][:4] == ["mafqood", "worker", "--queues", "vision"]
+    assert manifest("vision-worker-hpa.yaml")["spec"]["scaleTargetRef"]["name"] == (
+        "mafqood-vision-worker"
+    )
 
 
 def test_dockerfile_is_multi_stage_non_root_with_models_prepared_at_build() -> None:

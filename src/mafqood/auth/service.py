@@ -112,7 +112,7 @@ async def login(
 ) -> Session:
     user = await _find_by_email(session, email)
     # End the read and give its connection back while the hash is checked (see register).
-    await session.commit()
+    await commit(session)
     # Always verify a hash, even for an unknown email, so timing does not reveal accounts.
     valid = await container.passwords.verify(password, user.password_hash if user else None)
     if user is None or not valid:

@@ -88,7 +88,7 @@ class Container:
             photo_screen=make_screen(settings),
         )
         # Services reach post-commit work (events, background tasks) through their session.
-        container.sessionmaker.configure(info={"container": container})
+        container.sessionmaker.configure(effects=container)
         # The spec's health shape calls photo storage "s3" whatever the backend.
         container.extra_probes["s3"] = (storage.healthy, True)
         # The spec calls the vision workers "ai_worker". Reports waiting too long for them

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import structlog
 from sqlalchemy import MetaData, func, text
@@ -18,8 +18,43 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TIMESTAMP
 
+if TYPE_CHECKING:
+    from mafqood.core.config import Settings
+    from mafqood.moderation.nsfw import PhotoScreen
+    from mafqood.realtime.bus import EventBus
+    from mafqood.worker.sender import TaskSender
+
 log = structlog.get_logger(__name__)
 Hook = Callable[[], Awaitable[None]]
+
+
+class Effects(Protocol):
+    """What services reach beyond the database: events, background tasks, photo screening
+    (the process's Container provides them)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def bus(self) -> EventBus: ...
+    @property
+    def tasks(self) -> TaskSender: ...
+    @property
+    def photo_screen(self) -> PhotoScreen: ...
+
+
+class Session(AsyncSession):
+    """The sessions of our sessionmakers: an AsyncSession that knows its Effects."""
+
+    def __init__(self, *args: Any, effects: Effects | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.effects = effects
+
+
+def effects_of(session: AsyncSession) -> Effects | None:
+    """None for a session made elsewhere (a bare test session): side effects are skipped
+    and the outbox drain does the work later."""
+    return session.effects if isinstance(session, Session) else None
+
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -60,7 +95,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(engine, class_=Session, expire_on_commit=False, autoflush=False)
 
 
 def on_commit(session: AsyncSession, hook: Hook) -> None:

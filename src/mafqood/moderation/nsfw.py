@@ -16,6 +16,7 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.config import Settings
+from mafqood.core.db import effects_of
 from mafqood.core.errors import FieldError
 from mafqood.observability.metrics import observe_inference
 
@@ -80,11 +81,11 @@ def make_screen(settings: Settings) -> PhotoScreen:
 
 async def screen_photo(session: AsyncSession, image: Image.Image) -> None:
     """Refuse a photo the configured screen finds explicit (422 on the image field)."""
-    container = session.info.get("container")
-    screen: PhotoScreen | None = getattr(container, "photo_screen", None)
-    if container is None or screen is None or isinstance(screen, AllowAll):
+    effects = effects_of(session)
+    if effects is None or isinstance(effects.photo_screen, AllowAll):
         return
+    screen = effects.photo_screen
     with observe_inference(f"nsfw-{screen.name}"):
         score = await asyncio.to_thread(screen.unsafe_score, image)
-    if score >= container.settings.nsfw_threshold:
+    if score >= effects.settings.nsfw_threshold:
         raise FieldError("image", "inappropriate_image")

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.container import Container
+from mafqood.core.db import commit
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import unread_count
 from mafqood.push import FcmClient, PushConfigError, PushTemporaryError
@@ -113,7 +114,7 @@ async def deliver(
         if notification is None:
             # Expired or its user deleted meanwhile: nothing left to deliver.
             await session.delete(job)
-            await session.commit()
+            await commit(session)
             return "gone"
 
         event = payload.get("event")
@@ -134,14 +135,14 @@ async def deliver(
 
         if error is None:
             await session.delete(job)
-            await session.commit()
+            await commit(session)
             return "delivered"
         payload["reached"] = sorted(reached)
         job.payload = payload
         outbox.postpone(
             job, f"{type(error).__name__}: {error}", settings.outbox_retry_after_seconds
         )
-        await session.commit()
+        await commit(session)
         log.warning(
             "notification_delivery_postponed",
             notification_id=str(notification.id),

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mafqood.core.db import on_commit
+from mafqood.core.db import effects_of, on_commit
 from mafqood.core.errors import NotFound
 from mafqood.core.i18n import DEFAULT_LANGUAGE, MESSAGES, SUPPORTED_LANGUAGES, Language
 from mafqood.notifications.models import DeviceToken, Notification
@@ -101,10 +101,10 @@ async def notify(
     await session.flush()
 
     async def deliver() -> None:
-        container = session.info.get("container")
+        effects = effects_of(session)
         published = True
-        if event is not None and container is not None:
-            published = await container.bus.publish(user_id, event)
+        if event is not None and effects is not None:
+            published = await effects.bus.publish(user_id, event)
         await outbox.send_job(session, job.id, DELIVER_NOTIFICATION, published=published)
 
     on_commit(session, deliver)

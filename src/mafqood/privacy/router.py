@@ -50,7 +50,7 @@ async def delete_my_account(
     """Delete your account for good, confirmed by your password: your reports and their
     photos, matches, notifications, devices and logins go with it."""
     # No pooled connection is held while the hash is checked.
-    await db.commit()
+    await commit(db)
     if not await container.passwords.verify(body.password, user.password_hash):
         audit.record(
             db,

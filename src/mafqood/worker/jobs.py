@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, update
 
 from mafqood.auth.models import RefreshToken
 from mafqood.core.container import Container
+from mafqood.core.db import commit
 from mafqood.matching.models import Match
 from mafqood.matching.processing import mark_given_up
 from mafqood.notifications.service import delete_expired
@@ -41,7 +42,7 @@ async def drain_outbox(container: Container) -> int:
                 if job.task == ANALYSE_REPORT:
                     await mark_given_up(session, uuid.UUID(job.payload["item_id"]))
         due = [(job.id, job.task) for job in jobs]
-        await session.commit()
+        await commit(session)
     for job_id, task in due:
         await container.tasks.send(task, [str(job_id)])
     if due:
@@ -57,14 +58,14 @@ async def send_mail(container: Container, job_id: uuid.UUID) -> bool:
         mail: dict[str, Any] = job.payload
         await container.mail.send(mail["to"], mail["subject"], mail["body"])
         await session.delete(job)
-        await session.commit()
+        await commit(session)
         return True
 
 
 async def expire_notifications(container: Container) -> int:
     async with container.sessionmaker() as session:
         count = await delete_expired(session)
-        await session.commit()
+        await commit(session)
     if count:
         log.info("notifications_expired", count=count)
     return count
@@ -79,7 +80,7 @@ async def expire_matches(container: Container) -> int:
             .where(Match.status == "pending", Match.updated_at < func.now() - cutoff)
             .values(status="expired", updated_at=func.now())
         )
-        await session.commit()
+        await commit(session)
     count = int(result.rowcount)  # type: ignore[attr-defined]
     if count:
         log.info("matches_expired", count=count)
@@ -91,7 +92,7 @@ async def purge_refresh_tokens(container: Container) -> int:
         result = await session.execute(
             delete(RefreshToken).where(RefreshToken.expires_at < func.now())
         )
-        await session.commit()
+        await commit(session)
     count = int(result.rowcount)  # type: ignore[attr-defined]
     if count:
         log.info("refresh_tokens_purged", count=count)

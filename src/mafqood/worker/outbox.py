@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mafqood.core.db import Base, on_commit
+from mafqood.core.db import Base, effects_of, on_commit
 
 log = structlog.get_logger(__name__)
 
@@ -43,8 +43,8 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
 
 
 def _retry_after(session: AsyncSession) -> float:
-    container = session.info.get("container")
-    return float(container.settings.outbox_retry_after_seconds) if container else 60.0
+    effects = effects_of(session)
+    return float(effects.settings.outbox_retry_after_seconds) if effects else 60.0
 
 
 def add_job(
@@ -67,12 +67,11 @@ def add_job(
 async def send_job(session: AsyncSession, job_id: uuid.UUID, task: str, **kwargs: Any) -> bool:
     """Hand a committed job to the workers now. False (and logged) when that failed: the
     drain sends it later."""
-    container = session.info.get("container")
-    if container is None:
+    effects = effects_of(session)
+    if effects is None:
         log.warning("task_not_sent_no_sender", task=task, job_id=str(job_id))
         return False
-    sent: bool = await container.tasks.send(task, [str(job_id)], kwargs)
-    return sent
+    return await effects.tasks.send(task, [str(job_id)], kwargs)
 
 
 def enqueue(session: AsyncSession, task: str, payload: dict[str, Any]) -> OutboxJob:
