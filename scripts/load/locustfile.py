@@ -11,7 +11,15 @@ address per phone, as behind the real proxy), then polls like the app does.
 
 The load shape (LoadShape below) steps 50 -> 100 -> 250 -> 500 -> 750 -> 1000 users and stops by
 itself; LOAD_STEPS (e.g. "20") and LOAD_STEP_SECONDS change the steps and their length.
-Only ever point it at this machine.
+
+Think time: LOAD_THINK_SECONDS ("15,45" by default) between a phone's actions. The app keeps a
+WebSocket open for matches and notifications, so it reads when its user opens a screen, not
+every second.
+
+A venue desk: LOAD_VENUE_REPORTS=200 adds one more user that posts that many found reports,
+one every LOAD_VENUE_PACE_SECONDS (0.3: 200 in a minute), starting after LOAD_VENUE_DELAY
+seconds. After a run, `python -m scripts.load.analysis_report` tells how long reports waited
+for their matches. Only ever point it at this machine.
 """
 
 from __future__ import annotations
@@ -20,15 +28,20 @@ import io
 import itertools
 import os
 import random
+import time
 from typing import Any
 
-from locust import FastHttpUser, LoadTestShape, between, events, task
+from locust import FastHttpUser, LoadTestShape, between, constant_pacing, events, task
 from PIL import Image, ImageDraw
 
 PASSWORD = "LoadTest-Password1"
 STEPS = tuple(int(n) for n in os.environ.get("LOAD_STEPS", "50,100,250,500,750,1000").split(","))
 STEP_SECONDS = int(os.environ.get("LOAD_STEP_SECONDS", "40"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "25"))
+THINK = tuple(float(n) for n in os.environ.get("LOAD_THINK_SECONDS", "15,45").split(","))
+VENUE_REPORTS = int(os.environ.get("LOAD_VENUE_REPORTS", "0"))
+VENUE_PACE = float(os.environ.get("LOAD_VENUE_PACE_SECONDS", "0.3"))
+VENUE_DELAY = float(os.environ.get("LOAD_VENUE_DELAY", "30"))
 PHOTOS: list[bytes] = []
 _numbers = itertools.count(1)
 _run = random.Random().randrange(10**9)
@@ -53,10 +66,26 @@ def _make_photos(**_: Any) -> None:
     PHOTOS.extend(_photo(seed) for seed in range(64))
 
 
-class Phone(FastHttpUser):
-    wait_time = between(1, 3)
+def report_form(kind: str) -> dict[str, str]:
+    return {
+        "title": random.choice(["Black iPhone 14", "Brown wallet", "Blue backpack", "Keys"]),
+        "description": "Left near the food court, has a sticker on the back",
+        "category": random.choice(["phone", "wallet", "bag", "keys"]),
+        "location": random.choice(["Dubai Mall", "Mall of the Emirates", "DXB T3"]),
+        "location_type": "mall",
+        "latitude": f"{25.19 + random.random() / 50:.5f}",
+        "longitude": f"{55.27 + random.random() / 50:.5f}",
+        "date_time": "2026-01-03T14:30:00Z",
+        "contact_method": "in_app",
+    }
 
-    def on_start(self) -> None:
+
+class SignedIn(FastHttpUser):
+    """Someone with an account: registers from their own address, then signs in."""
+
+    abstract = True
+
+    def sign_up(self) -> None:
         number = next(_numbers)
         # One address per phone, from the benchmarking range (RFC 2544); only a header value.
         self.forwarded = {"X-Forwarded-For": f"198.18.{number // 250}.{number % 250 + 1}"}
@@ -89,23 +118,20 @@ class Phone(FastHttpUser):
             self.token = response.json()["token"]
         self.auth = {**self.forwarded, "Authorization": f"Bearer {self.token}"}
 
+
+class Phone(SignedIn):
+    wait_time = between(*THINK)
+
+    def on_start(self) -> None:
+        self.sign_up()
+
     @task(1)
     def report_item(self) -> None:
         # Two reports per phone (well under the 10 uploads/hour limit), one lost, one found.
         if not self.token or self.posted >= 2:
             return
         kind = "lost" if self.posted == 0 else "found"
-        form = {
-            "title": random.choice(["Black iPhone 14", "Brown wallet", "Blue backpack", "Keys"]),
-            "description": "Left near the food court, has a sticker on the back",
-            "category": random.choice(["phone", "wallet", "bag", "keys"]),
-            "location": random.choice(["Dubai Mall", "Mall of the Emirates", "DXB T3"]),
-            "location_type": "mall",
-            "latitude": f"{25.19 + random.random() / 50:.5f}",
-            "longitude": f"{55.27 + random.random() / 50:.5f}",
-            "date_time": "2026-01-03T14:30:00Z",
-            "contact_method": "in_app",
-        }
+        form = report_form(kind)
         photo = PHOTOS[self.photos[self.posted]]
         with self.client.post(
             f"/api/v1/{kind}",
@@ -160,6 +186,34 @@ class Phone(FastHttpUser):
                 headers=self.auth,
                 name="/api/v1/items/{id}",
             )
+
+
+class VenueDesk(SignedIn):
+    """A lost-property desk posting a burst of found items (off unless LOAD_VENUE_REPORTS)."""
+
+    fixed_count = 1 if VENUE_REPORTS else 0
+    wait_time = constant_pacing(VENUE_PACE)
+
+    def on_start(self) -> None:
+        time.sleep(VENUE_DELAY)
+        self.sign_up()
+
+    @task
+    def intake(self) -> None:
+        if not self.token or self.posted >= VENUE_REPORTS:
+            return
+        with self.client.post(
+            "/api/v1/found",
+            data=report_form("found"),
+            files={"image": ("photo.jpg", PHOTOS[self.posted % len(PHOTOS)], "image/jpeg")},
+            headers=self.auth,
+            name="/api/v1/found (venue)",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 201:
+                self.posted += 1
+            else:
+                response.failure(f"venue found {response.status_code}")
 
 
 class LoadShape(LoadTestShape):

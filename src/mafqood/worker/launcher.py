@@ -1,5 +1,6 @@
 """Starts a child command that dies with the process that launched it, even when that
-process is killed with SIGKILL: `python -m mafqood.worker.launcher PARENT_PID CMD...`.
+process is killed with SIGKILL, at a given niceness:
+`python -m mafqood.worker.launcher PARENT_PID NICENESS CMD...`.
 
 Linux delivers PR_SET_PDEATHSIG's signal when the parent exits, however it exits; the
 setting survives exec. A parent that died before the setting took effect is noticed by its
@@ -27,8 +28,10 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def main() -> None:
-    parent_pid, command = int(sys.argv[1]), sys.argv[2:]
+    parent_pid, niceness, command = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
     die_with_parent(parent_pid)
+    if niceness:
+        os.nice(niceness)
     os.execv(command[0], command)  # noqa: S606 - our own interpreter, from the supervisor
 
 

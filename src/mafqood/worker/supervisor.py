@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 
 import structlog
 
@@ -21,27 +22,44 @@ RESTART_DELAY_S = 2.0
 STOP_TIMEOUT_S = 20.0
 
 
+# Vision workers yield the CPU to the API and the database on a machine they share: reads stay
+# fast under a burst of reports, whose matches come a little later instead.
+VISION_NICENESS = 10
+
+
+@dataclass(frozen=True)
+class Child:
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    niceness: int = 0
+
+
 def worker_commands(
     pool: str, concurrency: int, vision_workers: int, vision_concurrency: int
-) -> dict[str, list[str]]:
+) -> dict[str, Child]:
     """The general worker (mail, notifications, housekeeping), the vision workers (photo
     analysis and matching, their own queue) and beat."""
     cli = [sys.executable, "-m", "mafqood.cli"]
-    commands = {
-        "worker": [
-            *cli,
-            *("worker", "--pool", pool, "--concurrency", str(concurrency)),
-            *("--hostname", "worker@%h"),
-        ],
-        "beat": [*cli, "beat"],
+    children = {
+        "worker": Child(
+            [
+                *cli,
+                *("worker", "--pool", pool, "--concurrency", str(concurrency)),
+                *("--hostname", "worker@%h"),
+            ]
+        ),
+        "beat": Child([*cli, "beat"]),
     }
+    # One model thread per pool process (unless set): more threads than cores only contend.
+    env = {} if "VISION_THREADS" in os.environ else {"VISION_THREADS": "1"}
     for number in range(1, vision_workers + 1):
-        commands[f"vision-{number}"] = [
+        command = [
             *cli,
             *("worker", "--queues", VISION_QUEUE, "--pool", "prefork"),
             *("--concurrency", str(vision_concurrency), "--hostname", f"vision{number}@%h"),
         ]
-    return commands
+        children[f"vision-{number}"] = Child(command, env, VISION_NICENESS)
+    return children
 
 
 def default_vision_concurrency() -> int:
@@ -49,9 +67,8 @@ def default_vision_concurrency() -> int:
 
 
 class Supervisor:
-    def __init__(self, commands: dict[str, list[str]], env: dict[str, str] | None = None) -> None:
+    def __init__(self, commands: dict[str, Child]) -> None:
         self.commands = commands
-        self.env = env
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -59,9 +76,12 @@ class Supervisor:
     def _spawn(self, name: str) -> None:
         # Their own session: a Ctrl-C in the terminal reaches only us, and we stop them once,
         # gracefully (a second signal would make Celery abandon running tasks).
+        child = self.commands[name]
         launcher = [sys.executable, "-m", "mafqood.worker.launcher", str(os.getpid())]
         self.children[name] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [*launcher, *self.commands[name]], env=self.env, start_new_session=True
+            [*launcher, str(child.niceness), *child.command],
+            env={**os.environ, **child.env},
+            start_new_session=True,
         )
         log.info("child_started", name=name, pid=self.children[name].pid)
 
