@@ -5,15 +5,16 @@ Photos come from the evaluation sets (../shared/eval, never copied into the repo
 UKBench objects (4 views each) and the SMVS DVD cases. For 40 UKBench objects one view is held
 back as the owner's "lost" photo; every other photo is a found report at one mall, one hour.
 
-1. The API (in this process) takes --batch found reports with no worker running; then one
-   worker process analyses them: photos/s between its first and last finished report.
+1. The API (in this process) takes --batch found reports (SMVS phone photos, 1024x768) with no
+   worker running; then one worker process analyses them: photos/s between its first and
+   last finished report.
 2. The same with two worker processes on the next batch.
 3. The remaining photos are added (two workers), so the venue holds >= 1,000 open reports.
 4. The 40 lost reports are submitted one after the other through POST /api/v1/lost with
    MATCH_WAIT_MS: the 201's latency, how many carried their matches, the time from submission
    to stored matches, and whether the owner's object was the best match.
 
-    .venv/bin/python -m scripts.bench.vision_workers [--eval-dir ../shared/eval] [--batch 300]
+    .venv/bin/python -m scripts.bench.vision_workers [--eval-dir ../shared/eval] [--batch 100]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from mafqood.core.config import Settings
@@ -64,7 +66,8 @@ def load_photos(eval_dir: Path) -> tuple[list[Photo], list[Photo]]:
     """(found photos, lost photos): one held-back view of each of QUERIES UKBench objects."""
     found: list[Photo] = []
     lost: list[Photo] = []
-    for folder in ("ukbench250", "smvs_dev50"):
+    # SMVS first: 1024x768 phone photos of DVD cases on cluttered desks, for the throughput.
+    for folder in ("smvs_dev50", "ukbench250"):
         with (eval_dir / folder / "labels.csv").open() as labels:
             for row in csv.DictReader(labels):
                 photo = Photo(eval_dir / folder / row["image"], f"{folder}:{row['instance_id']}")
@@ -113,7 +116,9 @@ async def post(
         files={"image": (photo.path.name, photo.path.read_bytes(), "image/jpeg")},
         headers=headers,
     )
-    assert response.status_code == 201, response.text
+    # 409: a photo nearly identical to one this account already reported (a few look-alike
+    # shots in the sets); the venue desk would not post it twice either.
+    assert response.status_code in (201, 409), response.text
     return response
 
 
@@ -159,7 +164,8 @@ async def add_found(
             *(post(http, headers, "found", photo, "Found item") for photo in chunk)
         )
         for photo, response in zip(chunk, responses, strict=True):
-            ids[response.json()["item"]["id"]] = photo.instance
+            if response.status_code == 201:
+                ids[response.json()["item"]["id"]] = photo.instance
     return ids
 
 
@@ -167,6 +173,16 @@ async def run(settings: Settings, eval_dir: Path, batch: int) -> None:
     found_photos, lost_photos = load_photos(eval_dir)
     app = create_app(settings)
     workers = Workers()
+    try:
+        await measure(app, workers, found_photos, lost_photos, batch)
+    finally:
+        workers.stop()
+
+
+async def measure(
+    app: FastAPI, workers: Workers, found_photos: list[Photo], lost_photos: list[Photo], batch: int
+) -> None:
+    settings: Settings = app.state.settings
     async with app.router.lifespan_context(app):
         container: Container = app.state.container
         transport = httpx.ASGITransport(app=app)
@@ -195,6 +211,8 @@ async def run(settings: Settings, eval_dir: Path, batch: int) -> None:
             for photo in lost_photos:
                 start = time.perf_counter()
                 response = await post(http, owner, "lost", photo, "Lost item")
+                if response.status_code != 201:
+                    continue
                 answers.append((time.perf_counter() - start) * 1000)
                 body = response.json()
                 in_time += body["matching"] == "done"
@@ -217,7 +235,7 @@ async def run(settings: Settings, eval_dir: Path, batch: int) -> None:
                 best_right += best is not None and instances.get(str(best)) == photo.instance
             workers.stop()
     wait = settings.match_wait_ms
-    print(f"\n{len(lost_photos)} lost reports, one at a time, MATCH_WAIT_MS={wait}\n")
+    print(f"\n{len(answers)} lost reports, one at a time, MATCH_WAIT_MS={wait}\n")
     print("| measure | p50 | p95 | max |\n|---|---|---|---|")
     for name, samples in (("201 answer", answers), ("submission to stored matches", to_matches)):
         p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
@@ -229,7 +247,7 @@ async def run(settings: Settings, eval_dir: Path, batch: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"))
-    parser.add_argument("--batch", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=100)
     args = parser.parse_args()
     shutil.rmtree(DATA, ignore_errors=True)
     settings = Settings(  # type: ignore[call-arg]

@@ -15,6 +15,7 @@ from typing import Literal
 
 import structlog
 from fastapi import UploadFile
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.container import Container
@@ -36,6 +37,7 @@ from mafqood.users.models import User
 from mafqood.worker.app import VISION_QUEUE
 
 log = structlog.get_logger(__name__)
+RECHECK_SECONDS = 1.0
 
 
 async def submit(
@@ -62,15 +64,18 @@ async def submit(
     with container.hub.analyses.expect(str(item.id)) as analysed:
         # Committing sends the job; the connection goes back to the pool for the wait.
         await commit(db)
-        await _wait(container, analysed)
+        await _wait(db, container, item.id, analysed)
     return await present(db, container, item, user)
 
 
-async def _wait(container: Container, analysed: asyncio.Future[None]) -> None:
+async def _wait(
+    db: AsyncSession, container: Container, item_id: uuid.UUID, analysed: asyncio.Future[None]
+) -> None:
     """Up to MATCH_WAIT_MS; not at all when the vision queue is long (the answer would be
-    late anyway, and the phone should not hang on it) or nobody could tell us."""
+    late anyway, and the phone should not hang on it). The worker's announcement ends the
+    wait; in case it was missed (Redis reconnecting), the row is looked at every second."""
     settings = container.settings
-    if settings.match_wait_ms <= 0 or not container.hub.subscribed.is_set():
+    if settings.match_wait_ms <= 0:
         return
     try:
         backlog = int(await container.redis.llen(VISION_QUEUE))
@@ -79,7 +84,18 @@ async def _wait(container: Container, analysed: asyncio.Future[None]) -> None:
     if backlog > settings.match_wait_max_queue:
         log.info("submission_not_waiting", backlog=backlog)
         return
-    await asyncio.wait([analysed], timeout=settings.match_wait_ms / 1000)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.match_wait_ms / 1000
+    while (left := deadline - loop.time()) > 0:
+        done, _ = await asyncio.wait([analysed], timeout=min(left, RECHECK_SECONDS))
+        if done or await _analysed(db, item_id):
+            return
+
+
+async def _analysed(db: AsyncSession, item_id: uuid.UUID) -> bool:
+    status = await db.scalar(select(Item.analysis_status).where(Item.id == item_id))
+    await commit(db)  # gives the connection back for the rest of the wait
+    return status != "pending"
 
 
 async def present(db: AsyncSession, container: Container, item: Item, user: User) -> ItemSubmitOut:
