@@ -172,9 +172,9 @@ async def test_unreachable_fcm_is_temporary() -> None:
 
 
 async def _one_notification(container: Container, user_id: str) -> tuple[uuid.UUID, uuid.UUID]:
-    """A notification whose job is left for the test to deliver: no container in the session,
+    """A notification whose job is left for the test to deliver: no effects in the session,
     so nothing is handed to the worker that other tests of this package keep running."""
-    async with container.sessionmaker(info={"container": None}) as session:
+    async with container.sessionmaker(effects=None) as session:
         row = await notify(
             session,
             uuid.UUID(user_id),
