@@ -21,6 +21,8 @@ bench: setup
 	.venv/bin/python -m scripts.bench.matching_search
 	.venv/bin/python -m scripts.bench.matching_submit
 	.venv/bin/python -m scripts.bench.websockets
+	.venv/bin/python -m scripts.bench.api_cpu
+	.venv/bin/python -m scripts.bench.vision_workers
 
 clean:
 	rm -rf .venv .data

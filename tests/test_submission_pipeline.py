@@ -266,3 +266,11 @@ async def test_a_committed_report_keeps_its_photo_and_no_guard(
         select(func.count()).select_from(OutboxJob).where(OutboxJob.task == REMOVE_ORPHAN_PHOTO),
     )
     assert guards == 0
+
+
+async def test_openapi_documents_the_pending_answer(client: httpx.AsyncClient) -> None:
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    submit_out = schemas["ItemSubmitOut"]
+    assert "matching" in submit_out["required"]
+    assert {e["matching"] for e in submit_out["examples"]} == {"done", "pending"}
+    assert "analysis_status" in schemas["ItemOut"]["properties"]

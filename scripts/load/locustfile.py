@@ -19,11 +19,14 @@ every second.
 A venue desk: LOAD_VENUE_REPORTS=200 adds one more user that posts that many found reports,
 one every LOAD_VENUE_PACE_SECONDS (0.3: 200 in a minute), starting after LOAD_VENUE_DELAY
 seconds. After a run, `python -m scripts.load.analysis_report` tells how long reports waited
-for their matches. Only ever point it at this machine.
+for their matches. LOAD_REQUEST_LOG=path writes every request (time, method, name, ms, ok) to
+a CSV, for latencies before and during a burst (`python -m scripts.load.burst PATH`). Only ever
+point it at this machine.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import itertools
 import os
@@ -64,6 +67,27 @@ def _photo(seed: int) -> bytes:
 @events.init.add_listener
 def _make_photos(**_: Any) -> None:
     PHOTOS.extend(_photo(seed) for seed in range(64))
+
+
+REQUEST_LOG = os.environ.get("LOAD_REQUEST_LOG")
+_requests: list[tuple[float, str, str, float, bool]] = []
+
+
+@events.request.add_listener
+def _log_request(
+    request_type: str, name: str, response_time: float, exception: Any, **_: Any
+) -> None:
+    if REQUEST_LOG:
+        _requests.append((time.time(), request_type, name, response_time, exception is None))
+
+
+@events.quitting.add_listener
+def _write_request_log(**_: Any) -> None:
+    if REQUEST_LOG:
+        with open(REQUEST_LOG, "w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["time", "method", "name", "ms", "ok"])
+            writer.writerows(_requests)
 
 
 def report_form(kind: str) -> dict[str, str]:
@@ -188,32 +212,35 @@ class Phone(SignedIn):
             )
 
 
-class VenueDesk(SignedIn):
-    """A lost-property desk posting a burst of found items (off unless LOAD_VENUE_REPORTS)."""
+# Defined only when asked for: locust runs every user class it finds.
+if VENUE_REPORTS:
 
-    fixed_count = 1 if VENUE_REPORTS else 0
-    wait_time = constant_pacing(VENUE_PACE)
+    class VenueDesk(SignedIn):
+        """A lost-property desk posting a burst of found items (off unless LOAD_VENUE_REPORTS)."""
 
-    def on_start(self) -> None:
-        time.sleep(VENUE_DELAY)
-        self.sign_up()
+        fixed_count = 1
+        wait_time = constant_pacing(VENUE_PACE)
 
-    @task
-    def intake(self) -> None:
-        if not self.token or self.posted >= VENUE_REPORTS:
-            return
-        with self.client.post(
-            "/api/v1/found",
-            data=report_form("found"),
-            files={"image": ("photo.jpg", PHOTOS[self.posted % len(PHOTOS)], "image/jpeg")},
-            headers=self.auth,
-            name="/api/v1/found (venue)",
-            catch_response=True,
-        ) as response:
-            if response.status_code == 201:
-                self.posted += 1
-            else:
-                response.failure(f"venue found {response.status_code}")
+        def on_start(self) -> None:
+            time.sleep(VENUE_DELAY)
+            self.sign_up()
+
+        @task
+        def intake(self) -> None:
+            if not self.token or self.posted >= VENUE_REPORTS:
+                return
+            with self.client.post(
+                "/api/v1/found",
+                data=report_form("found"),
+                files={"image": ("photo.jpg", PHOTOS[self.posted % len(PHOTOS)], "image/jpeg")},
+                headers=self.auth,
+                name="/api/v1/found (venue)",
+                catch_response=True,
+            ) as response:
+                if response.status_code == 201:
+                    self.posted += 1
+                else:
+                    response.failure(f"venue found {response.status_code}")
 
 
 class LoadShape(LoadTestShape):

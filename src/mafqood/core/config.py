@@ -93,9 +93,9 @@ class Settings(BaseSettings):
     # and the pool size of each (0: as many as the machine has cores, at most 4).
     vision_workers: int = Field(default=1, ge=0, le=16)
     vision_worker_concurrency: int = Field(default=0, ge=0, le=64)
-    # How long POST /lost|found waits for its analysis before answering "pending" (the
-    # matches then arrive as notifications). With more than match_wait_max_queue reports
-    # waiting for a vision worker, it does not wait at all.
+    # How long POST /lost|found may take, photo checks included, waiting for its analysis
+    # before answering "pending" (the matches then arrive as notifications). With more than
+    # match_wait_max_queue reports waiting for a vision worker, it does not wait at all.
     match_wait_ms: int = Field(default=800, ge=0, le=30_000)
     match_wait_max_queue: int = Field(default=8, ge=0)
     # /health says degraded when the oldest report waiting for analysis is older than this.

@@ -48,6 +48,8 @@ async def submit(
     form: ItemCreate,
     image: UploadFile,
 ) -> ItemSubmitOut:
+    # The phone's whole wait is bounded: time spent on the photo counts against MATCH_WAIT_MS.
+    deadline = asyncio.get_running_loop().time() + container.settings.match_wait_ms / 1000
     settings = container.settings
     service.check_contact(form)
     photo = await process_upload(image, settings.max_upload_bytes, settings.max_image_pixels)
@@ -64,18 +66,23 @@ async def submit(
     with container.hub.analyses.expect(str(item.id)) as analysed:
         # Committing sends the job; the connection goes back to the pool for the wait.
         await commit(db)
-        await _wait(db, container, item.id, analysed)
+        await _wait(db, container, item.id, analysed, deadline)
     return await present(db, container, item, user)
 
 
 async def _wait(
-    db: AsyncSession, container: Container, item_id: uuid.UUID, analysed: asyncio.Future[None]
+    db: AsyncSession,
+    container: Container,
+    item_id: uuid.UUID,
+    analysed: asyncio.Future[None],
+    deadline: float,
 ) -> None:
-    """Up to MATCH_WAIT_MS; not at all when the vision queue is long (the answer would be
+    """Until the deadline; not at all when the vision queue is long (the answer would be
     late anyway, and the phone should not hang on it). The worker's announcement ends the
     wait; in case it was missed (Redis reconnecting), the row is looked at every second."""
     settings = container.settings
-    if settings.match_wait_ms <= 0:
+    loop = asyncio.get_running_loop()
+    if deadline <= loop.time():
         return
     try:
         backlog = int(await container.redis.llen(VISION_QUEUE))
@@ -84,8 +91,6 @@ async def _wait(
     if backlog > settings.match_wait_max_queue:
         log.info("submission_not_waiting", backlog=backlog)
         return
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + settings.match_wait_ms / 1000
     while (left := deadline - loop.time()) > 0:
         done, _ = await asyncio.wait([analysed], timeout=min(left, RECHECK_SECONDS))
         if done or await _analysed(db, item_id):
