@@ -53,6 +53,7 @@ ImageFile = Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC phot
     responses=SUBMIT_ERRORS,
 )
 async def report_lost(
+    request: Request,
     form: Annotated[ItemCreate, Form()],
     image: ImageFile,
     user: CurrentUser,
@@ -62,7 +63,7 @@ async def report_lost(
     """Report something you lost. Answers with the found reports it already matches, or
     with `matching: "pending"` when the photo is still being analysed: the matches then
     come as notifications (and GET /items/{id}/matches)."""
-    return await submission.submit(db, container, user, "lost", form, image)
+    return await submission.submit(db, container, user, "lost", form, image, request)
 
 
 @router.post(
@@ -72,6 +73,7 @@ async def report_lost(
     responses=SUBMIT_ERRORS,
 )
 async def report_found(
+    request: Request,
     form: Annotated[ItemCreate, Form()],
     image: ImageFile,
     user: CurrentUser,
@@ -81,7 +83,7 @@ async def report_found(
     """Report something you found. Answers with the lost reports it already matches, or
     with `matching: "pending"` when the photo is still being analysed: the matches then
     come as notifications (and GET /items/{id}/matches)."""
-    return await submission.submit(db, container, user, "found", form, image)
+    return await submission.submit(db, container, user, "found", form, image, request)
 
 
 @router.get(

@@ -14,10 +14,6 @@ class Waits:
     def __init__(self) -> None:
         self._waiting: dict[str, set[asyncio.Future[None]]] = defaultdict(set)
 
-    @property
-    def count(self) -> int:
-        return sum(len(group) for group in self._waiting.values())
-
     @contextlib.contextmanager
     def expect(self, key: str) -> Iterator[asyncio.Future[None]]:
         """Register before the work can finish (before it is even sent), so that an answer
