@@ -1,16 +1,25 @@
 """Read latency before and during a venue's burst of found reports, from a locust request log
 (LOAD_REQUEST_LOG): reads (GET) in the minute before the venue's first report, reads from its
-first to its last report, and the venue's own answers.
+first to its last report, and the venue's own answers; then, from the service's database
+(DATA_DIR or DATABASE_URL, as for the service), how long the vision workers took to drain
+the queue: from the venue's first report until every report made during the burst was
+analysed.
 
-    .venv/bin/python -m scripts.load.burst .data/load/burst-requests.csv
+    DATA_DIR=.data/load .venv/bin/python -m scripts.load.burst .data/load/burst-requests.csv
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import sys
+from datetime import UTC, datetime
 
+import asyncpg
 from scripts.bench.machine import percentile
+
+from mafqood.core.config import get_settings
+from mafqood.core.embedded import start_postgres
 
 VENUE = "/api/v1/found (venue)"
 
@@ -40,6 +49,28 @@ def main() -> None:
             f"| {name} | {len(ms)} | {failed} | {percentile(ms, 0.5):.0f} ms |"
             f" {percentile(ms, 0.95):.0f} ms | {percentile(ms, 0.99):.0f} ms |"
         )
+
+    settings = get_settings()
+    url = settings.database_url or start_postgres(settings.data_dir / "postgres")
+    drained = asyncio.run(_last_analysed(url, end))
+    print(f"\nqueue drained {(drained - start):.0f} s after the venue's first report")
+
+
+async def _last_analysed(url: str, end: float) -> float:
+    connection = await asyncpg.connect(url)
+    try:
+        last: datetime = await connection.fetchval(
+            "SELECT max(analysed_at) FROM items WHERE created_at <= $1",
+            datetime.fromtimestamp(end, UTC),
+        )
+        waiting = await connection.fetchval(
+            "SELECT count(*) FROM items WHERE created_at <= $1 AND analysis_status = 'pending'",
+            datetime.fromtimestamp(end, UTC),
+        )
+    finally:
+        await connection.close()
+    assert waiting == 0, f"{waiting} reports of the burst still pending"
+    return last.timestamp()
 
 
 if __name__ == "__main__":

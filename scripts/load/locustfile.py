@@ -229,10 +229,12 @@ if VENUE_REPORTS:
         def intake(self) -> None:
             if not self.token or self.posted >= VENUE_REPORTS:
                 return
+            # A new photo each time: the same photo twice is refused as a duplicate.
+            photo = _photo(100_000 + self.posted)
             with self.client.post(
                 "/api/v1/found",
                 data=report_form("found"),
-                files={"image": ("photo.jpg", PHOTOS[self.posted % len(PHOTOS)], "image/jpeg")},
+                files={"image": ("photo.jpg", photo, "image/jpeg")},
                 headers=self.auth,
                 name="/api/v1/found (venue)",
                 catch_response=True,
