@@ -24,6 +24,10 @@ from mafqood.core.embedded import start_postgres
 VENUE = "/api/v1/found (venue)"
 
 
+def _p95(rows: list[tuple[float, str, str, float, bool]]) -> str:
+    return f"{percentile([row[3] for row in rows], 0.95):.0f} ms" if rows else "-"
+
+
 def main() -> None:
     with open(sys.argv[1]) as log:
         rows = [
@@ -32,24 +36,27 @@ def main() -> None:
         ]
     venue = [row for row in rows if row[2] == VENUE]
     start, end = min(row[0] for row in venue), max(row[0] for row in venue)
+    reads = [row for row in rows if row[1] == "GET"]
     windows = {
-        "reads, the minute before the burst": [
-            row for row in rows if row[1] == "GET" and start - 60 <= row[0] < start
-        ],
-        f"reads during the burst ({end - start:.0f} s)": [
-            row for row in rows if row[1] == "GET" and start <= row[0] <= end
-        ],
-        "the venue's found reports (201)": venue,
+        "the minute before": lambda t: start - 60 <= t < start,
+        f"during ({end - start:.0f} s)": lambda t: start <= t <= end,
+        "the minute after": lambda t: end < t <= end + 60,
     }
-    print("| requests | count | failed | p50 | p95 | p99 |\n|---|---|---|---|---|---|")
-    for name, selected in windows.items():
-        ms = [row[3] for row in selected]
-        failed = sum(not row[4] for row in selected)
-        print(
-            f"| {name} | {len(ms)} | {failed} | {percentile(ms, 0.5):.0f} ms |"
-            f" {percentile(ms, 0.95):.0f} ms | {percentile(ms, 0.99):.0f} ms |"
-        )
-
+    print("Read p95 before, during and after the venue's burst (requests in brackets)\n")
+    print("| read | " + " | ".join(windows) + " |\n|---|" + "---|" * len(windows))
+    for name in [*sorted({row[2] for row in reads}), "all reads"]:
+        selected = [row for row in reads if name in (row[2], "all reads")]
+        cells = []
+        for inside in windows.values():
+            window = [row for row in selected if inside(row[0])]
+            cells.append(f"{_p95(window)} ({len(window)})")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    failed = sum(not row[4] for row in rows)
+    ms = [row[3] for row in venue]
+    print(
+        f"\nthe venue's {len(venue)} found reports: p50 {percentile(ms, 0.5):.0f} ms,"
+        f" p95 {percentile(ms, 0.95):.0f} ms; failed requests in the run: {failed}"
+    )
     settings = get_settings()
     url = settings.database_url or start_postgres(settings.data_dir / "postgres")
     drained = asyncio.run(_last_analysed(url, end))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +36,10 @@ class NewMatch:
     other: Item
 
 
-def lost_and_found(item: Item, other: Item) -> tuple[Item, Item]:
+Other = TypeVar("Other", Item, CandidateRow)
+
+
+def lost_and_found(item: Item, other: Other) -> tuple[Item | Other, Item | Other]:
     """The pair as (lost report, found report), whichever of the two `item` is."""
     return (item, other) if item.type == "lost" else (other, item)
 
@@ -92,7 +95,7 @@ async def find_matches(
     created: list[NewMatch] = []
     for candidate_id, visual, details in ranked:
         row = rows[candidate_id]
-        lost, found = (item, row) if item.type == "lost" else (row, item)
+        lost, found = lost_and_found(item, row)
         similarity, confidence, features = scoring.score(
             _side(lost), _side(found), visual, row.text_cosine
         )

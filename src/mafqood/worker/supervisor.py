@@ -24,7 +24,7 @@ STOP_TIMEOUT_S = 20.0
 
 # Vision workers yield the CPU to the API and the database on a machine they share: reads stay
 # fast under a burst of reports, whose matches come a little later instead.
-VISION_NICENESS = 10
+VISION_NICENESS = 19
 
 
 @dataclass(frozen=True)
