@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -77,14 +78,18 @@ def _servers_configured() -> bool:
 def _worker(args: argparse.Namespace) -> int:
     if not _servers_configured():
         return 2
+    from mafqood.matching.tasks import VISION_WORKER_ENV
     from mafqood.worker.app import app
 
     settings = get_settings()
+    queues = args.queues or QUEUE
+    if VISION_QUEUE in queues.split(","):
+        os.environ[VISION_WORKER_ENV] = "1"
     app.worker_main(
         [
             "worker",
             "--queues",
-            args.queues or QUEUE,
+            queues,
             "--pool",
             args.pool or settings.worker_pool,
             "--concurrency",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import uuid
+from typing import Any
 
 import structlog
 from celery import Task
+from celery.signals import worker_process_init
 
 from mafqood.matching import processing
 from mafqood.matching.models_loader import search_window
@@ -15,6 +18,18 @@ from mafqood.worker.app import ANALYSE_REPORT, REINDEX, SWEEP_UNANALYSED
 from mafqood.worker.tasks import MAX_RETRIES, TRANSIENT, retry, task
 
 log = structlog.get_logger(__name__)
+# Set by `mafqood worker --queues vision`: its pool processes load the models as they start,
+# so that the first report after a start is not the one that waits for them.
+VISION_WORKER_ENV = "MAFQOOD_VISION_WORKER"
+
+
+def _load_models(**_: Any) -> None:
+    if os.environ.get(VISION_WORKER_ENV):
+        # Loaded in each pool process, never before the fork: model runtimes keep threads.
+        runtime.current().container.vision.embed_text("warm up")
+
+
+worker_process_init.connect(_load_models, weak=False)
 
 
 @task(ANALYSE_REPORT, bind=True, max_retries=MAX_RETRIES)
