@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,3 +118,15 @@ async def pin_match(
         match.matching_features = {"visual_similarity": 0.95, "category_match": True}
         await session.commit()
         return str(match.id)
+
+
+async def wait_for(condition: Any, timeout: float = 20, interval: float = 0.1) -> Any:
+    """Poll an async callable until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last: {value!r})")
+        await asyncio.sleep(interval)

@@ -23,18 +23,8 @@ from mafqood.worker.app import REMOVE_ORPHAN_PHOTO
 from mafqood.worker.outbox import OutboxJob
 from tests import images
 from tests.conftest import AppFactory, asgi_client
-from tests.factories import Account, register, submit
+from tests.factories import Account, register, submit, wait_for
 from tests.test_matching_engine import LOST, shots
-
-
-async def _wait_for(condition: Any, timeout: float = 60) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await condition()
-        if value:
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"not met in {timeout}s"
-        await asyncio.sleep(0.1)
 
 
 async def _count(container: Container, statement: Any) -> int:
@@ -74,7 +64,7 @@ async def test_a_late_analysis_answers_pending_and_the_matches_follow(
         item = (await client.get(f"/api/v1/items/{found_id}", headers=finder.headers)).json()
         return bool(item["analysis_status"] == "done")
 
-    await _wait_for(analysed)
+    await wait_for(analysed, timeout=60)
     for account, mine, other in (
         (finder, found_id, lost["item"]["id"]),
         (loser, lost["item"]["id"], found_id),
@@ -173,7 +163,7 @@ async def test_a_photo_that_cannot_be_analysed_ends_failed_with_its_reason(
         state = await _status(container, item_id)
         return state if state[0] != "pending" else None
 
-    assert await _wait_for(finished) == ("failed", "photo_missing")
+    assert await wait_for(finished, timeout=60) == ("failed", "photo_missing")
     item = (await client.get(f"/api/v1/items/{item_id}", headers=owner.headers)).json()
     assert item["analysis_status"] == "failed" and item["analysis_error"] == "photo_missing"
     assert await _count(container, select(func.count()).select_from(OutboxJob)) == 0
@@ -188,7 +178,7 @@ async def test_the_sweep_requeues_reports_left_without_a_job(
     async def failed() -> bool:
         return (await _status(container, item_id))[0] == "failed"
 
-    await _wait_for(failed)
+    await wait_for(failed, timeout=60)
     # As if the job had been lost: pending again, no job, for longer than the sweep waits.
     async with container.sessionmaker() as session:
         await session.execute(
@@ -202,7 +192,7 @@ async def test_the_sweep_requeues_reports_left_without_a_job(
         )
         await session.commit()
     assert await processing.sweep_unanalysed(container) == 1
-    await _wait_for(failed)
+    await wait_for(failed, timeout=60)
     assert await processing.sweep_unanalysed(container) == 0
 
 

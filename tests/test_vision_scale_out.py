@@ -21,7 +21,7 @@ from mafqood.worker import jobs
 from mafqood.worker.app import ANALYSE_REPORT
 from mafqood.worker.outbox import OutboxJob
 from tests.conftest import AppFactory, Servers, asgi_client
-from tests.factories import register, submit
+from tests.factories import register, submit, wait_for
 from tests.test_matching_engine import LOST, shots
 from tests.workers import WorkerProcess, base_worker_env
 
@@ -37,14 +37,6 @@ def _s3(endpoint: str) -> dict[str, str]:
         "S3_SECRET_ACCESS_KEY": "test",
         "S3_PUBLIC_BASE_URL": "https://cdn.mafqood.test",
     }
-
-
-async def _eventually(condition: Any, timeout: float = 90) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (value := await condition()):
-        assert asyncio.get_running_loop().time() < deadline, f"not met in {timeout}s"
-        await asyncio.sleep(0.2)
-    return value
 
 
 async def _scalar(container: Container, statement: Any) -> Any:
@@ -109,7 +101,7 @@ async def test_a_report_survives_its_worker_being_killed_mid_job(
             )
             return bool(status == "done")
 
-        await _eventually(lambda: analysed(found["id"]))
+        await wait_for(lambda: analysed(found["id"]), timeout=90)
 
         # The lost report goes to machine A (the only worker for a moment), which dies
         # in the middle of its analysis while machine B is up.
@@ -119,7 +111,7 @@ async def test_a_report_survives_its_worker_being_killed_mid_job(
         response = await submit(api, loser, "lost", photo=owner_photo, **LOST)
         assert response.status_code == 201 and response.json()["matching"] == "pending"
         lost = response.json()["item"]
-        await _eventually(lambda: asyncio.sleep(0, marker.exists()))
+        await wait_for(lambda: asyncio.sleep(0, marker.exists()), timeout=90)
         job_id = await _scalar(
             container, select(OutboxJob.id).where(OutboxJob.task == ANALYSE_REPORT)
         )
@@ -133,7 +125,7 @@ async def test_a_report_survives_its_worker_being_killed_mid_job(
             await jobs.drain_outbox(container)
             return await analysed(lost["id"])
 
-        await _eventually(drained_and_done)
+        await wait_for(drained_and_done, timeout=90, interval=0.5)
         # The same job delivered twice more (a broker's redelivery): nothing happens twice.
         for _ in range(2):
             await container.tasks.send(ANALYSE_REPORT, [str(job_id)])
@@ -141,7 +133,7 @@ async def test_a_report_survives_its_worker_being_killed_mid_job(
         async def queue_empty() -> bool:
             return bool(await container.redis.llen("vision") == 0)
 
-        await _eventually(queue_empty)
+        await wait_for(queue_empty, timeout=90)
         await asyncio.sleep(1)  # let B finish the last one it took
 
         pairs = await _scalar(container, select(func.count()).select_from(Match))

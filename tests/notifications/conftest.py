@@ -301,18 +301,6 @@ async def add_device(container: Container, user_id: str, token: str) -> None:
         await session.commit()
 
 
-async def wait_for(condition: Any, timeout: float = 20, interval: float = 0.1) -> Any:
-    """Poll an async callable until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s (last: {value!r})")
-        await asyncio.sleep(interval)
-
-
 async def pending_jobs(container: Container) -> int:
     async with container.sessionmaker() as session:
         return len(list(await session.scalars(select(OutboxJob.id))))

@@ -27,14 +27,8 @@ from mafqood.worker import jobs
 from mafqood.worker.app import DELIVER_NOTIFICATION, PING, create_celery
 from mafqood.worker.outbox import OutboxJob
 from tests.conftest import Servers, make_settings
-from tests.factories import register
-from tests.notifications.conftest import (
-    FakeFcm,
-    insert_item,
-    insert_match,
-    wait_for,
-    worker_env,
-)
+from tests.factories import register, wait_for
+from tests.notifications.conftest import FakeFcm, insert_item, insert_match, worker_env
 
 
 async def test_stale_pending_matches_expire(

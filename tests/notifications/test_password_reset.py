@@ -5,8 +5,8 @@ import re
 import httpx
 
 from tests.conftest import Mailbox
-from tests.factories import PASSWORD, register
-from tests.notifications.conftest import WorkerProcess, wait_for
+from tests.factories import PASSWORD, register, wait_for
+from tests.workers import WorkerProcess
 
 
 async def _mail(mailbox: Mailbox, count: int = 1) -> None:

@@ -18,19 +18,18 @@ from mafqood.worker.app import DRAIN_OUTBOX, EXPIRE_NOTIFICATIONS
 from mafqood.worker.mail import queue_mail
 from mafqood.worker.outbox import OutboxJob
 from tests.conftest import Mailbox, Servers, make_settings
-from tests.factories import register
+from tests.factories import register, wait_for
 from tests.notifications.conftest import (
     FakeFcm,
     LiveApi,
-    WorkerProcess,
     add_device,
     insert_item,
     insert_match,
     notification,
     pending_jobs,
-    wait_for,
 )
 from tests.notifications.test_realtime import next_event, open_socket
+from tests.workers import WorkerProcess
 
 
 async def pushed(container: Container, notification_id: uuid.UUID) -> bool:
