@@ -20,9 +20,10 @@ from mafqood.core.logging import configure_logging
 from mafqood.core.middleware import (
     BodySizeLimitMiddleware,
     ClientAddressMiddleware,
-    JsonBodySizeLimitMiddleware,
+    QueryTextMiddleware,
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
+    SmallBodyLimitMiddleware,
 )
 from mafqood.core.runtime import prepare_runtime
 from mafqood.health.router import router as health_router
@@ -80,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     # Room for the form fields next to the largest photo.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + 2**20)
-    app.add_middleware(JsonBodySizeLimitMiddleware, max_bytes=settings.max_json_body_bytes)
+    app.add_middleware(SmallBodyLimitMiddleware, max_bytes=settings.max_json_body_bytes)
+    app.add_middleware(QueryTextMiddleware)
     # Added last runs first: client address -> metrics/access log -> limits -> body limits.
     app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(MetricsMiddleware)

@@ -6,7 +6,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 from pydantic_core import PydanticCustomError
 
 from mafqood.auth.passwords import policy_violations
-from mafqood.core.validation import Name, OptionalPhone
+from mafqood.core.validation import InputModel, Name, OptionalPhone
 from mafqood.users.schemas import UserOut
 
 
@@ -22,7 +22,7 @@ def _strong_password(value: str) -> str:
 NewPassword = Annotated[str, Field(max_length=256), AfterValidator(_strong_password)]
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(InputModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -45,7 +45,7 @@ class RegisterIn(BaseModel):
     preferred_language: Literal["en", "ar"] | None = None
 
 
-class LoginIn(BaseModel):
+class LoginIn(InputModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"email": "user@example.com", "password": "SecurePassword123!"}]
@@ -56,15 +56,15 @@ class LoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(InputModel):
     refresh_token: str = Field(min_length=1, max_length=4096)
 
 
-class ForgotPasswordIn(BaseModel):
+class ForgotPasswordIn(InputModel):
     email: EmailStr = Field(max_length=255)
 
 
-class ResetPasswordIn(BaseModel):
+class ResetPasswordIn(InputModel):
     token: str = Field(min_length=1, max_length=4096)
     new_password: NewPassword
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mafqood.core.i18n import MESSAGES, Language, request_language, translate
-
-log = structlog.get_logger(__name__)
 
 
 class AppError(Exception):
@@ -138,7 +135,7 @@ def localise_field_errors(errors: Any, language: Language) -> list[dict[str, Any
     return localised
 
 
-def _field_summary(language: Language, fields: list[dict[str, Any]]) -> str:
+def field_summary(language: Language, fields: list[dict[str, Any]]) -> str:
     parts = [f"{'.'.join(f['loc'][1:] or f['loc'])}: {f['msg']}" for f in fields]
     return translate("validation_error", language) + " " + "; ".join(parts)
 
@@ -155,7 +152,7 @@ def install_error_handlers(app: FastAPI) -> None:
             }
         ]
         return JSONResponse(
-            error_body(request, "validation_error", _field_summary(language, fields), fields),
+            error_body(request, "validation_error", field_summary(language, fields), fields),
             status_code=422,
         )
 
@@ -173,7 +170,7 @@ def install_error_handlers(app: FastAPI) -> None:
         language = request_language(request)
         fields = localise_field_errors(exc.errors(), language)
         return JSONResponse(
-            error_body(request, "validation_error", _field_summary(language, fields), fields),
+            error_body(request, "validation_error", field_summary(language, fields), fields),
             status_code=422,
         )
 
@@ -192,9 +189,3 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled_error", path=request.url.path)
-        message = translate("internal_error", request_language(request))
-        return JSONResponse(error_body(request, "internal_error", message), status_code=500)

@@ -118,6 +118,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Must be latitude,longitude, like 25.1972,55.2744.",
         "ar": "يجب أن يكون خط العرض,خط الطول مثل 25.1972,55.2744.",
     },
+    "field.nul_character": {
+        "en": "Must not contain a NUL character.",
+        "ar": "يجب ألا يحتوي على محرف NUL.",
+    },
+    "field.date_out_of_range": {
+        "en": "Must be between {earliest} and {latest}.",
+        "ar": "يجب أن يكون بين {earliest} و{latest}.",
+    },
     "field.date_range": {
         "en": "date_from must be before date_to.",
         "ar": "يجب أن يكون date_from قبل date_to.",

@@ -10,6 +10,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from urllib.parse import parse_qsl
 
 import structlog
 from fastapi import Request
@@ -17,9 +18,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mafqood.core.errors import error_body
+from mafqood.core.errors import error_body, field_summary
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.validation import NUL
+
+log = structlog.get_logger(__name__)
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -41,8 +45,12 @@ class RequestIdMiddleware:
         state["received_at"] = time.monotonic()
         structlog.contextvars.bind_contextvars(request_id=request_id)
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
@@ -50,6 +58,16 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Logged here, where the request id is bound, and answered here: the one log line
+            # of an unexpected error carries the id that the 500 body shows.
+            log.exception("unhandled_error", path=scope.get("path"))
+            if scope["type"] != "http" or started:
+                return
+            request = Request(scope)
+            message = translate("internal_error", request_language(request))
+            response = JSONResponse(error_body(request, "internal_error", message), 500)
+            await response(scope, receive, send_with_id)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
 
@@ -99,16 +117,55 @@ class BodySizeLimitMiddleware:
         await response(scope, receive, send)
 
 
-class JsonBodySizeLimitMiddleware(BodySizeLimitMiddleware):
-    """The same refusal at a lower limit for bodies that are not multipart photo uploads."""
+# The routes that take a photo; every other route gets the small body limit, whatever its
+# content type says.
+PHOTO_UPLOADS = frozenset(
+    {("POST", "/api/v1/lost"), ("POST", "/api/v1/found"), ("POST", "/api/v1/upload/image")}
+)
+
+
+class SmallBodyLimitMiddleware(BodySizeLimitMiddleware):
+    """The same refusal at a lower limit on every route that does not take a photo."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
-            if content_type.lower().startswith(b"multipart/"):
-                await self.app(scope, receive, send)
-                return
+        if scope["type"] == "http" and (scope["method"], scope["path"]) in PHOTO_UPLOADS:
+            await self.app(scope, receive, send)
+            return
         await super().__call__(scope, receive, send)
+
+
+class QueryTextMiddleware:
+    """Refuses a query parameter holding a NUL character (PostgreSQL cannot store or compare
+    it), naming the parameter: the query-string side of InputModel's rule for bodies."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if b"%00" in query:
+            pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+            names = [name for name, value in pairs if NUL in value or NUL in name]
+            if names:
+                request = Request(scope)
+                language = request_language(request)
+                fields = [
+                    {
+                        "loc": ["query", name],
+                        "msg": translate("field.nul_character", language),
+                        "type": "nul_character",
+                    }
+                    for name in names
+                ]
+                response = JSONResponse(
+                    error_body(
+                        request, "validation_error", field_summary(language, fields), fields
+                    ),
+                    status_code=422,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 _client: ContextVar[ClientInfo | None] = ContextVar("mafqood_client", default=None)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
@@ -9,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from mafqood.core.deps import ContainerDep, CurrentUser, OptionalUser, SessionDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
+from mafqood.core.validation import DateTimeInRange
 from mafqood.items import service, submission
 from mafqood.items.presenters import item_detail, item_out
 from mafqood.items.schemas import (
@@ -137,8 +137,8 @@ async def browse(
     type: ItemType | None = None,
     category: Category | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
-    date_from: datetime | None = None,
-    date_to: datetime | None = None,
+    date_from: DateTimeInRange | None = None,
+    date_to: DateTimeInRange | None = None,
     near: Annotated[str | None, Query(description="latitude,longitude")] = None,
     radius_km: Annotated[float, Query(gt=0, le=500)] = 10,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,

@@ -15,7 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from mafqood.core.validation import Name, OptionalPhone, blank_to_none
+from mafqood.core.validation import DateTimeInRange, InputModel, Name, OptionalPhone, blank_to_none
 from mafqood.items.vocabulary import LOCATION_TYPES
 
 Category = Literal[
@@ -53,7 +53,7 @@ def _in_app_when_blank(value: object) -> object:
     return "in_app" if blank_to_none(value) is None else value
 
 
-class ItemCreate(BaseModel):
+class ItemCreate(InputModel):
     """The form fields of POST /api/v1/lost and /found, after parsing."""
 
     title: Name
@@ -70,7 +70,7 @@ class ItemCreate(BaseModel):
     longitude: Annotated[
         Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(blank_to_none)
     ] = None
-    date_time: datetime
+    date_time: DateTimeInRange
     contact_method: Annotated[ContactMethod, BeforeValidator(_in_app_when_blank)] = "in_app"
     contact_phone: OptionalPhone = None
     contact_email: Annotated[EmailStr | None, BeforeValidator(blank_to_none)] = None
@@ -78,8 +78,6 @@ class ItemCreate(BaseModel):
     @field_validator("date_time")
     @classmethod
     def _not_in_future(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
         if value > datetime.now(UTC) + CLOCK_TOLERANCE:
             raise PydanticCustomError("date_in_future", "Must not be in the future")
         return value
@@ -210,7 +208,7 @@ class BrowseOut(BaseModel):
     pagination: Pagination
 
 
-class StatusUpdateIn(BaseModel):
+class StatusUpdateIn(InputModel):
     status: ItemStatus
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from mafqood.core.validation import InputModel
 from mafqood.items.schemas import MatchOut
 
 Confidence = Literal["high", "medium", "low"]
@@ -16,7 +17,7 @@ class MatchListOut(BaseModel):
     total: int
 
 
-class ConfirmIn(BaseModel):
+class ConfirmIn(InputModel):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"confirmed": True, "notes": "This looks like my item!"}]}
     )

@@ -6,10 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mafqood.core.validation import InputModel
+
 ReportReason = Literal["spam", "inappropriate", "fraud", "offensive", "personal_info", "other"]
 
 
-class ReportIn(BaseModel):
+class ReportIn(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"reason": "fraud", "details": "Asks for money"}]},
@@ -27,7 +29,7 @@ class ReportOut(BaseModel):
     message: str
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     # restore: show the item again; remove: delete it with its photos.

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from mafqood.core.validation import InputModel
+
 NotificationType = Literal["match", "message", "update", "system", "claim"]
 Platform = Literal["ios", "android", "web"]
 
@@ -56,7 +58,7 @@ PushToken = Annotated[
 ]
 
 
-class DeviceIn(BaseModel):
+class DeviceIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     token: PushToken
@@ -74,7 +76,7 @@ class DeviceOut(BaseModel):
     last_seen_at: datetime
 
 
-class DeviceDeleteIn(BaseModel):
+class DeviceDeleteIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     token: PushToken

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mafqood.core.validation import InputModel
 from mafqood.users.schemas import UserOut
 
 
@@ -132,7 +133,7 @@ class ExportOut(BaseModel):
     reports: list[ExportReport]
 
 
-class AccountDeleteIn(BaseModel):
+class AccountDeleteIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field(min_length=1, max_length=128, description="Your current password")

@@ -19,6 +19,7 @@ from mafqood.core.config import Settings
 from mafqood.core.container import Container
 from mafqood.core.errors import error_body
 from mafqood.core.i18n import request_language, translate
+from mafqood.core.middleware import PHOTO_UPLOADS
 from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.limiter import Decision, RateLimiter
 from mafqood.ratelimit.rules import Rate, parse_rate
@@ -27,7 +28,6 @@ log = structlog.get_logger(__name__)
 
 LOGIN = ("POST", "/auth/login")
 REGISTER = ("POST", "/auth/register")
-UPLOADS = {("POST", "/api/v1/lost"), ("POST", "/api/v1/found"), ("POST", "/api/v1/upload/image")}
 # Probes, scrapes, documentation and photo files are not API calls.
 EXEMPT_PREFIXES = ("/health", "/metrics", "/media/", "/docs", "/redoc", "/openapi.json")
 
@@ -92,7 +92,7 @@ class RateLimitMiddleware:
             found.append(("login", ip, self.rules.login))
         elif endpoint == REGISTER and self.rules.register:
             found.append(("register", ip, self.rules.register))
-        elif endpoint in UPLOADS and user_id and self.rules.upload:
+        elif endpoint in PHOTO_UPLOADS and user_id and self.rules.upload:
             found.append(("upload", user_id, self.rules.upload))
         if user_id and self.rules.api:
             found.append(("api", user_id, self.rules.api))

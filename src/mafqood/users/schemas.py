@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from mafqood.core.validation import Name, OptionalPhone
+from mafqood.core.validation import InputModel, Name, OptionalPhone
 
 
 class UserOut(BaseModel):
@@ -23,7 +23,7 @@ class UserOut(BaseModel):
     created_at: datetime
 
 
-class ProfileUpdateIn(BaseModel):
+class ProfileUpdateIn(InputModel):
     """Only the fields sent are changed; phone may be null to remove it."""
 
     model_config = ConfigDict(
