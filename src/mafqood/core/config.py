@@ -33,8 +33,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Memory the embedded PostgreSQL keeps for pages (vector indexes live here).
     embedded_postgres_shared_buffers: str = "2GB"
-    # Absolute base of links the service builds (reset mails, local photo URLs).
-    public_base_url: str = "http://127.0.0.1:8001"
+    # Absolute base of the local photo URLs. Empty: relative URLs (/media/...), which work on
+    # whatever address and port the client reached the service (the app prefixes them with
+    # its API address); a Host header is never trusted to build them.
+    public_base_url: str | None = None
 
     # Prepared model files (exported once by the setup step).
     model_dir: Path = Path(".data/models")

@@ -48,7 +48,19 @@ async def list_notifications(
     )
 
 
+# The app in users' hands sends POST where the spec says PUT; both work, the POST forms are
+# marked deprecated in the API docs.
+COMPATIBILITY = "Compatibility form of the PUT route, for app versions that send POST."
+
+
 @router.put("/notifications/read-all", response_model=ReadAllOut, responses=SIGNED_IN)
+@router.post(
+    "/notifications/read-all",
+    response_model=ReadAllOut,
+    responses=SIGNED_IN,
+    deprecated=True,
+    description=COMPATIBILITY,
+)
 async def read_all(request: Request, user: CurrentUser, db: SessionDep) -> ReadAllOut:
     count = await service.mark_all_read(db, user.id)
     return ReadAllOut(
@@ -57,6 +69,13 @@ async def read_all(request: Request, user: CurrentUser, db: SessionDep) -> ReadA
 
 
 @router.put("/notifications/{notification_id}/read", response_model=ReadOut, responses=NOT_FOUND)
+@router.post(
+    "/notifications/{notification_id}/read",
+    response_model=ReadOut,
+    responses=NOT_FOUND,
+    deprecated=True,
+    description=COMPATIBILITY,
+)
 async def read_one(notification_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> ReadOut:
     notification = await service.mark_read(db, user.id, notification_id)
     return ReadOut(id=notification.id, is_read=True, read_at=notification.read_at)

@@ -13,9 +13,10 @@ MEDIA_ROUTE = "/media"
 class LocalStorage:
     """Files under a directory, served by the API itself at /media/<key>."""
 
-    def __init__(self, root: Path, public_base_url: str) -> None:
+    def __init__(self, root: Path, public_base_url: str | None) -> None:
         self.root = root.resolve()
-        self.base_url = public_base_url.rstrip("/") + MEDIA_ROUTE
+        # Without a public base the URLs are relative to the service itself.
+        self.base_url = (public_base_url or "").rstrip("/") + MEDIA_ROUTE
 
     def path(self, key: str) -> Path:
         path = (self.root / key).resolve()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from mafqood.core.deps import CurrentUser, SessionDep
@@ -14,10 +16,20 @@ async def get_me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
-@router.put(
+PROFILE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    422: {"description": "Invalid field"},
+}
+
+
+@router.put("/me", response_model=UserOut, responses=PROFILE_ERRORS)
+@router.post(
     "/me",
     response_model=UserOut,
-    responses={401: {"description": "Not signed in"}, 422: {"description": "Invalid field"}},
+    responses=PROFILE_ERRORS,
+    deprecated=True,
+    description="Compatibility form of PUT /auth/users/me, for app versions that send POST"
+    " (with camelCase fullName).",
 )
 async def update_me(body: ProfileUpdateIn, user: CurrentUser, db: SessionDep) -> UserOut:
     """Change the fields that are sent; a field left out stays as it is."""

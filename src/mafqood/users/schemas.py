@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from mafqood.core.validation import InputModel, Name, OptionalPhone
 
@@ -38,6 +38,12 @@ class ProfileUpdateIn(InputModel):
         }
     )
 
-    full_name: Name | None = None
+    # The app in users' hands sends camelCase (fullName); both spellings are taken.
+    full_name: Annotated[
+        Name | None, Field(validation_alias=AliasChoices("full_name", "fullName"))
+    ] = None
     phone: OptionalPhone = None
-    preferred_language: Literal["en", "ar"] | None = None
+    preferred_language: Annotated[
+        Literal["en", "ar"] | None,
+        Field(validation_alias=AliasChoices("preferred_language", "preferredLanguage")),
+    ] = None
