@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mafqood.audit import service as audit
 from mafqood.auth.models import RefreshToken
 from mafqood.auth.schemas import RegisterIn
+from mafqood.auth.sessions import end_sockets_on_commit
 from mafqood.auth.tokens import TokenError, hash_token
 from mafqood.core.container import Container
 from mafqood.core.db import commit
@@ -73,8 +74,8 @@ async def _start_refresh(
 async def _open_session(
     session: AsyncSession, container: Container, user: User, client: ClientInfo
 ) -> Session:
-    _, refresh = await _start_refresh(session, container, user, client)
-    access = container.tokens.access_token(user.id, user.email, user.is_venue)
+    row, refresh = await _start_refresh(session, container, user, client)
+    access = container.tokens.access_token(user.id, user.email, user.is_venue, row.family_id)
     return Session(user, access, refresh)
 
 
@@ -170,6 +171,7 @@ async def refresh(
             # A token that was already exchanged is back: someone holds a stolen copy.
             # End the whole login so neither copy keeps working.
             await _revoke_family(session, row.family_id)
+            end_sockets_on_commit(session, container.bus, row.user_id, row.family_id)
             audit.record(
                 session,
                 "refresh_token_reuse",
@@ -188,7 +190,7 @@ async def refresh(
     new_row, new_token = await _start_refresh(session, container, user, client, row.family_id)
     row.revoked_at = _now()
     row.replaced_by = new_row.id
-    access = container.tokens.access_token(user.id, user.email, user.is_venue)
+    access = container.tokens.access_token(user.id, user.email, user.is_venue, row.family_id)
     return Session(user, access, new_token)
 
 
@@ -203,6 +205,7 @@ async def logout(session: AsyncSession, container: Container, token: str) -> Non
     if row is None or row.token_hash != hash_token(token):
         raise Unauthorized("invalid_token")
     await _revoke_family(session, row.family_id)
+    end_sockets_on_commit(session, container.bus, row.user_id, row.family_id)
 
 
 async def request_password_reset(
@@ -251,6 +254,7 @@ async def reset_password(
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=_now())
     )
+    end_sockets_on_commit(session, container.bus, user.id, None)
     audit.record(
         session, "password_reset", client, user_id=user.id, entity_type="user", entity_id=user.id
     )

@@ -40,11 +40,24 @@ class TokenService:
         payload = {**claims, "iat": int(now.timestamp()), "exp": int((now + ttl).timestamp())}
         return jwt.encode(payload, self._key, algorithm=ALGORITHM)
 
-    def access_token(self, user_id: uuid.UUID, email: str, is_venue: bool) -> str:
-        return self._encode(
-            {"user_id": str(user_id), "email": email, "is_venue": is_venue, "type": "access"},
-            self.access_ttl,
-        )
+    def access_token(
+        self,
+        user_id: uuid.UUID,
+        email: str,
+        is_venue: bool,
+        session_id: uuid.UUID | None = None,
+    ) -> str:
+        """session_id: the login (refresh-token family) it belongs to; the token stops
+        working as soon as that login ends (see auth/sessions.py)."""
+        claims: dict[str, Any] = {
+            "user_id": str(user_id),
+            "email": email,
+            "is_venue": is_venue,
+            "type": "access",
+        }
+        if session_id is not None:
+            claims["sid"] = str(session_id)
+        return self._encode(claims, self.access_ttl)
 
     def refresh_token(self, user_id: uuid.UUID, token_id: uuid.UUID) -> str:
         return self._encode(
@@ -82,6 +95,8 @@ class TokenService:
             raise TokenError("invalid_token")
         try:
             uuid.UUID(str(claims["user_id"]))
+            if "sid" in claims:
+                uuid.UUID(str(claims["sid"]))
         except ValueError as exc:
             raise TokenError("invalid_token") from exc
         return claims

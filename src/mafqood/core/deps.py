@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -10,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.auth.sessions import token_user
 from mafqood.auth.tokens import TokenError
 from mafqood.core.container import Container
 from mafqood.core.db import session_scope
@@ -49,9 +49,7 @@ async def get_current_user(
         claims = container.tokens.decode(credentials.credentials, "access")
     except TokenError as exc:
         raise Unauthorized(exc.code) from exc
-    user = await session.get(User, uuid.UUID(claims["user_id"]))
-    if user is None or not user.is_active:
-        raise Unauthorized("invalid_token")
+    user = await token_user(session, claims)
     request.state.user_language = user.preferred_language
     return user
 

@@ -54,6 +54,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "Please sign in again.",
         "ar": "تم استخدام هذه الجلسة من قبل وأُغلقت حفاظًا على أمانك. يرجى تسجيل الدخول مرة أخرى.",
     },
+    "session_revoked": {
+        "en": "You were signed out of this session. Please sign in again.",
+        "ar": "تم تسجيل خروجك من هذه الجلسة. يرجى تسجيل الدخول مرة أخرى.",
+    },
     "invalid_credentials": {
         "en": "Incorrect email or password.",
         "ar": "البريد الإلكتروني أو كلمة المرور غير صحيحة.",

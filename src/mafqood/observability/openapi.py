@@ -28,7 +28,7 @@ COMMON_ERRORS = {
     "500": "Unexpected error; the answer holds no internals, only the request id",
     "503": "Overloaded or a required service is down; Retry-After says when to try again",
 }
-SIGNED_IN_ERROR = ("401", "Missing, invalid or expired access token")
+SIGNED_IN_ERROR = ("401", "Missing, invalid or expired access token, or its login has ended")
 
 
 def _error(description: str) -> dict[str, Any]:

@@ -23,6 +23,8 @@ USER_CHANNEL_PATTERN = USER_CHANNEL_PREFIX + "*"
 BROADCAST_CHANNEL = "mafqood:broadcast"
 # Carries the id of each report a vision worker finished, for the requests waiting on it.
 ANALYSED_CHANNEL = "mafqood:analysed"
+# Carries the logins that just ended, so that every API process closes their open sockets.
+SESSIONS_ENDED_CHANNEL = "mafqood:sessions_ended"
 PUBLISH_TIMEOUT_S = 2.0
 
 
@@ -72,6 +74,17 @@ class EventBus:
                     await pipe.execute()
         except Exception as exc:
             log.warning("event_not_published", event_type=event.get("type"), error=str(exc))
+            return False
+        return True
+
+    async def end_sessions(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> bool:
+        """The user's login `session_id` ended (None: every login of the user)."""
+        message = {"user_id": str(user_id), "session_id": str(session_id) if session_id else None}
+        try:
+            async with asyncio.timeout(PUBLISH_TIMEOUT_S):
+                await self.redis.publish(SESSIONS_ENDED_CHANNEL, encode(message))
+        except Exception as exc:
+            log.warning("sessions_ended_not_published", error=str(exc))
             return False
         return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections import defaultdict
 from typing import Any, Protocol
 
@@ -13,6 +14,7 @@ from redis.asyncio import Redis
 from mafqood.realtime.bus import (
     ANALYSED_CHANNEL,
     BROADCAST_CHANNEL,
+    SESSIONS_ENDED_CHANNEL,
     USER_CHANNEL_PATTERN,
     USER_CHANNEL_PREFIX,
 )
@@ -23,6 +25,7 @@ log = structlog.get_logger(__name__)
 # A socket that falls this many messages behind is closed; the app reconnects and refetches.
 SEND_QUEUE_SIZE = 256
 CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY_VIOLATION = 1008
 CLOSE_TRY_AGAIN_LATER = 1013
 
 
@@ -36,9 +39,11 @@ class Connection:
     """One socket and the task that writes to it, so that a slow phone never holds up
     delivery to the others."""
 
-    def __init__(self, user_id: str, socket: Socket) -> None:
+    def __init__(self, user_id: str, socket: Socket, session_id: str | None = None) -> None:
         self.user_id = user_id
         self.socket = socket
+        # The login its token belongs to: the socket closes when that login ends.
+        self.session_id = session_id
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(SEND_QUEUE_SIZE)
         self.writer = asyncio.create_task(self._write(), name=f"ws-writer-{user_id}")
         self.closed = asyncio.Event()
@@ -60,7 +65,12 @@ class Connection:
         except asyncio.QueueFull:
             if self._closing is None:
                 log.warning("socket_too_slow_closed", user_id=self.user_id)
-                self._closing = asyncio.create_task(self.close(CLOSE_TRY_AGAIN_LATER, "too_slow"))
+                self.close_soon(CLOSE_TRY_AGAIN_LATER, "too_slow")
+
+    def close_soon(self, code: int, reason: str) -> None:
+        """Close without waiting for it (once), from code that must not block on a socket."""
+        if self._closing is None:
+            self._closing = asyncio.create_task(self.close(code, reason))
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
         self.writer.cancel()
@@ -122,8 +132,8 @@ class ConnectionHub:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._redis.aclose(), SHUTDOWN_WAIT_S)
 
-    def connect(self, user_id: str, socket: Socket) -> Connection:
-        connection = Connection(user_id, socket)
+    def connect(self, user_id: str, socket: Socket, session_id: str | None = None) -> Connection:
+        connection = Connection(user_id, socket, session_id)
         self._by_user[user_id].add(connection)
         return connection
 
@@ -149,6 +159,13 @@ class ConnectionHub:
                 count += 1
         return count
 
+    def end_sessions(self, user_id: str, session_id: str | None) -> None:
+        """Close the user's sockets of login `session_id` (None: all of them): their tokens
+        stopped counting when it ended."""
+        for connection in self._by_user.get(user_id, ()):
+            if session_id is None or connection.session_id == session_id:
+                connection.close_soon(CLOSE_POLICY_VIOLATION, "session_revoked")
+
     def _dispatch(self, message: dict[str, Any]) -> None:
         channel = _text(message.get("channel"))
         data = _text(message.get("data"))
@@ -158,6 +175,9 @@ class ConnectionHub:
             self.deliver(channel[len(USER_CHANNEL_PREFIX) :], data)
         elif channel == ANALYSED_CHANNEL:
             self.analyses.resolve(data)
+        elif channel == SESSIONS_ENDED_CHANNEL:
+            ended = json.loads(data)
+            self.end_sessions(ended["user_id"], ended["session_id"])
 
     async def _listen(self) -> None:
         assert self._redis is not None
@@ -166,7 +186,7 @@ class ConnectionHub:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(USER_CHANNEL_PATTERN)
-                await pubsub.subscribe(BROADCAST_CHANNEL, ANALYSED_CHANNEL)
+                await pubsub.subscribe(BROADCAST_CHANNEL, ANALYSED_CHANNEL, SESSIONS_ENDED_CHANNEL)
                 self.subscribed.set()
                 delay = 0.2
                 log.info("realtime_subscribed")

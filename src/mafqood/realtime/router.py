@@ -2,8 +2,10 @@
 
 The access token comes as `?token=...` or an `Authorization: Bearer` header. The connection is
 accepted and then closed with 1008 (policy violation) when the token is missing, invalid or
-expired, or belongs to someone other than the user in the path, so the app can tell "sign in
-again" from a network error. An open socket is closed with 1008 when its token expires.
+expired, or belongs to someone other than the user in the path, or its login has ended, so the
+app can tell "sign in again" from a network error. An open socket is closed with 1008 when its
+token expires, or with reason `session_revoked` as soon as its login ends (logout, password
+reset, a refresh-token reuse alarm).
 
 Keep-alive: send the text `ping` (or `{"type": "ping"}`), get `pong` (or `{"type": "pong"}`).
 
@@ -18,19 +20,21 @@ import logging
 import re
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
 from fastapi import APIRouter, WebSocket
 
+from mafqood.auth.sessions import session_id, token_user
 from mafqood.auth.tokens import TokenError
 from mafqood.core.container import Container
-from mafqood.users.models import User
+from mafqood.core.errors import Unauthorized
+from mafqood.realtime.hub import CLOSE_POLICY_VIOLATION
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["real-time"])
 
-POLICY_VIOLATION = 1008
 _TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s\"]+")
 
 
@@ -61,10 +65,17 @@ def _token(websocket: WebSocket) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Owner:
+    user_id: str
+    session_id: str | None
+    expires_at: float
+
+
 async def _authenticate(
     websocket: WebSocket, container: Container, path_user_id: str
-) -> tuple[str, float] | str:
-    """(user id, token expiry) or the reason to refuse."""
+) -> Owner | str:
+    """The socket's owner, or the reason to refuse."""
     token = _token(websocket)
     if token is None:
         return "not_authenticated"
@@ -80,10 +91,12 @@ async def _authenticate(
     if requested != user_id:
         return "forbidden"
     async with container.sessionmaker() as session:
-        user = await session.get(User, user_id)
-        if user is None or not user.is_active:
-            return "invalid_token"
-    return str(user_id), float(claims["exp"])
+        try:
+            await token_user(session, claims)
+        except Unauthorized as exc:
+            return exc.code
+    sid = session_id(claims)
+    return Owner(str(user_id), str(sid) if sid else None, float(claims["exp"]))
 
 
 def _pong(text: str) -> str | None:
@@ -105,17 +118,16 @@ async def events(websocket: WebSocket, user_id: str) -> None:
     outcome = await _authenticate(websocket, container, user_id)
     if isinstance(outcome, str):
         log.info("websocket_refused", reason=outcome)
-        await websocket.close(POLICY_VIOLATION, outcome)
+        await websocket.close(CLOSE_POLICY_VIOLATION, outcome)
         return
-    owner, expires_at = outcome
     hub = container.hub
-    connection = hub.connect(owner, websocket)
+    connection = hub.connect(outcome.user_id, websocket, outcome.session_id)
     try:
         while True:
-            remaining = expires_at - time.time()
+            remaining = outcome.expires_at - time.time()
             if remaining <= 0:
                 await connection.stop()
-                await websocket.close(POLICY_VIOLATION, "token_expired")
+                await websocket.close(CLOSE_POLICY_VIOLATION, "token_expired")
                 return
             try:
                 message = await asyncio.wait_for(websocket.receive(), timeout=remaining)

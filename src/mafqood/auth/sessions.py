@@ -1,0 +1,65 @@
+"""Whether an access token's login is still open, and ending the sockets of logins that end.
+
+An access token names its login in the `sid` claim: the family of refresh tokens that the
+login rotates through. Logout, a password reset and a refresh-token reuse alarm revoke those
+refresh tokens, and from then on the login's access tokens are refused. The check rides on the
+user lookup that every authenticated request already makes (one statement, an index probe on
+the live refresh tokens), so ending logins at once costs no extra round trip and cannot be lost
+with Redis. Tokens without a `sid` (issued before logins were named) end when they expire.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.auth.models import RefreshToken
+from mafqood.core.db import on_commit
+from mafqood.core.errors import Unauthorized
+from mafqood.realtime.bus import EventBus
+from mafqood.users.models import User
+
+
+def session_id(claims: dict[str, Any]) -> uuid.UUID | None:
+    """The login an access token belongs to (its claims are already verified)."""
+    sid = claims.get("sid")
+    return uuid.UUID(str(sid)) if sid is not None else None
+
+
+def _login_open(claims: dict[str, Any]) -> ColumnElement[bool]:
+    sid = session_id(claims)
+    if sid is None:
+        return true()
+    # Rotation revokes one refresh token as it issues the next in the same transaction, so an
+    # open login always has exactly one unrevoked token.
+    return exists().where(RefreshToken.family_id == sid, RefreshToken.revoked_at.is_(None))
+
+
+async def token_user(session: AsyncSession, claims: dict[str, Any]) -> User:
+    """The active user named by verified access-token claims, while the token's login is
+    open; Unauthorized otherwise."""
+    user_id = uuid.UUID(str(claims["user_id"]))
+    found = (
+        await session.execute(select(User, _login_open(claims)).where(User.id == user_id))
+    ).one_or_none()
+    if found is None or not found[0].is_active:
+        raise Unauthorized("invalid_token")
+    if not found[1]:
+        raise Unauthorized("session_revoked")
+    user: User = found[0]
+    return user
+
+
+def end_sockets_on_commit(
+    session: AsyncSession, bus: EventBus, user_id: uuid.UUID, sid: uuid.UUID | None
+) -> None:
+    """Once the revocation has committed, every API process closes the open sockets of login
+    `sid` (None: of every login of the user). HTTP requests need no message: they check."""
+
+    async def announce() -> None:
+        await bus.end_sessions(user_id, sid)
+
+    on_commit(session, announce)
