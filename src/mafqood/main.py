@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -42,6 +43,8 @@ from mafqood.realtime.router import router as realtime_router
 from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
 
+log = structlog.get_logger(__name__)
+
 DESCRIPTION = """
 Mafqood matches lost and found reports with computer vision and text understanding.
 
@@ -54,6 +57,8 @@ in English or Arabic: `Accept-Language`, else the user's `preferred_language`), 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    if settings.metrics_enabled and not settings.serves_metrics:
+        log.warning("metrics_off_without_token", reason="set METRICS_TOKEN to serve /metrics")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
+from mafqood.auth import throttle
 from mafqood.auth.models import RefreshToken
 from mafqood.auth.schemas import RegisterIn
 from mafqood.auth.sessions import end_sockets_on_commit
@@ -112,6 +113,7 @@ async def login(
     session: AsyncSession, container: Container, email: str, password: str, client: ClientInfo
 ) -> Session:
     user = await _find_by_email(session, email)
+    await throttle.check_login(session, container, email, client)
     # End the read and give its connection back while the hash is checked (see register).
     await commit(session)
     # Always verify a hash, even for an unknown email, so timing does not reveal accounts.
@@ -125,6 +127,7 @@ async def login(
             data={"email": email.lower()},
             status=401,
         )
+        await throttle.record_login_failure(session, container, email, user)
         await commit(session)
         raise Unauthorized("invalid_credentials")
     if not user.is_active:
@@ -211,7 +214,10 @@ async def logout(session: AsyncSession, container: Container, token: str) -> Non
 async def request_password_reset(
     session: AsyncSession, container: Container, email: str, client: ClientInfo
 ) -> ResetMail | None:
-    """The mail to send, or None for an unknown address (the caller answers the same)."""
+    """The mail to send, or None for an unknown address or a mailbox that has had its share of
+    reset mail lately (the caller answers the same)."""
+    if not await throttle.reset_mail_allowed(container, email):
+        return None
     user = await _find_by_email(session, email)
     if user is None or not user.is_active:
         return None

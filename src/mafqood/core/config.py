@@ -133,10 +133,18 @@ class Settings(BaseSettings):
     # Largest body of a request that is not a photo upload.
     max_json_body_bytes: int = Field(default=1024 * 1024, gt=0)
 
-    # Abuse limits, shared by every API process through Redis.
+    # Abuse limits, shared by every API process through Redis (login, registration and
+    # forgot-password fall back to a count in each process while Redis is unreachable).
     rate_limit_enabled: bool = True
     rate_limit_login: RateSpec = "5/15m"  # per client IP
+    # Failed logins per account (counted per email, whether or not it has an account), from
+    # any number of addresses. Over it, only addresses that signed in to the account before
+    # may try; the owner is told once per window.
+    rate_limit_login_account: RateSpec = "10/15m"
     rate_limit_register: RateSpec = "3/1h"  # per client IP
+    rate_limit_forgot_password: RateSpec = "5/1h"  # per client IP
+    # Reset mails per mailbox; requests over it are answered as usual and send nothing.
+    rate_limit_reset_mail: RateSpec = "3/1h"
     rate_limit_api: RateSpec = "100/1m"  # per signed-in user
     rate_limit_anonymous: RateSpec = "100/1m"  # per client IP, callers without a valid token
     rate_limit_upload: RateSpec = "10/1h"  # photo uploads per signed-in user
@@ -183,6 +191,12 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def serves_metrics(self) -> bool:
+        """/metrics tells traffic and queue sizes to whoever asks: in production only to
+        scrapers with the token."""
+        return self.metrics_enabled and not (self.is_production and self.metrics_token is None)
 
     def signing_key(self) -> str:
         """The JWT key; in development one is generated once and kept in data_dir."""

@@ -19,6 +19,7 @@ from mafqood.core.mail import MailSender, make_mail_sender
 from mafqood.matching.models_loader import pipeline_for
 from mafqood.moderation.nsfw import PhotoScreen, make_screen
 from mafqood.ratelimit.limiter import RateLimiter
+from mafqood.ratelimit.rules import Rules
 from mafqood.realtime.bus import EventBus
 from mafqood.realtime.hub import ConnectionHub
 from mafqood.storage import Storage, make_storage
@@ -44,6 +45,7 @@ class Container:
     tasks: TaskSender
     # Abuse limits (counted in Redis) and the screening of uploaded photos.
     rate_limiter: RateLimiter
+    rate_rules: Rules
     photo_screen: PhotoScreen
     # Health probes that other parts register: name -> (probe, required).
     extra_probes: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = field(
@@ -85,6 +87,7 @@ class Container:
             hub=ConnectionHub(redis_url),
             tasks=TaskSender(settings, settings.broker_url or redis_url),
             rate_limiter=RateLimiter(redis),
+            rate_rules=Rules(settings),
             photo_screen=make_screen(settings),
         )
         # Services reach post-commit work (events, background tasks) through their session.

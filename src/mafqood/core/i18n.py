@@ -257,6 +257,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "You can now reach {other_name} about {item_title}: {contact}",
         "ar": "يمكنك الآن التواصل مع {other_name} بخصوص {item_title}: {contact}",
     },
+    "notify.login_throttled.title": {
+        "en": "Sign-in attempts paused",
+        "ar": "تم إيقاف محاولات تسجيل الدخول مؤقتًا",
+    },
+    "notify.login_throttled.message": {
+        "en": "Someone entered a wrong password for your account {count} times. Sign-ins from "
+        "new devices are paused for up to {minutes} minutes.",
+        "ar": "أدخل أحدهم كلمة مرور خاطئة لحسابك {count} مرات. تم إيقاف تسجيل الدخول من "
+        "الأجهزة الجديدة لمدة تصل إلى {minutes} دقيقة.",
+    },
     "notify.confidence.high": {"en": "high", "ar": "عالية"},
     "notify.confidence.medium": {"en": "medium", "ar": "متوسطة"},
     "notify.confidence.low": {"en": "low", "ar": "منخفضة"},
@@ -310,6 +320,20 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "ar": "مرحبًا {name}،\n\nطلب أحدهم إعادة تعيين كلمة مرور حسابك في مفقود. "
         "افتح هذا الرابط خلال {minutes} دقيقة لاختيار كلمة مرور جديدة:\n\n{link}\n\n"
         "رمز إعادة التعيين: {token}\n\nإذا لم تكن أنت، فتجاهل هذه الرسالة.",
+    },
+    "mail.login_throttled.subject": {
+        "en": "Wrong passwords for your Mafqood account",
+        "ar": "كلمات مرور خاطئة لحسابك في مفقود",
+    },
+    "mail.login_throttled.body": {
+        "en": "Hello {name},\n\nSomeone entered a wrong password for your Mafqood account "
+        "{count} times. For your safety, sign-ins from new devices are paused for up to "
+        "{minutes} minutes; devices you signed in from before still work.\n\n"
+        "If it was not you, change your password (Forgot password in the app).",
+        "ar": "مرحبًا {name}،\n\nأدخل أحدهم كلمة مرور خاطئة لحسابك في مفقود {count} مرات. "
+        "حفاظًا على أمانك، تم إيقاف تسجيل الدخول من الأجهزة الجديدة لمدة تصل إلى {minutes} "
+        "دقيقة، ولا تزال الأجهزة التي سجلت الدخول منها سابقًا تعمل.\n\n"
+        "إذا لم تكن أنت، فغيّر كلمة المرور (نسيت كلمة المرور في التطبيق).",
     },
 }
 

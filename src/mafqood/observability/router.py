@@ -65,7 +65,7 @@ def _pool_gauges(container: Container) -> None:
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request, container: ContainerDep) -> Response:
     settings = container.settings
-    if not settings.metrics_enabled:
+    if not settings.serves_metrics:
         raise NotFound()
     if settings.metrics_token is not None:
         expected = f"Bearer {settings.metrics_token.get_secret_value()}"

@@ -1,6 +1,7 @@
 """Applies the abuse limits before a request reaches its handler (and before its body is read).
 
-- login: per client IP; registration: per client IP;
+- login, registration, forgot-password: per client IP (counted in the process while Redis is
+  unreachable); the per-account limits of login and reset mails are in mafqood.auth.throttle;
 - photo uploads: per signed-in user;
 - every other API call: per signed-in user, or per client IP for callers without a valid token.
 
@@ -22,23 +23,17 @@ from mafqood.core.i18n import request_language, translate
 from mafqood.core.middleware import PHOTO_UPLOADS
 from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.limiter import Decision, RateLimiter
-from mafqood.ratelimit.rules import Rate, parse_rate
+from mafqood.ratelimit.rules import Rate, Rules
 
 log = structlog.get_logger(__name__)
 
 LOGIN = ("POST", "/auth/login")
 REGISTER = ("POST", "/auth/register")
+FORGOT_PASSWORD = ("POST", "/auth/forgot-password")
+# Guesses of passwords and floods of mail must stay limited while Redis is down.
+CREDENTIAL_RULES = frozenset({"login", "register", "forgot_password"})
 # Probes, scrapes, documentation and photo files are not API calls.
 EXEMPT_PREFIXES = ("/health", "/metrics", "/media/", "/docs", "/redoc", "/openapi.json")
-
-
-class Rules:
-    def __init__(self, settings: Settings) -> None:
-        self.login = parse_rate(settings.rate_limit_login)
-        self.register = parse_rate(settings.rate_limit_register)
-        self.api = parse_rate(settings.rate_limit_api)
-        self.anonymous = parse_rate(settings.rate_limit_anonymous)
-        self.upload = parse_rate(settings.rate_limit_upload)
 
 
 class RateLimitMiddleware:
@@ -60,7 +55,9 @@ class RateLimitMiddleware:
         limiter: RateLimiter = container.rate_limiter
         general: Decision | None = None
         for rule, subject, rate in self._applicable(scope, container):
-            decision = await limiter.hit(rule, subject, rate)
+            decision = await limiter.hit(
+                rule, subject, rate, local_fallback=rule in CREDENTIAL_RULES
+            )
             if not decision.allowed:
                 RATE_LIMITED.labels(rule=rule).inc()
                 log.info("rate_limited", rule=rule, retry_after=decision.retry_after_seconds)
@@ -92,6 +89,8 @@ class RateLimitMiddleware:
             found.append(("login", ip, self.rules.login))
         elif endpoint == REGISTER and self.rules.register:
             found.append(("register", ip, self.rules.register))
+        elif endpoint == FORGOT_PASSWORD and self.rules.forgot_password:
+            found.append(("forgot_password", ip, self.rules.forgot_password))
         elif endpoint in PHOTO_UPLOADS and user_id and self.rules.upload:
             found.append(("upload", user_id, self.rules.upload))
         if user_id and self.rules.api:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mafqood.core.config import Settings
 
 _RULE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|m|h|d)\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -34,3 +38,20 @@ def parse_rate(text: str) -> Rate | None:
 def check_rate(text: str) -> str:
     parse_rate(text)
     return text
+
+
+class Rules:
+    """Every limit, parsed once at start-up; None for a limit that is off."""
+
+    def __init__(self, settings: Settings) -> None:
+        def rate(text: str) -> Rate | None:
+            return parse_rate(text) if settings.rate_limit_enabled else None
+
+        self.login = rate(settings.rate_limit_login)
+        self.login_account = rate(settings.rate_limit_login_account)
+        self.register = rate(settings.rate_limit_register)
+        self.forgot_password = rate(settings.rate_limit_forgot_password)
+        self.reset_mail = rate(settings.rate_limit_reset_mail)
+        self.api = rate(settings.rate_limit_api)
+        self.anonymous = rate(settings.rate_limit_anonymous)
+        self.upload = rate(settings.rate_limit_upload)
