@@ -8,6 +8,7 @@ run: setup
 	.venv/bin/mafqood serve
 
 test: setup
+	@bash scripts/test_tools.sh
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -1,4 +1,4 @@
-"""`mafqood` command line: serve, migrate, worker, beat."""
+"""`mafqood` command line: serve, migrate, worker, beat, docs."""
 
 from __future__ import annotations
 
@@ -189,6 +189,14 @@ def _reindex(args: argparse.Namespace) -> int:
         runtime.stop()
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from mafqood.docs.generate import write_docs
+
+    for path in write_docs(args.out, args.postman):
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mafqood", description="Mafqood backend")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--top-k", type=int, help="global-search candidates to re-rank")
     evaluate.add_argument("--dump", type=Path, help="write every scored pair as JSON lines")
     evaluate.set_defaults(func=_eval)
+    docs = commands.add_parser(
+        "docs", help="write the ER diagram and the Postman collection made from the code"
+    )
+    docs.add_argument("--out", type=Path, default=Path("docs"), help="default: docs")
+    docs.add_argument("--postman", type=Path, help="default: OUT/mafqood.postman_collection.json")
+    docs.set_defaults(func=_docs)
     # worker and beat pass options they do not know on to celery.
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "passes_options", False):

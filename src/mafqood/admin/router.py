@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from mafqood.admin import stats
+from mafqood.admin.schemas import StatsOut
 from mafqood.audit import service as audit
 from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
-from mafqood.core.errors import Forbidden
+from mafqood.core.errors import FieldError, Forbidden
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
+from mafqood.core.validation import DateTimeInRange
 from mafqood.items import service as items
 from mafqood.moderation import service as moderation
 from mafqood.moderation.schemas import HiddenItemOut, HiddenItemsOut, ReviewIn
@@ -58,6 +62,26 @@ async def hidden_items(
             for item, reasons in found
         ]
     )
+
+
+@router.get(
+    "/stats",
+    response_model=StatsOut,
+    responses={**ADMIN_ERRORS, 422: {"description": "from is after to"}},
+)
+async def key_metrics(
+    admin: AdminUser,
+    db: SessionDep,
+    from_: Annotated[DateTimeInRange | None, Query(alias="from")] = None,
+    to: DateTimeInRange | None = None,
+) -> StatsOut:
+    """The key metrics of a period (default: the 30 days before now); see docs/operations.md
+    for their definitions."""
+    end = to or datetime.now(UTC)
+    start = from_ or end - stats.MONTH
+    if start > end:
+        raise FieldError("from", "period_range", location="query")
+    return StatsOut.of(await stats.compute(db, start, end))
 
 
 @router.post(

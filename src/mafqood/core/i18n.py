@@ -134,6 +134,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "date_from must be before date_to.",
         "ar": "يجب أن يكون date_from قبل date_to.",
     },
+    "field.period_range": {
+        "en": "from must not be after to.",
+        "ar": "يجب ألا يكون from بعد to.",
+    },
     # success messages
     "logged_out": {"en": "Logged out successfully", "ar": "تم تسجيل الخروج بنجاح"},
     "reset_email_sent": {

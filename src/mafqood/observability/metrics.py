@@ -93,6 +93,46 @@ MATCHES_CREATED_24H = Gauge(
     "Matches created in the last 24 hours.",
     multiprocess_mode="mostrecent",
 )
+DEPENDENCY_UP = Gauge(
+    "mafqood_dependency_up",
+    "1 when the service (database, redis, s3) answered its health probe at the last scrape.",
+    ["service"],
+    multiprocess_mode="mostrecent",
+)
+STORAGE_USED = Gauge(
+    "mafqood_storage_used_ratio",
+    "Share of the photo storage's disk in use (local storage only; a bucket has no size).",
+    multiprocess_mode="mostrecent",
+)
+# The key metrics of the admin statistics over the last 30 days (docs/operations.md).
+ACTIVE_USERS = Gauge(
+    "mafqood_active_users",
+    "Users who signed in, renewed a session, posted a report or answered a match, by window.",
+    ["window"],
+    multiprocess_mode="mostrecent",
+)
+KEY_COUNTS_30D = Gauge(
+    "mafqood_last_30d",
+    "Events of the last 30 days: registrations, lost_posted, found_posted, items_closed, "
+    "items_claimed (of the items posted), matches_shown, matches_confirmed, matches_rejected, "
+    "reunions.",
+    ["event"],
+    multiprocess_mode="mostrecent",
+)
+DELAY_30D = Gauge(
+    "mafqood_time_to_seconds",
+    "Seconds from posting to the first match (first_match) or to both owners' yes (reunion), "
+    "average or median, for the items posted in the last 30 days (0 when none got there).",
+    ["step", "statistic"],
+    multiprocess_mode="mostrecent",
+)
+MATCH_RATES_30D = Gauge(
+    "mafqood_match_rate",
+    "Of the matches created in the last 30 days: acceptance (both yes / shown) and "
+    "false_positive (rejected / answered).",
+    ["rate"],
+    multiprocess_mode="mostrecent",
+)
 DB_POOL = Gauge(
     "mafqood_db_pool_connections",
     "Database connections of this process's pool: checked_out or idle.",
