@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from mafqood.items.models import Item
 from tests import images
 
 PASSWORD = "SecurePassword123"
@@ -130,3 +133,29 @@ async def wait_for(condition: Any, timeout: float = 20, interval: float = 0.1) -
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last: {value!r})")
         await asyncio.sleep(interval)
+
+
+def report_row(owner_id: str | uuid.UUID, kind: str = "lost", **fields: Any) -> Item:
+    """A report row as the API stores one (before its analysis), for tests that seed the
+    database directly; `fields` override the defaults."""
+    values: dict[str, Any] = {
+        "user_id": uuid.UUID(str(owner_id)),
+        "type": kind,
+        "title": "Black wallet",
+        "category": "wallet",
+        "image_url": "http://test/media/x.jpg",
+        "location": "Dubai Mall",
+        "date_time": datetime(2026, 1, 3, 14, 30, tzinfo=UTC),
+        "contact_method": "in_app",
+    }
+    return Item(**{**values, **fields})
+
+
+async def insert_report(
+    sessions: Any, owner_id: str | uuid.UUID, kind: str = "lost", **fields: Any
+) -> uuid.UUID:
+    async with sessions() as session:
+        item = report_row(owner_id, kind, **fields)
+        session.add(item)
+        await session.commit()
+        return item.id

@@ -12,10 +12,9 @@ from sqlalchemy import update
 
 from mafqood.auth.models import RefreshToken
 from mafqood.core.container import Container
-from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.users.models import User
-from tests.factories import Account, register
+from tests.factories import Account, insert_report, register
 
 PERIOD = {"from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"}
 
@@ -43,23 +42,15 @@ async def set_created(container: Container, account: Account, when: datetime) ->
 async def insert_item(
     container: Container, owner: Account, kind: str, created: datetime, status: str = "open"
 ) -> uuid.UUID:
-    async with container.sessionmaker() as session:
-        item = Item(
-            user_id=uuid.UUID(owner.id),
-            type=kind,
-            status=status,
-            title="Black wallet",
-            category="wallet",
-            image_url="http://test/media/x.jpg",
-            location="Dubai Mall",
-            date_time=created,
-            contact_method="in_app",
-            created_at=created,
-            updated_at=created,
-        )
-        session.add(item)
-        await session.commit()
-        return item.id
+    return await insert_report(
+        container.sessionmaker,
+        owner.id,
+        kind,
+        status=status,
+        date_time=created,
+        created_at=created,
+        updated_at=created,
+    )
 
 
 async def insert_match(

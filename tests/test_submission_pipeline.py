@@ -23,7 +23,7 @@ from mafqood.worker.app import REMOVE_ORPHAN_PHOTO
 from mafqood.worker.outbox import OutboxJob
 from tests import images
 from tests.conftest import AppFactory, asgi_client
-from tests.factories import Account, register, submit, wait_for
+from tests.factories import Account, insert_report, register, report_row, submit, wait_for
 from tests.test_matching_engine import LOST, shots
 
 
@@ -128,17 +128,7 @@ async def test_many_photo_submissions_at_once_are_all_stored(
 async def _pending_report(container: Container, owner: Account, key: str) -> uuid.UUID:
     """A stored report whose photo is not in storage (as after a storage mishap)."""
     async with container.sessionmaker() as session:
-        item = Item(
-            user_id=uuid.UUID(owner.id),
-            type="lost",
-            title="Keys",
-            category="keys",
-            image_url="http://test/media/x.jpg",
-            image_key=key,
-            location="Metro",
-            date_time=datetime(2026, 1, 3, tzinfo=UTC),
-            contact_method="in_app",
-        )
+        item = report_row(owner.id, image_key=key)
         session.add(item)
         await session.flush()
         processing.enqueue_analysis(session, item.id)
@@ -201,21 +191,9 @@ async def test_health_and_metrics_tell_a_stuck_analysis(
 ) -> None:
     assert (await client.get("/health")).json()["services"]["ai_worker"] == "healthy"
     owner = await register(client)
-    async with container.sessionmaker() as session:
-        session.add(
-            Item(
-                user_id=uuid.UUID(owner.id),
-                type="lost",
-                title="Keys",
-                category="keys",
-                image_url="http://test/media/x.jpg",
-                location="Metro",
-                date_time=datetime(2026, 1, 3, tzinfo=UTC),
-                contact_method="in_app",
-                created_at=datetime.now(UTC) - timedelta(hours=1),
-            )
-        )
-        await session.commit()
+    await insert_report(
+        container.sessionmaker, owner.id, created_at=datetime.now(UTC) - timedelta(hours=1)
+    )
     health = await client.get("/health")
     assert health.status_code == 200
     assert health.json()["status"] == "degraded"

@@ -18,7 +18,6 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +32,12 @@ from werkzeug import Request, Response
 
 from mafqood.core.container import Container
 from mafqood.core.embedded import free_port
-from mafqood.items.models import Item
 from mafqood.main import create_app
 from mafqood.matching.models import Match
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.worker.outbox import OutboxJob
 from tests.conftest import Servers, make_settings
+from tests.factories import insert_report
 from tests.workers import WorkerProcess, base_worker_env
 
 PROJECT = "mafqood-test"
@@ -264,20 +263,7 @@ async def live_apis(servers: Servers) -> AsyncIterator[list[LiveApi]]:
 async def insert_item(
     container: Container, user_id: str | uuid.UUID, kind: str, title: str
 ) -> uuid.UUID:
-    async with container.sessionmaker() as session:
-        item = Item(
-            user_id=uuid.UUID(str(user_id)),
-            type=kind,
-            title=title,
-            category="phone",
-            image_url="http://test/media/x.jpg",
-            location="Dubai Mall",
-            date_time=datetime(2026, 1, 3, 14, 30, tzinfo=UTC),
-            contact_method="in_app",
-        )
-        session.add(item)
-        await session.commit()
-        return item.id
+    return await insert_report(container.sessionmaker, user_id, kind, title=title, category="phone")
 
 
 async def insert_match(
