@@ -12,7 +12,9 @@ from typing import Any
 
 import httpx
 
+from mafqood.core.container import Container
 from mafqood.items.models import Item
+from mafqood.users.models import User
 from tests import images
 
 PASSWORD = "SecurePassword123"
@@ -159,3 +161,20 @@ async def insert_report(
         session.add(item)
         await session.commit()
         return item.id
+
+
+NEW_PASSWORD = "BrandNewPassword9"
+
+
+async def reset_password(
+    client: httpx.AsyncClient, container: Container, account: Account
+) -> httpx.Response:
+    """Reset the password with the token the reset mail carries (the mail itself is followed
+    in tests/notifications/test_password_reset.py)."""
+    async with container.sessionmaker() as session:
+        user = await session.get(User, uuid.UUID(account.id))
+        assert user is not None
+        token = container.tokens.reset_token(user.id, user.password_hash)
+    return await client.post(
+        "/auth/reset-password", json={"token": token, "new_password": NEW_PASSWORD}
+    )

@@ -3,13 +3,10 @@ re-use of a rotated refresh token."""
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 
 from mafqood.core.container import Container
-from mafqood.users.models import User
-from tests.factories import PASSWORD, Account, register
+from tests.factories import NEW_PASSWORD, PASSWORD, Account, register, reset_password
 
 
 async def _me(client: httpx.AsyncClient, token: str, language: str = "en") -> httpx.Response:
@@ -66,22 +63,13 @@ async def test_password_reset_ends_every_login(
 ) -> None:
     account = await register(client)
     phone = await _login(client, account)
-    async with container.sessionmaker() as session:
-        user = await session.get(User, uuid.UUID(account.id))
-        assert user is not None
-        # The token the reset mail carries (tests/notifications/test_password_reset.py
-        # follows the mail itself).
-        reset_token = container.tokens.reset_token(user.id, user.password_hash)
-
-    response = await client.post(
-        "/auth/reset-password", json={"token": reset_token, "new_password": "BrandNewPassword9"}
-    )
+    response = await reset_password(client, container, account)
     assert response.status_code == 200
 
     _assert_revoked(await _me(client, account.token))
     _assert_revoked(await _me(client, phone["token"]))
     fresh = await client.post(
-        "/auth/login", json={"email": account.email, "password": "BrandNewPassword9"}
+        "/auth/login", json={"email": account.email, "password": NEW_PASSWORD}
     )
     assert (await _me(client, fresh.json()["token"])).status_code == 200
 

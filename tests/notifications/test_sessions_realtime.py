@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from mafqood.users.models import User
-from tests.factories import PASSWORD, Account, register
+from tests.factories import PASSWORD, Account, register, reset_password
 from tests.notifications.conftest import LiveApi
 from tests.notifications.test_realtime import close_code, open_socket
 
@@ -70,14 +68,7 @@ async def test_password_reset_closes_every_socket_of_the_user(
     phone = await _second_login(client, account)
     sockets = [await open_socket(live_apis[0], account), await open_socket(live_apis[1], phone)]
     container = live_apis[0].container
-    async with container.sessionmaker() as session:
-        user = await session.get(User, uuid.UUID(account.id))
-        assert user is not None
-        reset_token = container.tokens.reset_token(user.id, user.password_hash)
-
-    response = await client.post(
-        "/auth/reset-password", json={"token": reset_token, "new_password": "BrandNewPassword9"}
-    )
+    response = await reset_password(client, container, account)
     assert response.status_code == 200
     for socket in sockets:
         assert await _closed_with(socket) == (1008, "session_revoked")
