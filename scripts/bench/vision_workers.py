@@ -80,11 +80,15 @@ def load_photos(eval_dir: Path) -> tuple[list[Photo], list[Photo]]:
 
 
 class Workers:
-    def __init__(self) -> None:
+    """Vision worker processes for a benchmark; `env` adds to this process's environment
+    (the servers and data directory the API under test uses)."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.env = env or {}
 
     def start(self, count: int) -> None:
-        env = {**os.environ, "VISION_THREADS": "1", "LOG_LEVEL": "WARNING"}
+        env = {**os.environ, **self.env, "VISION_THREADS": "1", "LOG_LEVEL": "WARNING"}
         for number in range(count):
             command = [sys.executable, "-m", "mafqood.cli", "worker", "--queues", "vision"]
             command += ["--pool", "solo", "--hostname", f"bench{len(self.processes)}-{number}@%h"]
