@@ -24,7 +24,6 @@ from mafqood.core.middleware import (
     QueryTextMiddleware,
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
-    SmallBodyLimitMiddleware,
 )
 from mafqood.core.runtime import prepare_runtime
 from mafqood.health.router import router as health_router
@@ -42,6 +41,7 @@ from mafqood.ratelimit.overload import install_overload_handler
 from mafqood.realtime.router import router as realtime_router
 from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
+from mafqood.venues.router import router as venues_router
 
 log = structlog.get_logger(__name__)
 
@@ -84,9 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url="/redoc",
     )
     app.state.settings = settings
-    # Room for the form fields next to the largest photo.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + 2**20)
-    app.add_middleware(SmallBodyLimitMiddleware, max_bytes=settings.max_json_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        small_bytes=settings.max_json_body_bytes,
+        # Room for the form fields next to the largest photo.
+        photo_bytes=settings.max_upload_bytes + 2**20,
+        batch_bytes=settings.intake_max_bytes,
+    )
     app.add_middleware(QueryTextMiddleware)
     # Added last runs first: client address -> metrics/access log -> limits -> body limits.
     app.add_middleware(RateLimitMiddleware, settings=settings)
@@ -118,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(privacy_router)
     app.include_router(moderation_router)
     app.include_router(admin_router)
+    app.include_router(venues_router)
     app.include_router(metrics_router)
     if settings.environment in ("development", "test"):
         app.include_router(reset_router)

@@ -8,12 +8,23 @@ from mafqood.matching.models import Match
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import User
+from mafqood.venues.models import (
+    Claim,
+    Disposal,
+    Handover,
+    Venue,
+    VenueInvitation,
+    VenueMember,
+)
 from mafqood.worker.outbox import OutboxJob
 
 __all__ = [
     "AuditLog",
     "Base",
+    "Claim",
     "DeviceToken",
+    "Disposal",
+    "Handover",
     "Item",
     "ItemReport",
     "ItemView",
@@ -22,4 +33,7 @@ __all__ = [
     "OutboxJob",
     "RefreshToken",
     "User",
+    "Venue",
+    "VenueInvitation",
+    "VenueMember",
 ]

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # Base of public photo URLs, e.g. https://cdn.mafqood.ae; default: the bucket's own URL.
     s3_public_base_url: str | None = None
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # A venue desk's intake of several found items in one request (each photo up to
+    # max_upload_bytes): at most this many items and this many bytes in all.
+    intake_max_items: int = Field(default=10, ge=1, le=50)
+    intake_max_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     # Larger images are refused before decoding (decompression bombs).
     max_image_pixels: int = Field(default=50_000_000, gt=0)
 
@@ -83,6 +87,9 @@ class Settings(BaseSettings):
     mail_from: str = "Mafqood <no-reply@mafqood.ae>"
     # The app opens this link with ?token=... appended.
     password_reset_url: str = "mafqood://reset-password"
+    # Venue invitations open the staff dashboard; empty: PUBLIC_BASE_URL, else host:port.
+    staff_base_url: str | None = None
+    venue_invitation_ttl_days: int = Field(default=7, gt=0)
 
     # Background jobs (Celery). Empty broker: the same Redis as REDIS_URL.
     broker_url: str | None = None

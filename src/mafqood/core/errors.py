@@ -135,6 +135,16 @@ def localise_field_errors(errors: Any, language: Language) -> list[dict[str, Any
     return localised
 
 
+def field_error_details(exc: FieldError, language: Language) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": [exc.location, exc.field],
+            "msg": translate(f"field.{exc.reason}", language, **exc.field_params),
+            "type": exc.reason,
+        }
+    ]
+
+
 def field_summary(language: Language, fields: list[dict[str, Any]]) -> str:
     parts = [f"{'.'.join(f['loc'][1:] or f['loc'])}: {f['msg']}" for f in fields]
     return translate("validation_error", language) + " " + "; ".join(parts)
@@ -144,13 +154,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FieldError)
     async def _field_error(request: Request, exc: FieldError) -> JSONResponse:
         language = request_language(request)
-        fields = [
-            {
-                "loc": [exc.location, exc.field],
-                "msg": translate(f"field.{exc.reason}", language, **exc.field_params),
-                "type": exc.reason,
-            }
-        ]
+        fields = field_error_details(exc, language)
         return JSONResponse(
             error_body(request, "validation_error", field_summary(language, fields), fields),
             status_code=422,

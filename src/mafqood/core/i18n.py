@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from starlette.requests import HTTPConnection
 
+from mafqood.core.i18n_venues import VENUE_MESSAGES
+
 Language = Literal["en", "ar"]
 SUPPORTED_LANGUAGES: tuple[Language, ...] = ("en", "ar")
 DEFAULT_LANGUAGE: Language = "en"
@@ -340,6 +342,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "إذا لم تكن أنت، فغيّر كلمة المرور (نسيت كلمة المرور في التطبيق).",
     },
 }
+
+MESSAGES.update(VENUE_MESSAGES)
 
 
 def translate(code: str, language: Language, **params: Any) -> str:

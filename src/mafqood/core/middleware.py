@@ -78,19 +78,32 @@ class BodyTooLarge(StarletteHTTPException):
 
 
 class BodySizeLimitMiddleware:
-    """Refuses bodies over max_bytes while they stream in, before they are buffered:
-    at once when Content-Length says so, else as soon as the count passes the limit."""
+    """Refuses bodies over the route's limit while they stream in, before they are
+    buffered: at once when Content-Length says so, else as soon as the count passes it.
+    Routes that take one photo get the photo limit, the venue desk's batch intake a larger
+    one, every other route the small limit, whatever its content type says."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, small_bytes: int, photo_bytes: int, batch_bytes: int) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.small_bytes = small_bytes
+        self.photo_bytes = photo_bytes
+        self.batch_bytes = batch_bytes
+
+    def limit_for(self, scope: Scope) -> int:
+        route = (scope["method"], scope["path"])
+        if route in PHOTO_UPLOADS:
+            return self.photo_bytes
+        if scope["method"] == "POST" and BATCH_UPLOAD.fullmatch(scope["path"]):
+            return self.batch_bytes
+        return self.small_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             await self._refuse(scope, receive, send)
             return
         received = 0
@@ -100,7 +113,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise BodyTooLarge()
             return message
 
@@ -117,21 +130,11 @@ class BodySizeLimitMiddleware:
         await response(scope, receive, send)
 
 
-# The routes that take a photo; every other route gets the small body limit, whatever its
-# content type says.
+# The routes that take a photo, and the desk's intake of several.
 PHOTO_UPLOADS = frozenset(
     {("POST", "/api/v1/lost"), ("POST", "/api/v1/found"), ("POST", "/api/v1/upload/image")}
 )
-
-
-class SmallBodyLimitMiddleware(BodySizeLimitMiddleware):
-    """The same refusal at a lower limit on every route that does not take a photo."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (scope["method"], scope["path"]) in PHOTO_UPLOADS:
-            await self.app(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
+BATCH_UPLOAD = re.compile(r"/api/v1/venues/[^/]+/items")
 
 
 class QueryTextMiddleware:

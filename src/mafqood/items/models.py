@@ -102,6 +102,13 @@ class Item(TimestampMixin, Base):
         # Loaded with the row (and by refresh); not reloaded lazily, which async cannot do.
         expire_on_flush=False,
     )
+    # Found reports held at a venue's desk (see venues): its short tag code, where it is
+    # kept, and private details only the finder side sees (what only the owner would know).
+    venue_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("venues.id"))
+    tag_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    storage_location: Mapped[str | None] = mapped_column(String(255))
+    control_details: Mapped[str | None] = mapped_column(Text)
+
     reported_count: Mapped[int] = mapped_column(server_default="0")
     is_hidden: Mapped[bool] = mapped_column(server_default=text("false"))
 

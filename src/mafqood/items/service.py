@@ -229,7 +229,7 @@ class BrowseFilters:
     radius_km: float = 10.0
 
 
-def _escape_like(term: str) -> str:
+def escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -243,7 +243,7 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
         # Every word must appear somewhere (title, description, brand, colour, place);
         # the trigram index on search_text serves these ILIKEs, Arabic included.
         for term in filters.query.lower().split()[:8]:
-            statement = statement.where(Item.search_text.ilike(f"%{_escape_like(term)}%"))
+            statement = statement.where(Item.search_text.ilike(f"%{escape_like(term)}%"))
     if filters.date_from:
         statement = statement.where(Item.date_time >= filters.date_from)
     if filters.date_to:
@@ -268,7 +268,7 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
 async def browse(
     session: AsyncSession, filters: BrowseFilters, page: int, page_size: int
 ) -> tuple[list[Item], int]:
-    return await _newest_first_page(session, browse_query(filters), page, page_size)
+    return await newest_first_page(session, browse_query(filters), page, page_size)
 
 
 async def history(
@@ -277,10 +277,10 @@ async def history(
     statement = select(Item).where(Item.user_id == owner.id)
     if status:
         statement = statement.where(Item.status == status)
-    return await _newest_first_page(session, statement, page, page_size)
+    return await newest_first_page(session, statement, page, page_size)
 
 
-async def _newest_first_page(
+async def newest_first_page(
     session: AsyncSession, statement: Select[Item], page: int, page_size: int
 ) -> tuple[list[Item], int]:
     """(one page of the items, newest first, total across all pages)."""

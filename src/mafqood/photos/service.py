@@ -8,9 +8,9 @@ import uuid
 from dataclasses import dataclass
 
 import structlog
-from fastapi import UploadFile
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 
 from mafqood.core.db import commit, on_rollback
 from mafqood.core.errors import AppError, FieldError, PayloadTooLarge, UnsupportedMedia

@@ -1,0 +1,29 @@
+"""Fixtures of the venue workspace: a general worker (mail, notifications) for the package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mafqood.core.container import Container
+from tests.conftest import Servers
+from tests.workers import WorkerProcess, base_worker_env
+
+
+@pytest.fixture(scope="package")
+def worker_process(
+    servers: Servers, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerProcess]:
+    process = WorkerProcess(base_worker_env(servers), tmp_path_factory.mktemp("venue-worker"))
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+async def worker(worker_process: WorkerProcess, container: Container) -> WorkerProcess:
+    if not worker_process.alive():
+        worker_process.start()
+    await worker_process.ready(container)
+    return worker_process

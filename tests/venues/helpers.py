@@ -1,0 +1,93 @@
+"""Helpers that set up venues, members and desk items through the public API."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from typing import Any
+
+import httpx
+
+from mafqood.core.container import Container
+from mafqood.venues.models import VenueMember
+from tests import images
+from tests.factories import Account, register
+
+_seeds = itertools.count(5000)
+
+
+def venue_body(**fields: Any) -> dict[str, Any]:
+    return {
+        "name": "Dubai Mall",
+        "location": "Dubai Mall, Financial Centre Road",
+        "location_type": "mall",
+        "latitude": 25.1972,
+        "longitude": 55.2744,
+        "desk_phone": "+97143627500",
+        "desk_email": "desk@dubaimall.example",
+        "opening_hours": "Daily 10:00-24:00",
+        "languages": ["en", "ar"],
+        **fields,
+    }
+
+
+async def create_venue(client: httpx.AsyncClient, owner: Account, **fields: Any) -> dict[str, Any]:
+    response = await client.post("/api/v1/venues", json=venue_body(**fields), headers=owner.headers)
+    assert response.status_code == 201, response.text
+    venue: dict[str, Any] = response.json()
+    return venue
+
+
+async def add_member(
+    client: httpx.AsyncClient, container: Container, venue_id: str, role: str = "staff"
+) -> Account:
+    """A new account made a member directly in the database (invitations have own tests)."""
+    account = await register(client)
+    async with container.sessionmaker() as session:
+        session.add(
+            VenueMember(venue_id=uuid.UUID(venue_id), user_id=uuid.UUID(account.id), role=role)
+        )
+        await session.commit()
+    return account
+
+
+def entry(photo: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "photo": photo,
+        "title": "Black leather wallet",
+        "description": "Black wallet with two cards",
+        "category": "wallet",
+        "storage_location": "Room B / shelf 2",
+        **fields,
+    }
+
+
+async def intake(
+    client: httpx.AsyncClient,
+    account: Account,
+    venue_id: str,
+    entries: list[dict[str, Any]],
+    photos: dict[str, bytes] | None = None,
+) -> httpx.Response:
+    """POST several items; photos default to a fresh JPEG per entry's `photo` name."""
+    if photos is None:
+        photos = {e["photo"]: images.jpeg(seed=next(_seeds)) for e in entries}
+    files = [(name, (f"{name}.jpg", data, "image/jpeg")) for name, data in photos.items()]
+    return await client.post(
+        f"/api/v1/venues/{venue_id}/items",
+        data={"items": json.dumps(entries)},
+        files=files,
+        headers=account.headers,
+    )
+
+
+async def intake_one(
+    client: httpx.AsyncClient, account: Account, venue_id: str, **fields: Any
+) -> dict[str, Any]:
+    response = await intake(client, account, venue_id, [entry("p0", **fields)])
+    assert response.status_code == 201, response.text
+    [result] = response.json()["results"]
+    assert result["created"], result
+    item: dict[str, Any] = result["item"]
+    return item
