@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import uuid
 
 import httpx
 from PIL import Image
@@ -144,3 +146,77 @@ async def test_removed_staff_lose_access_at_once(
     )
     assert removed.status_code == 204
     assert (await client.get(path, headers=staff.headers)).status_code == 404
+
+
+async def test_intake_bad_input(client: httpx.AsyncClient, container: Container) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    path = f"/api/v1/venues/{venue['id']}/items"
+    photo = {"p0": ("p0.jpg", images.jpeg(seed=990), "image/jpeg")}
+    for data, field_type in (
+        ({}, "missing"),
+        ({"items": "not json"}, "invalid_json"),
+        ({"items": "[]"}, "invalid_json"),
+        ({"items": '{"photo": "p0"}'}, "invalid_json"),
+        ({"items": json.dumps([entry(f"p{i}") for i in range(11)])}, "too_many_items"),
+    ):
+        response = await client.post(path, data=data, files=photo, headers=owner.headers)
+        assert response.status_code == 422, (data, response.text)
+        body = response.json()
+        assert body["code"] == "validation_error"
+        assert body["detail"][0]["type"] == field_type
+    arabic = await client.post(
+        path,
+        data={"items": json.dumps([entry(f"p{i}") for i in range(11)])},
+        files=photo,
+        headers={**owner.headers, "Accept-Language": "ar"},
+    )
+    assert "الحد الأقصى 10" in arabic.json()["message"]
+
+    # Per-entry errors: each entry answers alone, the good one is created.
+    entries = [
+        entry("p0"),
+        entry("nowhere"),
+        {**entry("p0"), "title": 42},
+        {**entry("p0"), "category": "spaceship"},
+        {**entry("p0"), "title": "Wallet\x00"},
+        {**entry("p0"), "date_time": "1999-01-01T00:00:00Z"},
+        {"title": "No photo named"},
+    ]
+    response = await client.post(
+        path, data={"items": json.dumps(entries)}, files=photo, headers=owner.headers
+    )
+    assert response.status_code == 201, response.text
+    results = response.json()["results"]
+    assert [r["created"] for r in results] == [True] + [False] * 6
+    kinds = [r["error"]["detail"][0]["type"] for r in results[1:]]
+    assert kinds == [
+        "photo_missing",
+        "string_type",
+        "literal_error",
+        "nul_character",
+        "date_out_of_range",
+        "missing",
+    ]
+    assert results[2]["error"]["detail"][0]["loc"] == ["body", "items", "2", "title"]
+    # The same photo again is this desk's duplicate.
+    again = await intake(client, owner, venue["id"], [entry("p0")], {"p0": images.jpeg(seed=990)})
+    assert again.json()["results"][0]["error"]["code"] == "duplicate_photo"
+
+    unknown = await intake(client, owner, str(uuid.uuid4()), [entry("p0")])
+    assert unknown.status_code == 404
+    anonymous = await client.post(path, data={"items": "[]"})
+    assert anonymous.status_code == 401
+    listing = await client.get(path, params={"page_size": 0}, headers=owner.headers)
+    assert listing.status_code == 422
+    reversed_dates = await client.get(
+        path,
+        params={"date_from": "2026-02-01T00:00:00Z", "date_to": "2026-01-01T00:00:00Z"},
+        headers=owner.headers,
+    )
+    assert reversed_dates.status_code == 422
+    assert reversed_dates.json()["detail"][0]["type"] == "date_order"
+    assert (await client.get(path, params={"q": "a\x00"}, headers=owner.headers)).status_code == 422
+    assert (
+        await client.get(path, params={"has_matches": "maybe"}, headers=owner.headers)
+    ).status_code == 422

@@ -117,6 +117,41 @@ class ExportReport(BaseModel):
     created_at: datetime
 
 
+class ExportMembership(BaseModel):
+    venue_id: uuid.UUID
+    venue_name: str
+    role: str
+    created_at: datetime
+
+
+class ExportClaim(BaseModel):
+    """A claim you made on someone's found item, with your answers."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    item_id: uuid.UUID
+    lost_item_id: uuid.UUID | None
+    answers: str
+    status: str
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class ExportHandover(BaseModel):
+    """An item handed over to you, or by you as a venue's staff member."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    item_id: uuid.UUID
+    collected_by_name: str
+    collected_at: datetime
+    id_checked: bool
+    id_type: str | None
+    id_last4: str | None
+
+
 class ExportOut(BaseModel):
     """Everything Mafqood stores about you. Photos are links; derived search vectors of your
     photos and descriptions are not included (they are numbers computed from what is here)."""
@@ -131,6 +166,11 @@ class ExportOut(BaseModel):
     activity: list[ExportActivity]
     viewed_items: list[ExportView]
     reports: list[ExportReport]
+    # Venues you are a member of. Items you posted for a venue belong to the venue and are
+    # not in `items`.
+    venue_memberships: list[ExportMembership]
+    claims: list[ExportClaim]
+    handovers: list[ExportHandover]
 
 
 class AccountDeleteIn(InputModel):

@@ -34,6 +34,7 @@ from mafqood.privacy.schemas import (
 )
 from mafqood.storage import Storage
 from mafqood.users.models import User
+from mafqood.venues import privacy as venue_privacy
 
 
 def _ip(value: object) -> str | None:
@@ -166,6 +167,9 @@ async def export(session: AsyncSession, storage: Storage, user: User) -> ExportO
         ],
         viewed_items=[ExportView(item_id=row.item_id, created_at=row.created_at) for row in views],
         reports=[ExportReport.model_validate(row, from_attributes=True) for row in reports],
+        venue_memberships=await venue_privacy.memberships(session, user),
+        claims=await venue_privacy.claims(session, user),
+        handovers=await venue_privacy.handovers(session, user),
     )
 
 
@@ -198,6 +202,7 @@ async def delete_account(
                 or_(Notification.item_id.in_(item_ids), Notification.match_id.in_(match_ids))
             )
         )
+    await venue_privacy.hand_over_ownership(session, user)
     await session.execute(delete(AuditLog).where(AuditLog.user_id == user_id))
     # Foreign keys with ON DELETE CASCADE take items (and their matches, views and reports),
     # notifications, devices, refresh tokens, views and reports made by the user.

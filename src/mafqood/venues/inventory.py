@@ -78,7 +78,7 @@ async def pending_claims(session: AsyncSession, items: list[Item]) -> dict[uuid.
         .where(Claim.item_id.in_([item.id for item in items]), Claim.status == "pending")
         .group_by(Claim.item_id)
     )
-    return {item_id: count for item_id, count in rows.tuples()}
+    return {item_id: count for item_id, count in rows}
 
 
 async def update(session: AsyncSession, item: Item, data: VenueItemUpdate) -> Item:

@@ -1,0 +1,70 @@
+"""What a person has in the venue workspace, for their data export and account deletion.
+
+A venue's items belong to the venue (its desk account), not to the staff member who posted
+them: they are neither exported as the member's reports nor deleted with the member.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.privacy.schemas import ExportClaim, ExportHandover, ExportMembership
+from mafqood.users.models import User
+from mafqood.venues.models import Claim, Handover, Venue, VenueMember
+
+
+async def memberships(session: AsyncSession, user: User) -> list[ExportMembership]:
+    rows = await session.execute(
+        select(VenueMember, Venue.name)
+        .join(Venue, Venue.id == VenueMember.venue_id)
+        .where(VenueMember.user_id == user.id)
+        .order_by(VenueMember.created_at)
+    )
+    return [
+        ExportMembership(
+            venue_id=member.venue_id,
+            venue_name=name,
+            role=member.role,
+            created_at=member.created_at,
+        )
+        for member, name in rows
+    ]
+
+
+async def claims(session: AsyncSession, user: User) -> list[ExportClaim]:
+    rows = await session.scalars(
+        select(Claim).where(Claim.claimant_id == user.id).order_by(Claim.created_at)
+    )
+    return [ExportClaim.model_validate(row) for row in rows]
+
+
+async def handovers(session: AsyncSession, user: User) -> list[ExportHandover]:
+    rows = await session.scalars(
+        select(Handover)
+        .where(or_(Handover.collected_by_user_id == user.id, Handover.staff_id == user.id))
+        .order_by(Handover.created_at)
+    )
+    return [ExportHandover.model_validate(row) for row in rows]
+
+
+async def hand_over_ownership(session: AsyncSession, user: User) -> None:
+    """Before an account goes: a venue whose only owner it is gets its longest-serving staff
+    member as owner, so the desk is never left without someone to manage it. (A venue with
+    no other member keeps its items and records; an administrator can invite a new owner.)"""
+    owned = await session.scalars(
+        select(VenueMember.venue_id).where(
+            VenueMember.user_id == user.id, VenueMember.role == "owner"
+        )
+    )
+    for venue_id in list(owned):
+        others = await session.scalars(
+            select(VenueMember)
+            .where(VenueMember.venue_id == venue_id, VenueMember.user_id != user.id)
+            .order_by(VenueMember.role, VenueMember.created_at)
+            .with_for_update()
+        )
+        candidates = list(others)
+        if candidates and not any(member.role == "owner" for member in candidates):
+            candidates[0].role = "owner"
+    await session.flush()
