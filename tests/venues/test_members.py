@@ -91,7 +91,7 @@ async def test_invitation_mailed_and_accepted_once(
         headers=owner.headers,
     )
     listed = await client.get(f"/api/v1/venues/{venue['id']}/invitations", headers=owner.headers)
-    assert [i["email"] for i in listed.json()["invitations"]][0] == "someone@example.com"
+    assert listed.json()["invitations"][0]["email"] == "someone@example.com"
     path = f"/api/v1/venues/{venue['id']}/invitations/{pending.json()['id']}"
     assert (await client.delete(path, headers=owner.headers)).status_code == 204
     assert (await client.delete(path, headers=owner.headers)).status_code == 404
