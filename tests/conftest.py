@@ -5,6 +5,7 @@ The database is migrated once per run; every test starts from empty tables.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import shutil
@@ -23,6 +24,7 @@ from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
@@ -145,14 +147,25 @@ def mailbox(servers: Servers) -> Mailbox:
 async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
     yield
     container: Container = app.state.container
-    async with container.engine.begin() as connection:
-        tables = await connection.execute(
-            text(
-                "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
-                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-            )
-        )
-        await connection.execute(text(f"TRUNCATE {tables.scalar()} RESTART IDENTITY CASCADE"))
+    # A vision worker may still be analysing a report the test left (a desk's intake does
+    # not wait for it): PostgreSQL may then pick the TRUNCATE as a deadlock's victim.
+    for attempt in range(5):
+        try:
+            async with container.engine.begin() as connection:
+                tables = await connection.execute(
+                    text(
+                        "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
+                        "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                )
+                await connection.execute(
+                    text(f"TRUNCATE {tables.scalar()} RESTART IDENTITY CASCADE")
+                )
+            break
+        except DBAPIError as exc:
+            if "deadlock" not in str(exc) or attempt == 4:
+                raise
+            await asyncio.sleep(0.2)
     redis = Redis.from_url(servers.redis_url)
     await redis.flushdb()
     await redis.aclose()

@@ -52,7 +52,10 @@ async def test_contact_is_shared_only_after_both_confirm(
         await session.execute(update(Match).values(user_item_owner_confirmed=True))
         await session.commit()
         assert (await client.get(url, headers=loser.headers)).json()["contact_phone"] is None
-        await session.execute(update(Match).values(matched_item_owner_confirmed=True))
+        # Both yeses: confirm marks the match contacted, and that is what shares contacts.
+        await session.execute(
+            update(Match).values(matched_item_owner_confirmed=True, status="contacted")
+        )
         await session.commit()
     assert (await client.get(url, headers=loser.headers)).json()["contact_phone"] == "+971509999999"
     stranger = await register(client)

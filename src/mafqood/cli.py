@@ -197,6 +197,64 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _create_venue(args: argparse.Namespace) -> int:
+    import asyncio
+    import getpass
+
+    from pydantic import ValidationError
+
+    from mafqood.core.container import Container
+    from mafqood.core.errors import AppError
+    from mafqood.venues.bootstrap import create_venue_with_owner
+    from mafqood.venues.schemas import VenueIn
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    try:
+        venue = VenueIn(
+            name=args.name,
+            location=args.location or args.name,
+            location_type=args.location_type,
+            latitude=args.latitude,
+            longitude=args.longitude,
+            desk_phone=args.desk_phone,
+            desk_email=args.desk_email,
+        )
+    except ValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    password = os.environ.get("MAFQOOD_OWNER_PASSWORD")
+    if not password and sys.stdin.isatty():
+        password = getpass.getpass("Password for the owner (if a new account): ")
+    runtime = prepare_runtime(settings)
+
+    async def run() -> int:
+        container = Container.build(settings, runtime.database_url, runtime.redis_url)
+        try:
+            created = await create_venue_with_owner(
+                container,
+                venue,
+                args.owner_email,
+                args.owner_name,
+                password
+                or (getpass.getpass("Owner's new password: ") if sys.stdin.isatty() else None),
+            )
+        except (AppError, ValidationError) as exc:
+            print(f"not created: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await container.close()
+        account = "new account" if created.new_account else "existing account"
+        print(f"venue {created.venue_id} created; owner {created.owner_email} ({account})")
+        print(f"sign in at http://{settings.host}:{settings.port}/staff/")
+        return 0
+
+    try:
+        return asyncio.run(run())
+    finally:
+        runtime.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mafqood", description="Mafqood backend")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -243,6 +301,21 @@ def main(argv: list[str] | None = None) -> int:
     docs.add_argument("--out", type=Path, default=Path("docs"), help="default: docs")
     docs.add_argument("--postman", type=Path, help="default: OUT/mafqood.postman_collection.json")
     docs.set_defaults(func=_docs)
+    venue = commands.add_parser(
+        "create-venue",
+        help="create a venue and its owner (a new account unless the email has one); the "
+        "password of a new account comes from MAFQOOD_OWNER_PASSWORD or a prompt",
+    )
+    venue.add_argument("--name", required=True)
+    venue.add_argument("--owner-email", required=True)
+    venue.add_argument("--owner-name", default="Venue owner")
+    venue.add_argument("--location", help="address; default: the name")
+    venue.add_argument("--location-type", default="mall")
+    venue.add_argument("--latitude", type=float, required=True)
+    venue.add_argument("--longitude", type=float, required=True)
+    venue.add_argument("--desk-phone")
+    venue.add_argument("--desk-email")
+    venue.set_defaults(func=_create_venue)
     # worker and beat pass options they do not know on to celery.
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "passes_options", False):

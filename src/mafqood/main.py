@@ -39,8 +39,11 @@ from mafqood.privacy.router import router as privacy_router
 from mafqood.ratelimit.middleware import RateLimitMiddleware
 from mafqood.ratelimit.overload import install_overload_handler
 from mafqood.realtime.router import router as realtime_router
+from mafqood.staff.app import install_staff_dashboard
 from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
+from mafqood.venues.claims_router import router as claims_router
+from mafqood.venues.ops_router import router as venue_ops_router
 from mafqood.venues.router import router as venues_router
 
 log = structlog.get_logger(__name__)
@@ -123,7 +126,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_router)
     app.include_router(admin_router)
     app.include_router(venues_router)
+    app.include_router(claims_router)
+    app.include_router(venue_ops_router)
     app.include_router(metrics_router)
+    install_staff_dashboard(app)
     if settings.environment in ("development", "test"):
         app.include_router(reset_router)
     return app

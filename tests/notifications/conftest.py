@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import threading
 import time
@@ -36,8 +35,10 @@ from mafqood.main import create_app
 from mafqood.matching.models import Match
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.worker.outbox import OutboxJob
+from tests import live
 from tests.conftest import Servers, make_settings
 from tests.factories import insert_report
+from tests.live import QuietServer
 from tests.workers import WorkerProcess, base_worker_env
 
 PROJECT = "mafqood-test"
@@ -216,14 +217,6 @@ class LiveApi:
     container: Container
 
 
-class QuietServer(uvicorn.Server):
-    """Leaves the test process's signal handlers alone (Ctrl-C still stops pytest)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
 @pytest.fixture(scope="package")
 async def live_apis(servers: Servers) -> AsyncIterator[list[LiveApi]]:
     """Two API processes' worth of app: separate apps, containers and sockets, one Redis."""
@@ -232,15 +225,7 @@ async def live_apis(servers: Servers) -> AsyncIterator[list[LiveApi]]:
     for _ in range(2):
         application = create_app(make_settings(servers))
         port = free_port()
-        config = uvicorn.Config(
-            application,
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-        )
-        server = QuietServer(config)
+        server = QuietServer(live.config(application, port))
         task = asyncio.create_task(server.serve())
         for _ in range(300):
             if server.started:

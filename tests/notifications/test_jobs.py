@@ -136,6 +136,7 @@ def test_beat_schedules_every_periodic_job(servers: Servers) -> None:
         "mafqood.delete_temp_uploads",
         "mafqood.purge_refresh_tokens",
         "mafqood.sweep_unanalysed",
+        "mafqood.retention_notices",
     }
     assert schedule["drain-outbox"]["schedule"] == timedelta(seconds=15)
     assert celery.conf.task_acks_late is True

@@ -59,6 +59,10 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "This item is no longer held at the desk.",
         "ar": "لم يعد هذا الغرض محفوظًا في المكتب.",
     },
+    "csrf_failed": {
+        "en": "This form has expired. Reload the page and try again.",
+        "ar": "انتهت صلاحية هذا النموذج. أعد تحميل الصفحة وحاول مرة أخرى.",
+    },
     # field errors
     "field.too_many_items": {
         "en": "At most {max_items} items in one request.",
@@ -72,6 +76,10 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "No photo part named {name} in this request.",
         "ar": "لا يوجد جزء صورة باسم {name} في هذا الطلب.",
     },
+    "field.photo_required": {
+        "en": "Add a photo for each item.",
+        "ar": "أضف صورة لكل غرض.",
+    },
     "field.reason_required": {
         "en": "A reason is required when rejecting.",
         "ar": "السبب مطلوب عند الرفض.",
@@ -84,6 +92,14 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "Must not be before from.",
         "ar": "يجب ألا يكون قبل تاريخ البداية.",
     },
+    "field.range_too_long": {
+        "en": "Must be at most {max_days} days after from.",
+        "ar": "الحد الأقصى {max_days} يومًا من تاريخ البداية.",
+    },
+    "field.police_reference_required": {
+        "en": "Say which police station received it and its receipt number.",
+        "ar": "اذكر مركز الشرطة الذي استلمه ورقم الإيصال.",
+    },
     "field.unknown_category": {
         "en": "Unknown category {category}.",
         "ar": "فئة غير معروفة: {category}.",
@@ -92,7 +108,30 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "Must be one of your own lost reports.",
         "ar": "يجب أن يكون أحد بلاغاتك عن المفقودات.",
     },
+    "field.claim_not_approved": {
+        "en": "Must be an approved claim on this item.",
+        "ar": "يجب أن تكون مطالبة معتمدة على هذا الغرض.",
+    },
+    "field.id_last4": {
+        "en": "At most the last 4 letters or digits of the ID, nothing more.",
+        "ar": "4 أحرف أو أرقام على الأكثر من آخر رقم الهوية، لا أكثر.",
+    },
     # notifications
+    "notify.claim_required.title": {
+        "en": "Describe your item to the finder",
+        "ar": "صف غرضك لمن وجده",
+    },
+    "notify.claim_required.message": {
+        "en": "The finder of a match for your {item_title} asks a few questions before "
+        "sharing contact details. Claim it and answer them.",
+        "ar": "يطرح من وجد غرضًا مطابقًا لـ {item_title} بعض الأسئلة قبل مشاركة بيانات "
+        "التواصل. قدّم مطالبة وأجب عنها.",
+    },
+    "notify.claim_handed_over.title": {"en": "Claim closed", "ar": "أُغلقت المطالبة"},
+    "notify.claim_handed_over.message": {
+        "en": "{item_title} was handed over to someone else, so your claim was closed.",
+        "ar": "تم تسليم {item_title} إلى شخص آخر، لذا أُغلقت مطالبتك.",
+    },
     "notify.claim_received.title": {"en": "New claim", "ar": "مطالبة جديدة"},
     "notify.claim_received.message": {
         "en": "Someone claims {item_title}. Check their answers.",

@@ -39,6 +39,9 @@ Description = Annotated[Annotated[str, _text(5000)] | None, BeforeValidator(blan
 Detail = Annotated[Annotated[str, _text(1000)] | None, BeforeValidator(blank_to_none)]
 Brand = Annotated[Annotated[str, _text(100)] | None, BeforeValidator(blank_to_none)]
 Color = Annotated[Annotated[str, _text(50)] | None, BeforeValidator(blank_to_none)]
+# What only the owner would know (cards inside, a sticker): shown to the finder side beside
+# a claim's answers, never in a public view.
+ControlDetails = Annotated[Annotated[str, _text(2000)] | None, BeforeValidator(blank_to_none)]
 
 
 def _location_type(value: object) -> object:
@@ -74,6 +77,12 @@ class ItemCreate(InputModel):
     contact_method: Annotated[ContactMethod, BeforeValidator(_in_app_when_blank)] = "in_app"
     contact_phone: OptionalPhone = None
     contact_email: Annotated[EmailStr | None, BeforeValidator(blank_to_none)] = None
+    control_details: ControlDetails = Field(
+        default=None,
+        description="Found reports only (ignored for lost ones): details only the owner would "
+        "know. Never shown publicly; a claimant must describe them, and contact details are "
+        "shared only once you approve their claim.",
+    )
 
     @field_validator("date_time")
     @classmethod

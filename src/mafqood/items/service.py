@@ -21,9 +21,14 @@ from mafqood.matching.models import Match
 from mafqood.photos.service import StoredPhoto, photo_keys, photo_urls
 from mafqood.storage import Storage
 from mafqood.users.models import User
+from mafqood.venues.access import acts_for
+from mafqood.venues.models import Claim, VenueMember
 
 # A photo this close (of 64 bits) to one of the user's open reports is the same photo.
 DUPLICATE_HASH_DISTANCE = 4
+
+# Match statuses in which the two sides have each other's contact details.
+SHARED_MATCH_STATUSES = ("contacted", "claimed")
 
 # Which status changes an owner may make. "matched" is set when both sides confirm a match;
 # "claimed" (handed back) is final.
@@ -99,6 +104,8 @@ async def create_item(
         contact_method=data.contact_method,
         contact_phone=data.contact_phone,
         contact_email=data.contact_email,
+        # A lost report has nothing to keep from a claimant: the field is ignored there.
+        control_details=data.control_details if kind == "found" else None,
     )
     session.add(item)
     await session.flush()
@@ -131,13 +138,17 @@ async def get_owned_item(session: AsyncSession, item_id: uuid.UUID, owner: User)
 
 
 async def contact_visible(session: AsyncSession, item: Item, viewer: User | None) -> bool:
-    """Owners see their own contact details; the other side sees them once both confirmed."""
+    """Those who hold the item see its contact details; the other side of a match sees them
+    once contacts were shared (status contacted or claimed: for a found item with control
+    details that needs an approved claim, not just two yeses), and so does a claimant whose
+    claim on the item was approved."""
     if viewer is None:
         return False
-    if viewer.id == item.user_id:
+    if await acts_for(session, viewer, item):
         return True
     other_item = Item.__table__.alias("other_item")
-    confirmed_pair = (
+    my_venues = select(VenueMember.venue_id).where(VenueMember.user_id == viewer.id)
+    shared_pair = (
         select(literal(1))
         .select_from(Match)
         .join(
@@ -148,13 +159,14 @@ async def contact_visible(session: AsyncSession, item: Item, viewer: User | None
             ),
         )
         .where(
-            other_item.c.user_id == viewer.id,
-            Match.user_item_owner_confirmed.is_(True),
-            Match.matched_item_owner_confirmed.is_(True),
+            or_(other_item.c.user_id == viewer.id, other_item.c.venue_id.in_(my_venues)),
+            Match.status.in_(SHARED_MATCH_STATUSES),
         )
-        .limit(1)
     )
-    return (await session.execute(confirmed_pair)).first() is not None
+    approved_claim = select(literal(1)).where(
+        Claim.item_id == item.id, Claim.claimant_id == viewer.id, Claim.status == "approved"
+    )
+    return bool(await session.scalar(select(or_(shared_pair.exists(), approved_claim.exists()))))
 
 
 async def count_view(session: AsyncSession, item: Item, viewer: User | None) -> None:

@@ -55,8 +55,10 @@ async def item_matches(
 async def confirm_match(
     match_id: uuid.UUID, body: ConfirmIn, user: CurrentUser, db: SessionDep, client: ClientDep
 ) -> ConfirmOut:
-    """Say whether a match is your item. When both sides say yes, each can see the other's
-    contact details; a no closes the match."""
+    """Say whether a match is your item (for a venue's found item: any member of the venue).
+    When both sides say yes, each can see the other's contact details, except for a found
+    item with control details: then the lost report's owner must claim it and answer the
+    finder's questions first (`claim_required`). A no closes the match."""
     match, lost, found = await service.confirm(db, user, match_id, body.confirmed, body.notes)
     await notices.answered(db, match, lost, found, user)
     audit.record(
@@ -74,5 +76,8 @@ async def confirm_match(
             user_item_owner_confirmed=match.user_item_owner_confirmed,
             matched_item_owner_confirmed=match.matched_item_owner_confirmed,
             updated_at=match.updated_at,
-        )
+        ),
+        claim_required=bool(
+            found.control_details and match.status == "pending" and match.user_item_owner_confirmed
+        ),
     )

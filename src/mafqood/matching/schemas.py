@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from mafqood.core.validation import InputModel
 from mafqood.items.schemas import MatchOut
@@ -36,3 +36,9 @@ class MatchStateOut(BaseModel):
 
 class ConfirmOut(BaseModel):
     match: MatchStateOut
+    claim_required: bool = Field(
+        default=False,
+        description="The found item has control details: contacts are shared only once the "
+        "lost report's owner claims it (POST /api/v1/items/{found_id}/claims, with "
+        "lost_item_id) and the finder side approves the claim",
+    )

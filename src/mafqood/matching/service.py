@@ -23,6 +23,8 @@ from mafqood.items.schemas import MatchOut
 from mafqood.matching.models import Match
 from mafqood.storage import Storage
 from mafqood.users.models import User
+from mafqood.venues.access import acts_for
+from mafqood.venues.models import Claim
 
 CLOSED_STATUSES = ("rejected", "expired")
 # Made once: SQLAlchemy adapts every column of an alias on first use, which cost more CPU
@@ -94,22 +96,44 @@ async def matches_for_items(
     return result
 
 
+async def awaits_claim(session: AsyncSession, lost: Item, found: Item) -> bool:
+    """The finder asked questions (control details) that the lost side's owner has not yet
+    answered in an approved claim: two yeses alone do not share contacts then, since anyone
+    can say "mine" to a photo."""
+    if not found.control_details:
+        return False
+    approved = await session.scalar(
+        select(Claim.id)
+        .where(
+            Claim.item_id == found.id,
+            Claim.claimant_id == lost.user_id,
+            Claim.status == "approved",
+        )
+        .limit(1)
+    )
+    return approved is None
+
+
 async def confirm(
     session: AsyncSession, user: User, match_id: uuid.UUID, confirmed: bool, notes: str | None
 ) -> tuple[Match, Item, Item]:
-    """Record one owner's answer. Both yes: contact details are shared and both items become
-    "matched". One no: the match is closed. Returns (match, lost item, found item)."""
+    """Record one side's answer (the lost report's owner; the found report's, or a member of
+    the venue holding it). Both yes: contact details are shared and both items become
+    "matched", unless the found item has control details (see awaits_claim): the match then
+    stays pending until a claim is approved. One no: the match is closed. Returns (match,
+    lost item, found item)."""
     match = await session.get(Match, match_id, with_for_update=True)
     if match is None:
         raise NotFound()
     lost = await session.get(Item, match.user_item_id, with_for_update=True)
     found = await session.get(Item, match.matched_item_id, with_for_update=True)
     assert lost is not None and found is not None  # foreign keys with ON DELETE CASCADE
-    if user.id not in (lost.user_id, found.user_id):
+    lost_side = user.id == lost.user_id
+    if not lost_side and not await acts_for(session, user, found):
         raise NotFound()  # a stranger learns nothing, not even that the match exists
     if match.status in CLOSED_STATUSES or match.status == "claimed":
         raise MatchClosed()
-    if user.id == lost.user_id:
+    if lost_side:
         match.user_item_owner_confirmed = confirmed
         match.user_item_owner_notes = notes
     else:
@@ -120,12 +144,25 @@ async def confirm(
         for item in (lost, found):
             if item.status == "matched":
                 item.status = "open"
-    elif match.user_item_owner_confirmed and match.matched_item_owner_confirmed:
-        match.status = "contacted"
-        for item in (lost, found):
-            if item.status == "open":
-                item.status = "matched"
+    elif (
+        match.user_item_owner_confirmed
+        and match.matched_item_owner_confirmed
+        and not await awaits_claim(session, lost, found)
+    ):
+        share_contacts(match, lost, found)
     match.updated_at = func.now()
     await session.flush()
     await session.refresh(match)
     return match, lost, found
+
+
+def share_contacts(match: Match, lost: Item, found: Item) -> None:
+    """Both sides agreed (or the finder approved the owner's claim): each may now see the
+    other's contact details, and open reports become "matched"."""
+    match.user_item_owner_confirmed = True
+    match.matched_item_owner_confirmed = True
+    match.status = "contacted"
+    for item in (lost, found):
+        if item.status == "open":
+            item.status = "matched"
+    match.updated_at = func.now()

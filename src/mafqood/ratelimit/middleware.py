@@ -10,6 +10,8 @@ The client IP is the peer address, or what a trusted proxy says (see ClientAddre
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
+
 import structlog
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -24,16 +26,26 @@ from mafqood.core.middleware import PHOTO_UPLOADS
 from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.limiter import Decision, RateLimiter
 from mafqood.ratelimit.rules import Rate, Rules
+from mafqood.staff.cookies import ACCESS_COOKIE
 
 log = structlog.get_logger(__name__)
 
-LOGIN = ("POST", "/auth/login")
+# The app's sign-in and the staff dashboard's share the per-address limit.
+LOGINS = frozenset({("POST", "/auth/login"), ("POST", "/staff/login")})
 REGISTER = ("POST", "/auth/register")
 FORGOT_PASSWORD = ("POST", "/auth/forgot-password")
 # Guesses of passwords and floods of mail must stay limited while Redis is down.
 CREDENTIAL_RULES = frozenset({"login", "register", "forgot_password"})
 # Probes, scrapes, documentation and photo files are not API calls.
-EXEMPT_PREFIXES = ("/health", "/metrics", "/media/", "/docs", "/redoc", "/openapi.json")
+EXEMPT_PREFIXES = (
+    "/health",
+    "/metrics",
+    "/media/",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/staff/static/",
+)
 
 
 class RateLimitMiddleware:
@@ -85,7 +97,7 @@ class RateLimitMiddleware:
         user_id = _user_id(scope, container)
         endpoint = (scope["method"], scope["path"].rstrip("/") or "/")
         found: list[tuple[str, str, Rate]] = []
-        if endpoint == LOGIN and self.rules.login:
+        if endpoint in LOGINS and self.rules.login:
             found.append(("login", ip, self.rules.login))
         elif endpoint == REGISTER and self.rules.register:
             found.append(("register", ip, self.rules.register))
@@ -115,16 +127,25 @@ class RateLimitMiddleware:
 
 
 def _user_id(scope: Scope, container: Container) -> str | None:
-    """The signed-in user of a request with a valid access token (checked, not trusted)."""
+    """The signed-in user of a request with a valid access token (checked, not trusted):
+    the app's bearer token, or the staff dashboard's session cookie."""
+    token = None
     for name, value in scope.get("headers") or []:
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not token:
+            scheme, _, bearer = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not bearer:
                 return None
-            try:
-                claims = container.tokens.decode(token.strip(), "access")
-            except TokenError:
-                return None
-            user_id = claims.get("user_id")
-            return str(user_id) if user_id else None
-    return None
+            token = bearer.strip()
+            break
+        if name == b"cookie" and token is None:
+            cookies = SimpleCookie(value.decode("latin-1"))
+            if ACCESS_COOKIE in cookies:
+                token = cookies[ACCESS_COOKIE].value
+    if not token:
+        return None
+    try:
+        claims = container.tokens.decode(token, "access")
+    except TokenError:
+        return None
+    user_id = claims.get("user_id")
+    return str(user_id) if user_id else None

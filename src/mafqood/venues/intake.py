@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,11 +79,11 @@ async def intake(
     db: AsyncSession,
     container: Container,
     venue: Venue,
-    staff: User,
-    form: FormData,
+    entries: list[dict[str, Any]],
+    photos: Mapping[str, object],
     language: Language,
 ) -> IntakeOut:
-    entries = parse_entries(form, container.settings)
+    """Each entry names its photo among `photos` (the request's file parts)."""
     desk = await db.get(User, venue.desk_user_id)
     assert desk is not None
     results: list[IntakeResult] = []
@@ -90,7 +91,7 @@ async def intake(
         photo_name = raw.get("photo") if isinstance(raw.get("photo"), str) else None
         try:
             entry = IntakeEntry.model_validate(raw)
-            upload = form.get(entry.photo)
+            upload = photos.get(entry.photo)
             if not isinstance(upload, UploadFile):
                 raise FieldError(f"items.{index}.photo", "photo_missing", name=entry.photo)
             item = await _create(db, container, venue, desk, entry, upload)

@@ -1,8 +1,25 @@
-"""How long a venue holds found items before it may dispose of them."""
+"""How long a venue holds found items before it may dispose of them, which items are past
+that period, and the daily notice to the venue's members."""
 
 from __future__ import annotations
 
-from mafqood.venues.models import Venue
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.core.db import commit
+from mafqood.items.models import Item
+from mafqood.notifications.service import notify
+from mafqood.venues.models import Disposal, Handover, Venue, VenueMember
+
+if TYPE_CHECKING:
+    from mafqood.core.container import Container
+
+log = structlog.get_logger(__name__)
 
 # Days, per category: documents and IDs go to the issuing authority or police sooner;
 # valuables are held longest. A venue's own settings override these.
@@ -17,7 +34,132 @@ DEFAULT_RETENTION_DAYS: dict[str, int] = {
     "documents": 30,
     "other": 30,
 }
+HELD_STATUSES = ("open", "matched")
+# The notice goes out at most once a day per venue (the key lives past the day's end, so a
+# run shortly after midnight UTC cannot see yesterday's as today's).
+NOTICE_DAY_KEY = "retention:notice:{venue}:{day}"
+NOTICE_DAY_TTL = timedelta(days=2)
+# When the venue was last told; items due since then make the next notice. Lost with Redis,
+# it falls back to the last day, so a flush never re-announces an old backlog.
+NOTICED_KEY = "retention:noticed:{venue}"
+NOTICED_TTL = timedelta(days=400)
 
 
 def retention_days(venue: Venue) -> dict[str, int]:
     return {**DEFAULT_RETENTION_DAYS, **(venue.retention_days or {})}
+
+
+def held_days() -> ColumnElement[Any]:
+    """Days an item is held, per its category and its venue (query joined to venues)."""
+    default = case(
+        DEFAULT_RETENTION_DAYS, value=Item.category, else_=DEFAULT_RETENTION_DAYS["other"]
+    )
+    override = cast(Venue.retention_days.op("->>")(Item.category), Integer)
+    return func.coalesce(override, default)
+
+
+def due_at() -> ColumnElement[datetime]:
+    days: ColumnElement[Any] = held_days()
+    return Item.created_at + func.make_interval(0, 0, 0, days)
+
+
+def still_held() -> ColumnElement[bool]:
+    """At the desk: neither handed over nor disposed of, nor closed or claimed."""
+    return and_(
+        Item.status.in_(HELD_STATUSES),
+        ~exists().where(Disposal.item_id == Item.id),
+        ~exists().where(Handover.item_id == Item.id),
+    )
+
+
+async def due_page(
+    session: AsyncSession, venue: Venue, page: int, page_size: int
+) -> tuple[list[tuple[Item, datetime, int]], int]:
+    """(items past their period with their due date and held days, most overdue first; total)."""
+    due = due_at()
+    statement = (
+        select(Item, due.label("due_at"), held_days().label("days"))
+        .join(Venue, Venue.id == Item.venue_id)
+        .where(Venue.id == venue.id, still_held(), due <= func.now())
+    )
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = await session.execute(
+        statement.order_by(due, Item.id).offset((page - 1) * page_size).limit(page_size)
+    )
+    return [(item, at, days) for item, at, days in rows], int(total or 0)
+
+
+async def is_due(session: AsyncSession, item: Item) -> bool:
+    due = await session.scalar(
+        select(due_at() <= func.now())
+        .join(Venue, Venue.id == Item.venue_id)
+        .where(Item.id == item.id)
+    )
+    return bool(due)
+
+
+async def send_due_notices(container: Container) -> int:
+    """Tell the members of every venue with items newly past their period (since its last
+    notice), once a day at most. Returns how many venues were told."""
+    async with container.sessionmaker() as session:
+        # The database's clock, the one that due dates are compared with.
+        clock = await session.scalar(select(func.now()))
+        assert clock is not None
+        now = clock.astimezone(UTC)
+        due = due_at()
+        rows = await session.execute(
+            select(Venue.id, Venue.name, func.count(), func.max(due))
+            .select_from(Item)
+            .join(Venue, Venue.id == Item.venue_id)
+            .where(still_held(), due <= now)
+            .group_by(Venue.id)
+        )
+        venues = list(rows)
+    told = 0
+    for venue_id, name, count, latest_due in venues:
+        if await _notice(container, venue_id, name, count, latest_due, now):
+            told += 1
+    if told:
+        log.info("retention_notices_sent", venues=told)
+    return told
+
+
+async def _notice(
+    container: Container,
+    venue_id: uuid.UUID,
+    name: str,
+    count: int,
+    latest_due: datetime,
+    now: datetime,
+) -> bool:
+    redis = container.redis
+    noticed = await redis.get(NOTICED_KEY.format(venue=venue_id))
+    if isinstance(noticed, bytes):
+        noticed = noticed.decode()
+    since = datetime.fromisoformat(noticed) if noticed else now - timedelta(days=1)
+    if latest_due <= since:
+        return False
+    day_key = NOTICE_DAY_KEY.format(venue=venue_id, day=now.date().isoformat())
+    if not await redis.set(day_key, "1", nx=True, ex=NOTICE_DAY_TTL):
+        return False
+    try:
+        async with container.sessionmaker() as session:
+            members = await session.scalars(
+                select(VenueMember.user_id).where(VenueMember.venue_id == venue_id)
+            )
+            for user_id in members.all():
+                await notify(
+                    session,
+                    user_id,
+                    "system",
+                    "notify.retention_due",
+                    params={"count": str(count), "venue": name},
+                    event={"type": "retention_due", "venue_id": str(venue_id), "count": count},
+                )
+            await commit(session)
+    except BaseException:
+        # Not told: a later run today may try again.
+        await redis.delete(day_key)
+        raise
+    await redis.set(NOTICED_KEY.format(venue=venue_id), now.isoformat(), ex=NOTICED_TTL)
+    return True

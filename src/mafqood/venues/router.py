@@ -198,6 +198,12 @@ async def accept_invitation(
                                 'shelf 2", "control_details": "Two cards, a photo of a '
                                 'child"}]',
                             },
+                            "p0": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "The photo that the entry with "
+                                '"photo": "p0" names; one file part per entry, any names',
+                            },
                         },
                         "additionalProperties": {"type": "string", "format": "binary"},
                     }
@@ -223,7 +229,8 @@ async def intake_items(
         max_files=settings.intake_max_items, max_fields=settings.intake_max_items + 5
     )
     try:
-        return await intake.intake(db, container, venue, user, form, request_language(request))
+        entries = intake.parse_entries(form, settings)
+        return await intake.intake(db, container, venue, entries, form, request_language(request))
     finally:
         await form.close()
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 
 from mafqood.core.config import Settings, get_settings
 
@@ -31,10 +32,11 @@ ANALYSE_REPORT = "mafqood.analyse_report"
 REINDEX = "mafqood.reindex"
 SWEEP_UNANALYSED = "mafqood.sweep_unanalysed"
 REMOVE_ORPHAN_PHOTO = "mafqood.remove_orphan_photo"
+RETENTION_NOTICES = "mafqood.retention_notices"
 VISION_TASKS = (ANALYSE_REPORT, REINDEX)
 
 # Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
-TASK_PACKAGES = ["mafqood.matching", "mafqood.notifications", "mafqood.photos"]
+TASK_PACKAGES = ["mafqood.matching", "mafqood.notifications", "mafqood.photos", "mafqood.venues"]
 
 
 def broker_url_for(settings: Settings) -> str:
@@ -61,6 +63,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "delete-temporary-uploads": every(DELETE_TEMP_UPLOADS, hourly),
         "purge-refresh-tokens": every(PURGE_REFRESH_TOKENS, timedelta(hours=6)),
         "sweep-unanalysed-reports": every(SWEEP_UNANALYSED, timedelta(minutes=5)),
+        # 06:00 UTC (10:00 in the Gulf), as desks open; a run missed one day is made up
+        # by the next (a notice covers every item due since the previous one).
+        "retention-notices": {
+            "task": RETENTION_NOTICES,
+            "schedule": crontab(hour=6, minute=0),
+            "options": {"expires": timedelta(hours=12).total_seconds()},
+        },
     }
 
 

@@ -1,0 +1,126 @@
+"""Deciding at the desk: the claims queue, a claim's decision, handover, and disposal of
+items past their holding period."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from mafqood.core.deps import SessionDep
+from mafqood.core.request_context import client_info
+from mafqood.staff.render import page, redirect
+from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
+from mafqood.staff.session import StaffUser
+from mafqood.venues import claims, decisions, disposal, handover, retention
+from mafqood.venues.claim_schemas import DecisionIn, HandoverIn
+from mafqood.venues.ops_schemas import DisposalIn
+
+router = staff_router()
+PAGE_SIZE = 20
+
+
+def _item_page(venue_id: uuid.UUID, item_id: uuid.UUID) -> str:
+    return f"/staff/venues/{venue_id}/items/{item_id}"
+
+
+@router.get("/venues/{venue_id}/claims")
+async def claims_queue(
+    request: Request,
+    venue: MemberVenue,
+    user: StaffUser,
+    db: SessionDep,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+) -> Response:
+    rows, total = await claims.venue_claims(db, venue, "pending", page_number, PAGE_SIZE)
+    return page(
+        request,
+        "claims.html",
+        user=user,
+        venue=venue,
+        active="claims",
+        claims=rows,
+        total=total,
+        page_number=page_number,
+        has_more=page_number * PAGE_SIZE < total,
+    )
+
+
+@router.post("/venues/{venue_id}/claims/{claim_id}/decision")
+async def decide_claim(
+    request: Request,
+    venue: MemberVenue,
+    claim_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+) -> Response:
+    data = DecisionIn.model_validate(
+        {"decision": text(form, "decision"), "reason": text(form, "reason")}
+    )
+    _, item = await decisions.decide(db, user, claim_id, data, client_info(request))
+    if text(form, "from") == "queue":
+        return redirect(request, f"/staff/venues/{venue.id}/claims", done="1")
+    return redirect(request, _item_page(venue.id, item.id), done="1")
+
+
+@router.post("/venues/{venue_id}/items/{item_id}/handover")
+async def record_handover(
+    request: Request,
+    venue: MemberVenue,
+    item_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+) -> Response:
+    data = HandoverIn.model_validate(
+        {
+            "collected_by_name": text(form, "collected_by_name"),
+            "claim_id": text(form, "claim_id") or None,
+            "id_checked": text(form, "id_checked") == "on",
+            "id_type": text(form, "id_type") or None,
+            "id_last4": text(form, "id_last4") or None,
+            "notes": text(form, "notes"),
+        }
+    )
+    await handover.hand_over(db, user, item_id, data, client_info(request))
+    return redirect(request, _item_page(venue.id, item_id), done="1")
+
+
+@router.get("/venues/{venue_id}/disposals")
+async def disposals_due(
+    request: Request,
+    venue: MemberVenue,
+    user: StaffUser,
+    db: SessionDep,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+) -> Response:
+    rows, total = await retention.due_page(db, venue, page_number, PAGE_SIZE)
+    return page(
+        request,
+        "disposals.html",
+        user=user,
+        venue=venue,
+        active="disposals",
+        due=rows,
+        days=retention.retention_days(venue),
+        total=total,
+        page_number=page_number,
+        has_more=page_number * PAGE_SIZE < total,
+    )
+
+
+@router.post("/venues/{venue_id}/items/{item_id}/disposal")
+async def record_disposal(
+    request: Request,
+    venue: MemberVenue,
+    item_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+) -> Response:
+    data = DisposalIn.model_validate({"method": text(form, "method"), "notes": text(form, "notes")})
+    await disposal.dispose(db, venue, user, item_id, data, client_info(request))
+    return redirect(request, f"/staff/venues/{venue.id}/disposals", done="1")

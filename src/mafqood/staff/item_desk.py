@@ -1,0 +1,31 @@
+"""What the item page shows beside the item: its claims, handover or disposal, and whether
+it is past its holding period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.core.errors import NotFound
+from mafqood.items.models import Item
+from mafqood.venues import claims, handover, retention
+from mafqood.venues.models import Disposal, Venue
+
+CLAIMS_SHOWN = 50
+
+
+async def item_details(session: AsyncSession, venue: Venue, item: Item) -> dict[str, Any]:
+    rows, _ = await claims.item_claims(session, item, None, 1, CLAIMS_SHOWN)
+    try:
+        handed_over = await handover.handover_of(session, item)
+    except NotFound:
+        handed_over = None
+    return {
+        "claims": rows,
+        "approved_claims": [claim for claim, _, _ in rows if claim.status == "approved"],
+        "handover": handed_over,
+        "disposal": await session.get(Disposal, item.id),
+        "due": await retention.is_due(session, item),
+        "retention_days": retention.retention_days(venue).get(item.category),
+    }

@@ -1,0 +1,138 @@
+"""Running the desk: reports with charts and their CSV, members and invitations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from mafqood.core.deps import ContainerDep, SessionDep
+from mafqood.core.errors import FieldError
+from mafqood.core.request_context import client_info
+from mafqood.staff.charts import weekly_bars
+from mafqood.staff.render import SECURITY_HEADERS, page, redirect
+from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
+from mafqood.staff.session import StaffUser
+from mafqood.venues import access, reports
+from mafqood.venues import service as venues
+from mafqood.venues.ops_schemas import ReportOut
+from mafqood.venues.schemas import InvitationIn
+
+router = staff_router()
+
+
+def _day(value: str | None, field: str, *, end: bool = False) -> datetime | None:
+    """A day from the page's date inputs (YYYY-MM-DD, UTC); `to` includes its whole day."""
+    if not value:
+        return None
+    try:
+        day = datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+    except ValueError as exc:
+        raise FieldError(field, "invalid", location="query") from exc
+    return day + timedelta(days=1) if end else day
+
+
+async def _report(db: SessionDep, venue: MemberVenue, request: Request) -> ReportOut:
+    start = _day(request.query_params.get("from"), "from")
+    end = _day(request.query_params.get("to"), "to", end=True)
+    begin, finish = reports.period(start, end)
+    return await reports.build(db, venue, begin, finish)
+
+
+@router.get("/venues/{venue_id}/reports")
+async def reports_page(
+    request: Request,
+    venue: MemberVenue,
+    user: StaffUser,
+    db: SessionDep,
+) -> Response:
+    report = await _report(db, venue, request)
+    weeks = await reports.weekly(db, venue, report.period.from_, report.period.to)
+    return page(
+        request,
+        "reports.html",
+        user=user,
+        venue=venue,
+        active="reports",
+        report=report,
+        chart=weekly_bars(weeks),
+        last_day=(report.period.to - timedelta(microseconds=1)).date(),
+        csv_query=request.url.query,
+    )
+
+
+@router.get("/venues/{venue_id}/reports.csv")
+async def reports_csv(request: Request, venue: MemberVenue, db: SessionDep) -> Response:
+    report = await _report(db, venue, request)
+    return Response(
+        reports.to_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            **SECURITY_HEADERS,
+            "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"',
+        },
+    )
+
+
+@router.get("/venues/{venue_id}/members")
+async def members_page(
+    request: Request, venue: MemberVenue, user: StaffUser, db: SessionDep
+) -> Response:
+    role = await access.role_in(db, venue.id, user.id)
+    invitations = await venues.invitations(db, venue) if role == "owner" else []
+    return page(
+        request,
+        "members.html",
+        user=user,
+        venue=venue,
+        active="members",
+        members=await venues.members(db, venue),
+        invitations=invitations,
+        is_owner=role == "owner",
+    )
+
+
+@router.post("/venues/{venue_id}/invitations")
+async def invite(
+    request: Request,
+    venue_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+    container: ContainerDep,
+) -> Response:
+    venue = await access.member_venue(db, venue_id, user, owner=True)
+    data = InvitationIn.model_validate({"email": text(form, "email"), "role": text(form, "role")})
+    await venues.invite(db, container.settings, venue, user, data, client_info(request))
+    return redirect(request, f"/staff/venues/{venue.id}/members", done="1")
+
+
+@router.post("/venues/{venue_id}/invitations/{invitation_id}/revoke")
+async def revoke(
+    request: Request,
+    venue_id: uuid.UUID,
+    invitation_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+) -> Response:
+    venue = await access.member_venue(db, venue_id, user, owner=True)
+    await venues.revoke_invitation(db, venue, invitation_id)
+    return redirect(request, f"/staff/venues/{venue.id}/members", done="1")
+
+
+@router.post("/venues/{venue_id}/members/{member_id}/remove")
+async def remove_member(
+    request: Request,
+    venue: MemberVenue,
+    member_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+) -> Response:
+    await venues.remove_member(db, venue, user, member_id, client_info(request))
+    if member_id == user.id:
+        return redirect(request, "/staff/")
+    return redirect(request, f"/staff/venues/{venue.id}/members", done="1")

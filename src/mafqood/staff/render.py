@@ -1,0 +1,148 @@
+"""Server-rendered pages: Jinja2 with autoescaping (every value a member or a visitor typed is
+text, never markup), English or Arabic (right to left), localised dates and numbers, and a
+Content-Security-Policy that allows only this origin's own stylesheet, script and images."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from mafqood.core.i18n import translate
+from mafqood.staff.session import apply_cookies, csrf_token, language_of
+from mafqood.staff.texts import TEXTS
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+TEXTS_OF_EVIDENCE = frozenset(
+    (
+        "visual_similarity",
+        "text_similarity",
+        "category_match",
+        "color_match",
+        "location_nearby",
+        "distance_km",
+        "hours_apart",
+    )
+)
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class Localiser:
+    """What templates call to say things in the page's language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.dir = "rtl" if language == "ar" else "ltr"
+
+    def t(self, key: str, **params: Any) -> str:
+        texts = TEXTS.get(key)
+        if texts is None:
+            return key
+        text = texts.get(self.language) or texts["en"]
+        return text.format(**params) if params else text
+
+    def message(self, code: str, **params: Any) -> str:
+        """An API message (errors, notices) by its stable code."""
+        return translate(code, "ar" if self.language == "ar" else "en", **params)
+
+    def when(self, value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        return format_datetime(value, "medium", locale=self.language)
+
+    def day(self, value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        return format_date(value, "medium", locale=self.language)
+
+    def number(self, value: float | int | None, digits: int = 0) -> str:
+        if value is None:
+            return "—"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.language)
+
+    def evidence(self, features: dict[str, Any] | None) -> list[tuple[str, str]]:
+        """What agreed between two reports, as (label, value) rows a person can read."""
+        rows: list[tuple[str, str]] = []
+        for key, value in (features or {}).items():
+            if value is None or key not in TEXTS_OF_EVIDENCE:
+                continue
+            if isinstance(value, bool):
+                shown = "✓" if value else "✗"
+            elif key.endswith("_similarity"):
+                shown = self.percent(float(value))
+            elif key == "distance_km":
+                shown = self.t("unit.km", value=self.number(float(value), 1))
+            elif key == "hours_apart":
+                shown = self.t("unit.hours", value=self.number(float(value), 1))
+            else:
+                continue
+            rows.append((self.t(f"evidence.{key}"), shown))
+        inliers = (features or {}).get("verification", {})
+        if isinstance(inliers, dict) and isinstance(inliers.get("inliers"), int):
+            rows.append((self.t("evidence.inliers"), self.number(inliers["inliers"])))
+        return rows
+
+    def percent(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        return format_percent(value, locale=self.language)
+
+
+def page(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    settings = request.app.state.settings
+    language = language_of(request)
+    # A form's refusal comes back as ?error=code: only known codes have a text (anything
+    # else reads "invalid value"), so nothing from the address is shown as given.
+    context.setdefault("error", request.query_params.get("error"))
+    context.setdefault("done", request.query_params.get("done"))
+    body = environment.get_template(template).render(
+        request=request,
+        l10n=Localiser(language),
+        csrf=csrf_token(request),
+        path=request.url.path,
+        **context,
+    )
+    response = HTMLResponse(body, status_code=status_code, headers=SECURITY_HEADERS)
+    apply_cookies(request, response, settings)
+    return response
+
+
+def redirect(request: Request, url: str, **query: str) -> Response:
+    """After a form: back to a page (303, so a reload does not post again)."""
+    if query:
+        url = f"{url}?{urlencode(query)}"
+    response = RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
+    apply_cookies(request, response, request.app.state.settings)
+    return response

@@ -1,0 +1,100 @@
+"""What every dashboard page shares: errors shown as pages (or back on the form), sign-in
+redirects, the CSRF check of every form, and the venue a page is about."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from mafqood.core.deps import SessionDep
+from mafqood.core.errors import AppError, FieldError
+from mafqood.staff.render import page, redirect
+from mafqood.staff.session import SignInRequired, StaffUser, check_csrf
+from mafqood.venues import access
+from mafqood.venues.models import Venue
+
+
+class StaffRoute(APIRoute):
+    """A use case's refusal becomes a page in the member's language: after a form, the form's
+    page again with the message; otherwise an error page with the same status code (404 for
+    another venue's things, like the API)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def staff_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired as exc:
+                return redirect(request, "/staff/login", next=exc.next_path)
+            except (AppError, ValidationError) as exc:
+                code = _code(exc)
+                back = request.query_params.get("back") or request.headers.get("x-back")
+                if request.method == "POST" and back is None:
+                    back = _form_page(request)
+                if request.method == "POST" and back:
+                    return redirect(request, back, error=code)
+                status = exc.status_code if isinstance(exc, AppError) else 422
+                return page(request, "error.html", status_code=status, error=code)
+
+        return staff_handler
+
+
+def _code(exc: AppError | ValidationError) -> str:
+    if isinstance(exc, FieldError):
+        return f"field.{exc.reason}"
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"field.{first['type']}"
+    return exc.code
+
+
+def _form_page(request: Request) -> str | None:
+    """Where a form came from: its own page (same origin only, never elsewhere)."""
+    referer = request.headers.get("referer", "")
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    if referer.startswith(origin + "/staff"):
+        return referer[len(origin) :].split("?")[0]
+    return None
+
+
+def staff_router() -> APIRouter:
+    return APIRouter(prefix="/staff", route_class=StaffRoute, include_in_schema=False)
+
+
+def safe_next(path: str | None) -> str:
+    """Only our own pages: a `next` elsewhere would make the sign-in an open redirect."""
+    if path and path.startswith("/staff/") and not path.startswith("//"):
+        return quote(path, safe="/?=&-_.")
+    return "/staff/"
+
+
+async def posted_form(request: Request) -> FormData:
+    form = await request.form()
+    value = form.get("csrf")
+    check_csrf(request, value if isinstance(value, str) else None)
+    return form
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+async def member_venue(venue_id: uuid.UUID, user: StaffUser, db: SessionDep) -> Venue:
+    return await access.member_venue(db, venue_id, user)
+
+
+MemberVenue = Annotated[Venue, Depends(member_venue)]
+
+
+def text(form: FormData, name: str) -> str | None:
+    """A text field as the use cases take it (None when absent; files are not text)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else None

@@ -1,0 +1,42 @@
+"""A first venue and its owner from the command line (`mafqood create-venue`), so that a
+fresh service has someone who can sign in to the staff dashboard and invite the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from mafqood.auth import service as auth
+from mafqood.auth.schemas import RegisterIn
+from mafqood.core.container import Container
+from mafqood.core.db import commit
+from mafqood.core.request_context import ClientInfo
+from mafqood.users.models import User
+from mafqood.venues import service
+from mafqood.venues.schemas import VenueIn
+
+COMMAND_LINE = ClientInfo(ip=None, user_agent="mafqood create-venue")
+
+
+@dataclass(frozen=True)
+class Created:
+    venue_id: str
+    owner_email: str
+    new_account: bool
+
+
+async def create_venue_with_owner(
+    container: Container, venue: VenueIn, email: str, full_name: str, password: str | None
+) -> Created:
+    """The owner is the account with this email, made first (with `password`) when there
+    is none."""
+    async with container.sessionmaker() as session:
+        owner = await session.scalar(select(User).where(User.email == email.lower()))
+        new_account = owner is None
+        if owner is None:
+            data = RegisterIn(email=email, password=password or "", full_name=full_name)
+            owner = (await auth.register(session, container, data, COMMAND_LINE)).user
+        created = await service.create_venue(session, owner, venue, COMMAND_LINE)
+        await commit(session)
+        return Created(str(created.id), owner.email, new_account)

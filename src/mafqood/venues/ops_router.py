@@ -1,0 +1,180 @@
+"""Retention (items past their holding period, their disposal) and the venue's reports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from mafqood.core.deps import CurrentUser, SessionDep
+from mafqood.core.errors import FieldError
+from mafqood.core.request_context import ClientDep
+from mafqood.core.validation import DateTimeInRange
+from mafqood.items.models import Item
+from mafqood.items.schemas import Pagination
+from mafqood.venues import access, disposal, reports, retention
+from mafqood.venues.models import Disposal
+from mafqood.venues.ops_schemas import (
+    DisposalIn,
+    DisposalListOut,
+    DisposalMethod,
+    DisposalOut,
+    DueItemOut,
+    DueListOut,
+    ItemBrief,
+    ReportFormat,
+    ReportOut,
+)
+from mafqood.venues.router import NOT_MEMBER
+
+router = APIRouter(prefix="/api/v1", tags=["venue reports"])
+
+Page = Annotated[int, Query(ge=1, le=10_000)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+From = Annotated[DateTimeInRange | None, Query(alias="from", description="Included")]
+To = Annotated[DateTimeInRange | None, Query(description="Not included")]
+BAD_INPUT: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Invalid field, or `to` before `from`"}
+}
+
+
+def _pagination(page: int, page_size: int, total: int) -> Pagination:
+    return Pagination(
+        page=page, page_size=page_size, total=total, has_more=page * page_size < total
+    )
+
+
+def _ordered(start: datetime | None, end: datetime | None) -> None:
+    if start and end and end < start:
+        raise FieldError("to", "date_order", location="query")
+
+
+@router.get("/venues/{venue_id}/disposals/due", response_model=DueListOut, responses=NOT_MEMBER)
+async def due_for_disposal(
+    venue_id: uuid.UUID,
+    user: CurrentUser,
+    db: SessionDep,
+    page: Page = 1,
+    page_size: PageSize = 20,
+) -> DueListOut:
+    """Items still held (open or matched, neither handed over nor disposed of) whose holding
+    period for their category is over, most overdue first."""
+    venue = await access.member_venue(db, venue_id, user)
+    rows, total = await retention.due_page(db, venue, page, page_size)
+    now = datetime.now(UTC)
+    return DueListOut(
+        items=[
+            DueItemOut(
+                item=ItemBrief.model_validate(item),
+                retention_days=days,
+                due_at=due_at,
+                days_overdue=max((now - due_at).days, 0),
+            )
+            for item, due_at, days in rows
+        ],
+        pagination=_pagination(page, page_size, total),
+    )
+
+
+def _disposal_out(row: Disposal, item: Item, staff_name: str | None) -> DisposalOut:
+    return DisposalOut(
+        item=ItemBrief.model_validate(item),
+        venue_id=row.venue_id,
+        method=cast(DisposalMethod, row.method),
+        notes=row.notes,
+        staff_id=row.staff_id,
+        staff_name=staff_name,
+        created_at=row.created_at,
+    )
+
+
+@router.post(
+    "/venues/{venue_id}/items/{item_id}/disposal",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DisposalOut,
+    responses={
+        **NOT_MEMBER,
+        409: {
+            "description": "not_due_for_disposal: still within its holding period; "
+            "item_not_held: handed over, disposed of, closed or claimed"
+        },
+        422: {"description": "Invalid field, or no notes for a hand-over to the police"},
+    },
+)
+async def dispose_item(
+    venue_id: uuid.UUID,
+    item_id: uuid.UUID,
+    data: DisposalIn,
+    user: CurrentUser,
+    db: SessionDep,
+    client: ClientDep,
+) -> DisposalOut:
+    """Record what was done with an item past its holding period (donated, destroyed, or
+    handed to the police). The item is closed (it leaves browsing and matching) and its
+    pending matches expire; nothing is deleted."""
+    venue = await access.member_venue(db, venue_id, user)
+    row, item = await disposal.dispose(db, venue, user, item_id, data, client)
+    return _disposal_out(row, item, user.full_name)
+
+
+@router.get(
+    "/venues/{venue_id}/disposals",
+    response_model=DisposalListOut,
+    responses={**NOT_MEMBER, **BAD_INPUT},
+)
+async def list_disposals(
+    venue_id: uuid.UUID,
+    user: CurrentUser,
+    db: SessionDep,
+    start: From = None,
+    to: To = None,
+    page: Page = 1,
+    page_size: PageSize = 20,
+) -> DisposalListOut:
+    """The venue's disposals, newest first, optionally within [from, to)."""
+    venue = await access.member_venue(db, venue_id, user)
+    _ordered(start, to)
+    rows, total = await disposal.history(db, venue, start, to, page, page_size)
+    return DisposalListOut(
+        disposals=[_disposal_out(row, item, name) for row, item, name in rows],
+        pagination=_pagination(page, page_size, total),
+    )
+
+
+@router.get(
+    "/venues/{venue_id}/reports",
+    response_model=ReportOut,
+    responses={
+        **NOT_MEMBER,
+        422: {"description": "Invalid field, `to` before `from`, or a period over 366 days"},
+        200: {
+            "content": {"text/csv": {}},
+            "description": "The report; as a CSV download with format=csv or Accept: text/csv",
+        },
+    },
+)
+async def venue_report(
+    venue_id: uuid.UUID,
+    request: Request,
+    user: CurrentUser,
+    db: SessionDep,
+    start: From = None,
+    to: To = None,
+    format: ReportFormat | None = None,
+) -> ReportOut | Response:
+    """The venue's numbers over [from, to): `to` defaults to now, `from` to 30 days before
+    `to`; at most 366 days."""
+    venue = await access.member_venue(db, venue_id, user)
+    report = await reports.build(db, venue, *reports.period(start, to))
+    wants_csv = format == "csv" or (
+        format is None and "text/csv" in request.headers.get("accept", "")
+    )
+    if not wants_csv:
+        return report
+    return Response(
+        reports.to_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"'},
+    )
