@@ -1,0 +1,172 @@
+"""The dashboard's pages and forms over HTTP (the browser tests cover the flows on screen):
+sign-in and sign-out, language, invitations, members, disposal, errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from mafqood.core.container import Container
+from tests.factories import Account, register
+from tests.venues.helpers import add_member, create_venue, intake_one
+from tests.venues.test_retention import backdate
+
+
+@pytest.fixture
+async def web(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A cookie-keeping client on https (the session cookies are Secure outside development)."""
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="https://test") as http:
+        yield http
+
+
+def _csrf(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, page.text[:500]
+    return found.group(1)
+
+
+async def _sign_in(web: httpx.AsyncClient, account: Account) -> str:
+    page = await web.get("/staff/login")
+    csrf = _csrf(page)
+    signed = await web.post(
+        "/staff/login",
+        data={"email": account.email, "password": account.password, "csrf": csrf},
+    )
+    assert signed.status_code == 303, signed.text
+    return csrf
+
+
+async def test_sign_in_errors_language_and_sign_out(
+    client: httpx.AsyncClient, web: httpx.AsyncClient
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    page = await web.get("/staff/login")
+    wrong = await web.post(
+        "/staff/login",
+        data={"email": owner.email, "password": "not-it-at-all", "csrf": _csrf(page)},
+    )
+    assert wrong.status_code == 303 and "error=invalid_credentials" in wrong.headers["location"]
+    shown = await web.get(wrong.headers["location"])
+    assert "Incorrect email or password." in shown.text
+
+    anonymous = await web.get(f"/staff/venues/{venue['id']}")
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/staff/login?next=")
+
+    await _sign_in(web, owner)
+    home = await web.get("/staff/")
+    assert home.status_code == 303 and home.headers["location"] == f"/staff/venues/{venue['id']}"
+    arabic = await web.get("/staff/language/ar", params={"next": f"/staff/venues/{venue['id']}"})
+    assert arabic.headers["location"] == f"/staff/venues/{venue['id']}"
+    inventory = await web.get(arabic.headers["location"])
+    assert '<html lang="ar" dir="rtl">' in inventory.text and "المخزون" in inventory.text
+    elsewhere = await web.get("/staff/language/en", params={"next": "https://evil.example/"})
+    assert elsewhere.headers["location"] == "/staff/"
+
+    # Signing out ends the login: the old session cookie no longer opens a page.
+    kept = {"cookie": f"mafqood_staff={web.cookies.get('mafqood_staff')}"}
+    path = f"/staff/venues/{venue['id']}"
+    assert (await client.get(path, headers=kept)).status_code == 200
+    out = await web.post("/staff/logout", data={"csrf": _csrf(inventory)})
+    assert out.status_code == 303
+    again = await client.get(path, headers=kept)
+    assert again.status_code == 303 and "/staff/login" in again.headers["location"]
+
+
+async def test_owner_invites_staff_may_not_and_invitation_accepted(
+    client: httpx.AsyncClient, web: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    staff = await add_member(client, container, venue["id"])
+    await _sign_in(web, staff)
+    members = await web.get(f"/staff/venues/{venue['id']}/members")
+    assert members.status_code == 200 and 'name="email"' not in members.text
+    refused = await web.post(
+        f"/staff/venues/{venue['id']}/invitations",
+        data={"email": "someone@example.com", "role": "owner", "csrf": _csrf(members)},
+        headers={"referer": f"https://test/staff/venues/{venue['id']}/members"},
+    )
+    assert refused.status_code == 303 and "error=venue_owner_only" in refused.headers["location"]
+
+    web.cookies.clear()
+    await _sign_in(web, owner)
+    members = await web.get(f"/staff/venues/{venue['id']}/members")
+    invitee = await register(client)
+    sent = await web.post(
+        f"/staff/venues/{venue['id']}/invitations",
+        data={"email": invitee.email, "role": "staff", "csrf": _csrf(members)},
+    )
+    assert sent.status_code == 303 and "done=1" in sent.headers["location"]
+    listed = await web.get(sent.headers["location"])
+    assert invitee.email in listed.text
+
+    # The invitee follows the mailed link: signed out first, back to the link after.
+    async with container.sessionmaker() as session:
+        from sqlalchemy import update
+
+        from mafqood.auth.tokens import hash_token
+        from mafqood.venues.models import VenueInvitation
+
+        await session.execute(
+            update(VenueInvitation)
+            .where(VenueInvitation.email == invitee.email)
+            .values(token_hash=hash_token("known-token-for-the-test"))
+        )
+        await session.commit()
+    web.cookies.clear()
+    link = await web.get("/staff/invitations/accept", params={"token": "known-token-for-the-test"})
+    assert link.status_code == 303
+    assert "token%3Dknown-token-for-the-test" in link.headers["location"]
+    await _sign_in(web, invitee)
+    page = await web.get("/staff/invitations/accept", params={"token": "known-token-for-the-test"})
+    accepted = await web.post(
+        "/staff/invitations/accept",
+        data={"token": "known-token-for-the-test", "csrf": _csrf(page)},
+    )
+    assert accepted.status_code == 303
+    assert accepted.headers["location"] == f"/staff/venues/{venue['id']}"
+
+
+async def test_disposal_queue_and_error_pages(
+    client: httpx.AsyncClient, web: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    item = await intake_one(client, owner, venue["id"], category="documents", title="Passport")
+    await backdate(container, item["id"], 40)
+    await _sign_in(web, owner)
+    queue = await web.get(f"/staff/venues/{venue['id']}/disposals")
+    assert "Passport" in queue.text
+    disposed = await web.post(
+        f"/staff/venues/{venue['id']}/items/{item['id']}/disposal",
+        data={
+            "method": "police",
+            "notes": "Al Barsha station, receipt 2026/4471",
+            "csrf": _csrf(queue),
+        },
+    )
+    assert disposed.status_code == 303
+    after = await web.get(disposed.headers["location"])
+    assert "Passport" not in after.text
+    detail = await client.get(
+        f"/api/v1/venues/{venue['id']}/items/{item['id']}", headers=owner.headers
+    )
+    assert detail.json()["status"] == "closed"
+
+    # Another venue's page: the same error page as a missing one, in the member's language.
+    other = await register(client)
+    await create_venue(client, other, name="Mall of the Emirates")
+    web.cookies.clear()
+    await _sign_in(web, other)
+    await web.get("/staff/language/ar")
+    missing = await web.get(f"/staff/venues/{venue['id']}/items/{item['id']}")
+    assert missing.status_code == 404
+    assert "غير موجود" in missing.text and "Passport" not in missing.text
+    assert missing.headers["content-security-policy"].startswith("default-src 'none'")
