@@ -111,9 +111,7 @@ async def history(
     return HistoryOut(
         lost_items=lost,
         found_items=found,
-        pagination=Pagination(
-            page=page, page_size=page_size, total=total, has_more=page * page_size < total
-        ),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 
@@ -159,9 +157,7 @@ async def browse(
     items, total = await service.browse(db, filters, page, page_size)
     return BrowseOut(
         items=[item_out(item, container.storage) for item in items],
-        pagination=Pagination(
-            page=page, page_size=page_size, total=total, has_more=page * page_size < total
-        ),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 

@@ -205,6 +205,10 @@ class Pagination(BaseModel):
     total: int
     has_more: bool
 
+    @classmethod
+    def of(cls, page: int, page_size: int, total: int) -> Pagination:
+        return cls(page=page, page_size=page_size, total=total, has_more=page * page_size < total)
+
 
 class HistoryOut(BaseModel):
     lost_items: list[ItemWithMatches]

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from mafqood.core.deps import SessionDep
 from mafqood.core.request_context import client_info
+from mafqood.items.schemas import Pagination
 from mafqood.staff.render import page, redirect
 from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
@@ -43,8 +44,7 @@ async def claims_queue(
         active="claims",
         claims=rows,
         total=total,
-        page_number=page_number,
-        has_more=page_number * PAGE_SIZE < total,
+        pager=Pagination.of(page_number, PAGE_SIZE, total),
     )
 
 
@@ -107,8 +107,7 @@ async def disposals_due(
         due=rows,
         days=retention.retention_days(venue),
         total=total,
-        page_number=page_number,
-        has_more=page_number * PAGE_SIZE < total,
+        pager=Pagination.of(page_number, PAGE_SIZE, total),
     )
 
 

@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, Field, StringConstraints
 
 from mafqood.core.deps import ContainerDep, SessionDep
 from mafqood.core.validation import DateTimeInRange, InputModel, blank_to_none
-from mafqood.items.schemas import Category, ItemStatus
+from mafqood.items.schemas import Category, ItemStatus, Pagination
 from mafqood.items.vocabulary import CATEGORIES
 from mafqood.matching import service as matching
 from mafqood.staff import item_desk
@@ -75,8 +75,7 @@ async def inventory_page(
         active="inventory",
         items=[venue_item(item, storage, claims.get(item.id, 0)) for item in items],
         total=total,
-        page_number=page_number,
-        has_more=page_number * PAGE_SIZE < total,
+        pager=Pagination.of(page_number, PAGE_SIZE, total),
         query=query,
         filters=filters,
         categories=CATEGORIES,

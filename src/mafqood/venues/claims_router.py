@@ -37,12 +37,6 @@ Page = Annotated[int, Query(ge=1, le=10_000)]
 PageSize = Annotated[int, Query(ge=1, le=100)]
 
 
-def _pagination(page: int, page_size: int, total: int) -> Pagination:
-    return Pagination(
-        page=page, page_size=page_size, total=total, has_more=page * page_size < total
-    )
-
-
 @router.post(
     "/items/{item_id}/claims",
     status_code=status.HTTP_201_CREATED,
@@ -85,7 +79,7 @@ async def item_claims(
         item_id=item.id,
         control_details=item.control_details,
         claims=[claims.review_out(*row, container.storage) for row in rows],
-        pagination=_pagination(page, page_size, total),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 
@@ -102,7 +96,7 @@ async def my_claims(
     rows, total = await claims.my_claims(db, user, status, page, page_size)
     return ClaimListOut(
         claims=[claims.claim_out(claim, item, container.storage) for claim, item, _ in rows],
-        pagination=_pagination(page, page_size, total),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 
@@ -159,7 +153,7 @@ async def venue_claims(
     rows, total = await claims.venue_claims(db, venue, status, page, page_size)
     return ClaimReviewListOut(
         claims=[claims.review_out(*row, container.storage) for row in rows],
-        pagination=_pagination(page, page_size, total),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 

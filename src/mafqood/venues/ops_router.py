@@ -40,12 +40,6 @@ BAD_INPUT: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _pagination(page: int, page_size: int, total: int) -> Pagination:
-    return Pagination(
-        page=page, page_size=page_size, total=total, has_more=page * page_size < total
-    )
-
-
 def _ordered(start: datetime | None, end: datetime | None) -> None:
     if start and end and end < start:
         raise FieldError("to", "date_order", location="query")
@@ -74,7 +68,7 @@ async def due_for_disposal(
             )
             for item, due_at, days in rows
         ],
-        pagination=_pagination(page, page_size, total),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 
@@ -139,7 +133,7 @@ async def list_disposals(
     rows, total = await disposal.history(db, venue, start, to, page, page_size)
     return DisposalListOut(
         disposals=[_disposal_out(row, item, name) for row, item, name in rows],
-        pagination=_pagination(page, page_size, total),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 

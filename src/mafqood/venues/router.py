@@ -268,9 +268,7 @@ async def list_items(
     claims = await inventory.pending_claims(db, items)
     return InventoryOut(
         items=[venue_item(item, container.storage, claims.get(item.id, 0)) for item in items],
-        pagination=Pagination(
-            page=page, page_size=page_size, total=total, has_more=page * page_size < total
-        ),
+        pagination=Pagination.of(page, page_size, total),
     )
 
 
