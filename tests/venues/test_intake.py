@@ -199,6 +199,18 @@ async def test_intake_bad_input(client: httpx.AsyncClient, container: Container)
         "missing",
     ]
     assert results[2]["error"]["detail"][0]["loc"] == ["body", "items", "2", "title"]
+    # An entry that fails in the database's transaction does not spoil the ones after it.
+    after_failure = await intake(
+        client,
+        owner,
+        venue["id"],
+        [entry("p0"), entry("p1", title="Umbrella"), entry("p2", title="Scarf")],
+        {"p0": images.jpeg(seed=990), "p1": images.jpeg(seed=991), "p2": images.jpeg(seed=992)},
+    )
+    assert after_failure.status_code == 201, after_failure.text
+    outcomes = after_failure.json()["results"]
+    assert [r["created"] for r in outcomes] == [False, True, True]
+    assert outcomes[0]["error"]["code"] == "duplicate_photo"
     # The same photo again is this desk's duplicate.
     again = await intake(client, owner, venue["id"], [entry("p0")], {"p0": images.jpeg(seed=990)})
     assert again.json()["results"][0]["error"]["code"] == "duplicate_photo"

@@ -84,8 +84,7 @@ async def intake(
     language: Language,
 ) -> IntakeOut:
     """Each entry names its photo among `photos` (the request's file parts)."""
-    desk = await db.get(User, venue.desk_user_id)
-    assert desk is not None
+    venue_id, desk_id = venue.id, venue.desk_user_id
     results: list[IntakeResult] = []
     for index, raw in enumerate(entries):
         photo_name = raw.get("photo") if isinstance(raw.get("photo"), str) else None
@@ -94,7 +93,11 @@ async def intake(
             upload = photos.get(entry.photo)
             if not isinstance(upload, UploadFile):
                 raise FieldError(f"items.{index}.photo", "photo_missing", name=entry.photo)
-            item = await _create(db, container, venue, desk, entry, upload)
+            # Loaded again for each entry: a failed entry's rollback expires them.
+            held_at = await db.get(Venue, venue_id)
+            desk = await db.get(User, desk_id)
+            assert held_at is not None and desk is not None
+            item = await _create(db, container, held_at, desk, entry, upload)
         except (AppError, ValidationError) as exc:
             await db.rollback()
             results.append(
