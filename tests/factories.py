@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
 from mafqood.core.container import Container
 from mafqood.items.models import Item
@@ -178,3 +179,11 @@ async def reset_password(
     return await client.post(
         "/auth/reset-password", json={"token": token, "new_password": NEW_PASSWORD}
     )
+
+
+async def make_admin(container: Container, account: Account) -> None:
+    async with container.sessionmaker() as session:
+        await session.execute(
+            update(User).where(User.id == uuid.UUID(account.id)).values(is_admin=True)
+        )
+        await session.commit()

@@ -14,21 +14,13 @@ from mafqood.auth.models import RefreshToken
 from mafqood.core.container import Container
 from mafqood.matching.models import Match
 from mafqood.users.models import User
-from tests.factories import Account, insert_report, register
+from tests.factories import Account, insert_report, make_admin, register
 
 PERIOD = {"from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"}
 
 
 def at(day: int, hour: int = 0, month: int = 1, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC)
-
-
-async def make_admin(container: Container, account: Account) -> None:
-    async with container.sessionmaker() as session:
-        await session.execute(
-            update(User).where(User.id == uuid.UUID(account.id)).values(is_admin=True)
-        )
-        await session.commit()
 
 
 async def set_created(container: Container, account: Account, when: datetime) -> None:

@@ -9,15 +9,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from PIL import Image
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from mafqood.audit.models import AuditLog
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
 from mafqood.moderation.nsfw import AllowAll, ScreenUnavailable, make_screen
-from mafqood.users.models import User
 from tests import images
-from tests.factories import Account, create_item, pin_match, register
+from tests.factories import Account, create_item, make_admin, pin_match, register
 
 
 async def report(
@@ -91,14 +90,6 @@ async def test_three_distinct_reports_hide_an_item_from_browsing_and_matching(
             await session.execute(select(AuditLog).where(AuditLog.action == "item_hidden"))
         ).scalar_one()
         assert str(hidden.entity_id) == found["id"]
-
-
-async def make_admin(container: Container, account: Account) -> None:
-    async with container.sessionmaker() as session:
-        await session.execute(
-            update(User).where(User.id == uuid.UUID(account.id)).values(is_admin=True)
-        )
-        await session.commit()
 
 
 async def test_an_admin_reviews_hidden_items(

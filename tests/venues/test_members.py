@@ -8,7 +8,7 @@ import httpx
 
 from mafqood.core.container import Container
 from tests.conftest import Mailbox
-from tests.factories import PASSWORD, register, wait_for
+from tests.factories import PASSWORD, make_admin, register, wait_for
 from tests.venues.helpers import add_member, create_venue, intake_one, venue_body
 from tests.workers import WorkerProcess
 
@@ -172,3 +172,28 @@ async def test_export_and_deletion_keep_the_venue_items(
     assert still.status_code == 200
     mine = await client.get(f"/api/v1/venues/{venue['id']}", headers=staff.headers)
     assert mine.json()["my_role"] == "owner"
+
+
+async def test_administrator_appoints_an_owner(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    admin, newcomer = await register(client), await register(client)
+    path = f"/api/v1/admin/venues/{venue['id']}/owners"
+    assert (
+        await client.post(path, json={"email": newcomer.email}, headers=owner.headers)
+    ).status_code == 403
+    await make_admin(container, admin)
+    appointed = await client.post(path, json={"email": newcomer.email}, headers=admin.headers)
+    assert appointed.status_code == 200, appointed.text
+    roles = {m["email"]: m["role"] for m in appointed.json()["members"]}
+    assert roles == {owner.email: "owner", newcomer.email: "owner"}
+    unknown = await client.post(path, json={"email": "nobody@example.com"}, headers=admin.headers)
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["type"] == "unknown_account"
+    missing = await client.post(
+        "/api/v1/admin/venues/00000000-0000-0000-0000-000000000000/owners",
+        json={"email": newcomer.email},
+        headers=admin.headers,
+    )
+    assert missing.status_code == 404

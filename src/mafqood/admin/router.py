@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, EmailStr
 from sqlalchemy import text
 
 from mafqood.admin import stats
@@ -15,11 +15,13 @@ from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
 from mafqood.core.errors import FieldError, Forbidden
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
-from mafqood.core.validation import DateTimeInRange
+from mafqood.core.validation import DateTimeInRange, InputModel
 from mafqood.items import service as items
 from mafqood.moderation import service as moderation
 from mafqood.moderation.schemas import HiddenItemOut, HiddenItemsOut, ReviewIn
 from mafqood.users.models import User
+from mafqood.venues import service as venues
+from mafqood.venues.schemas import MemberListOut
 
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
@@ -113,6 +115,28 @@ async def review_item(
     else:
         await moderation.mark_reviewed(db, item)
     return MessageOut(message=translate("review_done", request_language(request)))
+
+
+class OwnerIn(InputModel):
+    email: EmailStr
+
+
+@router.post(
+    "/venues/{venue_id}/owners",
+    response_model=MemberListOut,
+    responses={
+        **ADMIN_ERRORS,
+        404: {"description": "No such venue"},
+        422: {"description": "No active account with this email"},
+    },
+)
+async def appoint_venue_owner(
+    venue_id: uuid.UUID, body: OwnerIn, admin: AdminUser, db: SessionDep, client: ClientDep
+) -> MemberListOut:
+    """Make an existing account an owner of a venue (for a venue left without one); answers
+    with the venue's members."""
+    venue = await venues.appoint_owner(db, venue_id, str(body.email), admin, client)
+    return MemberListOut(members=await venues.members(db, venue))
 
 
 reset_router = APIRouter(tags=["admin"])

@@ -80,6 +80,10 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "Add a photo for each item.",
         "ar": "أضف صورة لكل غرض.",
     },
+    "field.unknown_account": {
+        "en": "No active account has this email address.",
+        "ar": "لا يوجد حساب نشط بهذا البريد الإلكتروني.",
+    },
     "field.reason_required": {
         "en": "A reason is required when rejecting.",
         "ar": "السبب مطلوب عند الرفض.",

@@ -23,7 +23,9 @@ async def item_details(session: AsyncSession, venue: Venue, item: Item) -> dict[
         handed_over = None
     return {
         "claims": rows,
-        "approved_claims": [claim for claim, _, _ in rows if claim.status == "approved"],
+        "approved_claims": [
+            (claim, claimant) for claim, _, claimant in rows if claim.status == "approved"
+        ],
         "handover": handed_over,
         "disposal": await session.get(Disposal, item.id),
         "due": await retention.is_due(session, item),

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mafqood.audit import service as audit
 from mafqood.auth.tokens import hash_token
 from mafqood.core.config import Settings
-from mafqood.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from mafqood.core.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language, translate
 from mafqood.core.request_context import ClientInfo
 from mafqood.users.models import User
@@ -297,3 +297,32 @@ async def accept_invitation(
     )
     role = member.role if member is not None else invitation.role
     return venue, role
+
+
+async def appoint_owner(
+    session: AsyncSession, venue_id: uuid.UUID, email: str, by: User, client: ClientInfo
+) -> Venue:
+    """An administrator makes an account an owner: for a venue left without one (its last
+    owner's account deleted with no staff to take over) or a venue's request."""
+    venue = await session.get(Venue, venue_id)
+    if venue is None:
+        raise NotFound()
+    user = await session.scalar(select(User).where(User.email == email.lower()))
+    if user is None or not user.is_active:
+        raise FieldError("email", "unknown_account")
+    member = await session.get(VenueMember, (venue.id, user.id), with_for_update=True)
+    if member is None:
+        session.add(VenueMember(venue_id=venue.id, user_id=user.id, role="owner"))
+    else:
+        member.role = "owner"
+    audit.record(
+        session,
+        "venue_owner_appointed",
+        client,
+        user_id=by.id,
+        entity_type="venue",
+        entity_id=venue.id,
+        data={"owner": str(user.id)},
+    )
+    await session.flush()
+    return venue
