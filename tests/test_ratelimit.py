@@ -265,3 +265,35 @@ async def test_an_exhausted_connection_pool_answers_503_at_once(make_app: AppFac
         assert (await client.get("/api/v1/items")).status_code == 200
         metrics = (await client.get("/metrics")).text
         assert "mafqood_overload_rejections_total" in metrics
+
+
+async def test_venue_desks_get_their_own_limits(make_app: AppFactory) -> None:
+    """A member of a venue works a desk all day: from their next token on, the desk limits
+    apply. Saying `is_venue` at registration grants nothing."""
+    limits = {**SPEC, "rate_limit_api": "3/1m", "rate_limit_desk_api": "6/1m"}
+    async with make_app(**limits) as app, asgi_client(app, "198.51.100.70") as client:
+        claims_to_be = await register(client, is_venue=True)
+        phone = await client.get("/api/v1/venues", headers=claims_to_be.headers)
+        assert phone.headers["X-RateLimit-Limit"] == "3"
+
+        member = await register(client)
+        created = await client.post(
+            "/api/v1/venues",
+            json={
+                "name": "Terminal 3",
+                "location": "Terminal 3",
+                "location_type": "airport",
+                "latitude": 25.25,
+                "longitude": 55.36,
+            },
+            headers=member.headers,
+        )
+        assert created.status_code == 201, created.text
+        signed = await client.post(
+            "/auth/login", json={"email": member.email, "password": PASSWORD}
+        )
+        desk = {"Authorization": f"Bearer {signed.json()['token']}"}
+        answers = [await client.get("/api/v1/venues", headers=desk) for _ in range(5)]
+        assert [a.status_code for a in answers] == [200] * 5  # 6 calls with the creation
+        assert answers[0].headers["X-RateLimit-Limit"] == "6"
+        assert_limited(await client.get("/api/v1/venues", headers=desk), 60)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ from mafqood.core.errors import BadRequest, Conflict, Unauthorized
 from mafqood.core.i18n import Language, translate
 from mafqood.core.request_context import ClientInfo
 from mafqood.users.models import User
+from mafqood.venues.models import VenueMember
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,17 @@ async def _open_session(
     session: AsyncSession, container: Container, user: User, client: ClientInfo
 ) -> Session:
     row, refresh = await _start_refresh(session, container, user, client)
-    access = container.tokens.access_token(user.id, user.email, user.is_venue, row.family_id)
+    access = await _access_token(session, container, user, row.family_id)
     return Session(user, access, refresh)
+
+
+async def _access_token(
+    session: AsyncSession, container: Container, user: User, family_id: uuid.UUID
+) -> str:
+    desk = await session.scalar(select(exists().where(VenueMember.user_id == user.id)))
+    return container.tokens.access_token(
+        user.id, user.email, user.is_venue, family_id, desk=bool(desk)
+    )
 
 
 async def register(
@@ -193,7 +203,7 @@ async def refresh(
     new_row, new_token = await _start_refresh(session, container, user, client, row.family_id)
     row.revoked_at = _now()
     row.replaced_by = new_row.id
-    access = container.tokens.access_token(user.id, user.email, user.is_venue, row.family_id)
+    access = await _access_token(session, container, user, row.family_id)
     return Session(user, access, new_token)
 
 

@@ -46,15 +46,20 @@ class TokenService:
         email: str,
         is_venue: bool,
         session_id: uuid.UUID | None = None,
+        desk: bool = False,
     ) -> str:
         """session_id: the login (refresh-token family) it belongs to; the token stops
-        working as soon as that login ends (see auth/sessions.py)."""
+        working as soon as that login ends (see auth/sessions.py). desk: the user is a
+        member of a venue (the rate limiter gives desks their own limits); `is_venue` is
+        what the account said of itself at registration and grants nothing."""
         claims: dict[str, Any] = {
             "user_id": str(user_id),
             "email": email,
             "is_venue": is_venue,
             "type": "access",
         }
+        if desk:
+            claims["desk"] = True
         if session_id is not None:
             claims["sid"] = str(session_id)
         return self._encode(claims, self.access_ttl)

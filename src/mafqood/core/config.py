@@ -155,6 +155,10 @@ class Settings(BaseSettings):
     rate_limit_api: RateSpec = "100/1m"  # per signed-in user
     rate_limit_anonymous: RateSpec = "100/1m"  # per client IP, callers without a valid token
     rate_limit_upload: RateSpec = "10/1h"  # photo uploads per signed-in user
+    # Members of a venue work a desk (intake of many items, the dashboard all day): their
+    # tokens say so (`desk`, from the membership at sign-in), and these limits apply instead.
+    rate_limit_desk_api: RateSpec = "600/1m"
+    rate_limit_desk_upload: RateSpec = "200/1h"
     # Database connections per API process. A request that waits longer than the timeout for
     # one is answered 503 with Retry-After (overload) instead of queueing without end.
     db_pool_size: int = Field(default=10, ge=1)

@@ -94,7 +94,9 @@ class RateLimitMiddleware:
     def _applicable(self, scope: Scope, container: Container) -> list[tuple[str, str, Rate]]:
         client = scope.get("client")
         ip = client[0] if client else "unknown"
-        user_id = _user_id(scope, container)
+        user_id, desk = _caller(scope, container)
+        api = self.rules.desk_api if desk else self.rules.api
+        upload = self.rules.desk_upload if desk else self.rules.upload
         endpoint = (scope["method"], scope["path"].rstrip("/") or "/")
         found: list[tuple[str, str, Rate]] = []
         if endpoint in LOGINS and self.rules.login:
@@ -103,10 +105,10 @@ class RateLimitMiddleware:
             found.append(("register", ip, self.rules.register))
         elif endpoint == FORGOT_PASSWORD and self.rules.forgot_password:
             found.append(("forgot_password", ip, self.rules.forgot_password))
-        elif endpoint in PHOTO_UPLOADS and user_id and self.rules.upload:
-            found.append(("upload", user_id, self.rules.upload))
-        if user_id and self.rules.api:
-            found.append(("api", user_id, self.rules.api))
+        elif endpoint in PHOTO_UPLOADS and user_id and upload:
+            found.append(("upload", user_id, upload))
+        if user_id and api:
+            found.append(("api", user_id, api))
         elif not user_id and self.rules.anonymous:
             found.append(("anonymous", ip, self.rules.anonymous))
         return found
@@ -126,15 +128,15 @@ class RateLimitMiddleware:
         await response(scope, receive, send)
 
 
-def _user_id(scope: Scope, container: Container) -> str | None:
-    """The signed-in user of a request with a valid access token (checked, not trusted):
-    the app's bearer token, or the staff dashboard's session cookie."""
+def _caller(scope: Scope, container: Container) -> tuple[str | None, bool]:
+    """(the signed-in user, whether they work a venue desk) of a request with a valid access
+    token (checked, not trusted): the app's bearer token, or the staff dashboard's cookie."""
     token = None
     for name, value in scope.get("headers") or []:
         if name == b"authorization":
             scheme, _, bearer = value.decode("latin-1").partition(" ")
             if scheme.lower() != "bearer" or not bearer:
-                return None
+                return None, False
             token = bearer.strip()
             break
         if name == b"cookie" and token is None:
@@ -142,10 +144,10 @@ def _user_id(scope: Scope, container: Container) -> str | None:
             if ACCESS_COOKIE in cookies:
                 token = cookies[ACCESS_COOKIE].value
     if not token:
-        return None
+        return None, False
     try:
         claims = container.tokens.decode(token, "access")
     except TokenError:
-        return None
+        return None, False
     user_id = claims.get("user_id")
-    return str(user_id) if user_id else None
+    return (str(user_id) if user_id else None), claims.get("desk") is True

@@ -55,3 +55,5 @@ class Rules:
         self.api = rate(settings.rate_limit_api)
         self.anonymous = rate(settings.rate_limit_anonymous)
         self.upload = rate(settings.rate_limit_upload)
+        self.desk_api = rate(settings.rate_limit_desk_api)
+        self.desk_upload = rate(settings.rate_limit_desk_upload)
