@@ -3,14 +3,17 @@ sign-in and sign-out, language, invitations, members, disposal, errors."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from PIL import Image
 
 from mafqood.core.container import Container
+from tests import images
 from tests.factories import Account, register
 from tests.venues.helpers import add_member, create_venue, intake_one
 from tests.venues.test_retention import backdate
@@ -132,6 +135,27 @@ async def test_owner_invites_staff_may_not_and_invitation_accepted(
     )
     assert accepted.status_code == 303
     assert accepted.headers["location"] == f"/staff/venues/{venue['id']}"
+
+
+async def test_intake_form_takes_phone_sized_photos(
+    client: httpx.AsyncClient, web: httpx.AsyncClient
+) -> None:
+    """Two 2-4 MB photos in one form: over the small body limit of other pages, within the
+    desk intake's."""
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    await _sign_in(web, owner)
+    form = await web.get(f"/staff/venues/{venue['id']}/intake")
+    noise = [Image.frombytes("RGB", (1600, 1200), os.urandom(1600 * 1200 * 3)) for _ in range(2)]
+    photos = [images.encode(picture, "JPEG", quality=90) for picture in noise]
+    assert all(len(photo) > 2**20 for photo in photos)
+    posted = await web.post(
+        f"/staff/venues/{venue['id']}/intake",
+        data={"csrf": _csrf(form), "title_0": "Camera", "title_1": "Tablet"},
+        files={f"photo_{i}": (f"p{i}.jpg", photo, "image/jpeg") for i, photo in enumerate(photos)},
+    )
+    assert posted.status_code == 200, posted.text[:300]
+    assert posted.text.count('class="ok"') == 2
 
 
 async def test_disposal_queue_and_error_pages(

@@ -130,11 +130,11 @@ class BodySizeLimitMiddleware:
         await response(scope, receive, send)
 
 
-# The routes that take a photo, and the desk's intake of several.
+# The routes that take a photo, and a desk's intake of several (API and dashboard form).
 PHOTO_UPLOADS = frozenset(
     {("POST", "/api/v1/lost"), ("POST", "/api/v1/found"), ("POST", "/api/v1/upload/image")}
 )
-BATCH_UPLOAD = re.compile(r"/api/v1/venues/[^/]+/items")
+BATCH_UPLOAD = re.compile(r"/api/v1/venues/[^/]+/items|/staff/venues/[^/]+/intake")
 
 
 class QueryTextMiddleware:
