@@ -194,3 +194,12 @@ async def test_disposal_queue_and_error_pages(
     assert missing.status_code == 404
     assert "غير موجود" in missing.text and "Passport" not in missing.text
     assert missing.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+async def test_policy_allows_photos_from_the_bucket(s3_client: httpx.AsyncClient) -> None:
+    """With photos in an S3 bucket behind a CDN (another origin), the pages may show them,
+    and take nothing else from there."""
+    page = await s3_client.get("/staff/login")
+    policy = page.headers["content-security-policy"]
+    assert "img-src 'self' data: blob: https://cdn.mafqood.test;" in policy
+    assert policy.count("cdn.mafqood.test") == 1

@@ -12,7 +12,7 @@ from mafqood.core.deps import ContainerDep, SessionDep
 from mafqood.core.errors import FieldError
 from mafqood.core.request_context import client_info
 from mafqood.staff.charts import weekly_bars
-from mafqood.staff.render import SECURITY_HEADERS, page, redirect
+from mafqood.staff.render import page, redirect, security_headers
 from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
 from mafqood.venues import access, reports
@@ -70,7 +70,7 @@ async def reports_csv(request: Request, venue: MemberVenue, db: SessionDep) -> R
         reports.to_csv(report),
         media_type="text/csv; charset=utf-8",
         headers={
-            **SECURITY_HEADERS,
+            **security_headers(request),
             "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"',
         },
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
@@ -22,16 +22,23 @@ from mafqood.staff.texts import TEXTS
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+
+def security_headers(request: Request) -> dict[str, str]:
+    """Only this origin's own script, stylesheet and images, plus the photo storage's origin
+    when photos are served from elsewhere (an S3 bucket or a CDN)."""
+    photos = urlsplit(request.app.state.container.storage.url("photo"))
+    images = "'self' data: blob:" + (f" {photos.scheme}://{photos.netloc}" if photos.netloc else "")
+    policy = (
+        f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Cache-Control": "no-store",
+    }
+
 
 TEXTS_OF_EVIDENCE = frozenset(
     (
@@ -134,7 +141,7 @@ def page(
         path=request.url.path,
         **context,
     )
-    response = HTMLResponse(body, status_code=status_code, headers=SECURITY_HEADERS)
+    response = HTMLResponse(body, status_code=status_code, headers=security_headers(request))
     apply_cookies(request, response, settings)
     return response
 
@@ -143,6 +150,6 @@ def redirect(request: Request, url: str, **query: str) -> Response:
     """After a form: back to a page (303, so a reload does not post again)."""
     if query:
         url = f"{url}?{urlencode(query)}"
-    response = RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
+    response = RedirectResponse(url, status_code=303, headers=security_headers(request))
     apply_cookies(request, response, request.app.state.settings)
     return response
