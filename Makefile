@@ -24,6 +24,7 @@ bench: setup
 	.venv/bin/python -m scripts.bench.websockets
 	.venv/bin/python -m scripts.bench.api_cpu
 	.venv/bin/python -m scripts.bench.vision_workers
+	.venv/bin/python -m scripts.bench.crowded_venue
 
 clean:
 	rm -rf .venv .data

@@ -141,7 +141,7 @@ def test_nginx_config_limits_bodies_blocks_metrics_and_speaks_tls13_only() -> No
     size = re.search(r"client_max_body_size (\d+)m;", text)
     assert size and int(size.group(1)) * 2**20 > Settings.model_fields["max_upload_bytes"].default
     # A desk's intake of several photos has a location of its own with room for them.
-    intake = re.search(r"location ~ \^/\(api/v1/venues.*?client_max_body_size (\d+)m;", text, re.S)
+    intake = re.search(r"location ~ \^/\(api/v1/\(lost.*?client_max_body_size (\d+)m;", text, re.S)
     assert (
         intake and int(intake.group(1)) * 2**20 > Settings.model_fields["intake_max_bytes"].default
     )

@@ -99,6 +99,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "ar": "تم رفض هذه المطابقة أو انتهت صلاحيتها.",
     },
     "item_deleted": {"en": "Item deleted successfully", "ar": "تم حذف الغرض بنجاح"},
+    "too_many_photos": {
+        "en": "A report has at most {max_photos} photos.",
+        "ar": "البلاغ يحتوي على {max_photos} صور كحد أقصى.",
+    },
+    "last_photo": {
+        "en": "A report keeps at least one photo.",
+        "ar": "يجب أن يبقى في البلاغ صورة واحدة على الأقل.",
+    },
+    "field.too_many_photos": {
+        "en": "At most {max_photos} photos.",
+        "ar": "{max_photos} صور كحد أقصى.",
+    },
     "field.corrupt_image": {
         "en": "The photo is damaged or incomplete.",
         "ar": "الصورة تالفة أو غير مكتملة.",

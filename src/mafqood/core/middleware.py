@@ -80,8 +80,9 @@ class BodyTooLarge(StarletteHTTPException):
 class BodySizeLimitMiddleware:
     """Refuses bodies over the route's limit while they stream in, before they are
     buffered: at once when Content-Length says so, else as soon as the count passes it.
-    Routes that take one photo get the photo limit, the venue desk's batch intake a larger
-    one, every other route the small limit, whatever its content type says."""
+    The upload of one photo gets the photo limit; reports (up to 5 photos) and a venue
+    desk's intake a larger one; every other route the small limit, whatever its content
+    type says."""
 
     def __init__(self, app: ASGIApp, small_bytes: int, photo_bytes: int, batch_bytes: int) -> None:
         self.app = app
@@ -90,10 +91,11 @@ class BodySizeLimitMiddleware:
         self.batch_bytes = batch_bytes
 
     def limit_for(self, scope: Scope) -> int:
-        route = (scope["method"], scope["path"])
-        if route in PHOTO_UPLOADS:
+        if scope["method"] != "POST":
+            return self.small_bytes
+        if ONE_PHOTO.fullmatch(scope["path"]):
             return self.photo_bytes
-        if scope["method"] == "POST" and BATCH_UPLOAD.fullmatch(scope["path"]):
+        if SEVERAL_PHOTOS.fullmatch(scope["path"]):
             return self.batch_bytes
         return self.small_bytes
 
@@ -130,11 +132,14 @@ class BodySizeLimitMiddleware:
         await response(scope, receive, send)
 
 
-# The routes that take a photo, and a desk's intake of several (API and dashboard form).
-PHOTO_UPLOADS = frozenset(
-    {("POST", "/api/v1/lost"), ("POST", "/api/v1/found"), ("POST", "/api/v1/upload/image")}
+# The POST routes that take photos: one (an upload, a photo added to a report), or several
+# (a report's up to five; a desk's intake, by the API and the dashboard's form).
+ONE_PHOTO = re.compile(r"/api/v1/upload/image|/api/v1/items/[^/]+/photos")
+SEVERAL_PHOTOS = re.compile(
+    r"/api/v1/(lost|found)|/api/v1/venues/[^/]+/items|/staff/venues/[^/]+/intake"
 )
-BATCH_UPLOAD = re.compile(r"/api/v1/venues/[^/]+/items|/staff/venues/[^/]+/intake")
+# Of those, what counts against a person's photo-upload limit (a desk's intake has its own).
+PERSONAL_UPLOADS = re.compile(r"/api/v1/(lost|found|upload/image)|/api/v1/items/[^/]+/photos")
 
 
 class QueryTextMiddleware:

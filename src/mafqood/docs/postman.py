@@ -126,6 +126,9 @@ def _optional(field: dict[str, Any], description: str | None, required: bool) ->
 
 
 def _is_file(schema: Schema) -> bool:
+    """A file part, or a part that may repeat with a file each (several photos)."""
+    if schema.get("type") == "array":
+        return _is_file(schema.get("items", {}))
     return schema.get("format") == "binary" or "contentMediaType" in schema
 
 

@@ -20,13 +20,14 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from mafqood.core.db import Base, TimestampMixin
 
 IMAGE_EMBEDDING_DIM = 1280
 TEXT_EMBEDDING_DIM = 512
 ANALYSIS_STATES = ("pending", "done", "failed")
+MAX_PHOTOS = 5
 
 # The matches table by name only (matching imports items, not the other way round).
 _matches = table("matches", column("user_item_id"), column("matched_item_id"))
@@ -112,6 +113,12 @@ class Item(TimestampMixin, Base):
     reported_count: Mapped[int] = mapped_column(server_default="0")
     is_hidden: Mapped[bool] = mapped_column(server_default=text("false"))
 
+    # All photos, main first; loaded with the row (one query per batch of rows), read-only
+    # here: items/photos.py adds and removes them.
+    photos: Mapped[list[ItemPhoto]] = relationship(
+        lazy="selectin", order_by="ItemPhoto.position", viewonly=True
+    )
+
     search_text: Mapped[str] = mapped_column(
         Text,
         Computed(
@@ -120,6 +127,28 @@ class Item(TimestampMixin, Base):
             persisted=True,
         ),
     )
+
+
+class ItemPhoto(Base):
+    """One photo of a report (up to MAX_PHOTOS): the front, the back, a detail. Position 0
+    is the report's main photo, whose analysis the items row also carries (image_url,
+    image_embedding, local_features: what the app and the first search stage read)."""
+
+    __tablename__ = "item_photos"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    image_key: Mapped[str] = mapped_column(String(255))
+    image_hash: Mapped[str | None] = mapped_column(String(64))
+    # Deferred: only analysis and matching read them, never a listing.
+    image_embedding: Mapped[Any] = mapped_column(
+        Vector(IMAGE_EMBEDDING_DIM), nullable=True, deferred=True
+    )
+    local_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class ItemView(Base):

@@ -4,6 +4,7 @@ the viewer may see them."""
 from __future__ import annotations
 
 from mafqood.items.models import Item
+from mafqood.items.photos import photos_out
 from mafqood.items.schemas import ItemDetailOut, ItemOut, OwnerOut
 from mafqood.photos.service import photo_urls
 from mafqood.storage import Storage
@@ -43,6 +44,7 @@ def _fields(item: Item, storage: Storage) -> dict[str, object]:
         "analysis_error": item.analysis_error,
         "ai_category": item.ai_category,
         "detected_objects": item.detected_objects,
+        "photos": photos_out(item, storage),
         "created_at": item.created_at,
         "updated_at": item.updated_at,
     }

@@ -9,7 +9,7 @@ from mafqood.core.deps import ContainerDep, CurrentUser, OptionalUser, SessionDe
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.validation import DateTimeInRange
-from mafqood.items import service, submission
+from mafqood.items import photos, service, submission
 from mafqood.items.presenters import item_detail, item_out
 from mafqood.items.schemas import (
     BrowseOut,
@@ -43,7 +43,13 @@ SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-ImageFile = Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC photo, up to 10 MB")]
+ImageFiles = Annotated[
+    list[UploadFile],
+    File(
+        description="JPEG, PNG, WebP or HEIC photos, up to 10 MB each: one `image` part, or "
+        "up to 5 (the front, the back, a detail); the first is the main photo"
+    ),
+]
 
 
 @router.post(
@@ -55,7 +61,7 @@ ImageFile = Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC phot
 async def report_lost(
     request: Request,
     form: Annotated[ItemCreate, Form()],
-    image: ImageFile,
+    image: ImageFiles,
     user: CurrentUser,
     db: SessionDep,
     container: ContainerDep,
@@ -75,7 +81,7 @@ async def report_lost(
 async def report_found(
     request: Request,
     form: Annotated[ItemCreate, Form()],
-    image: ImageFile,
+    image: ImageFiles,
     user: CurrentUser,
     db: SessionDep,
     container: ContainerDep,
@@ -188,6 +194,50 @@ async def delete_item(
     item = await service.get_owned_item(db, item_id, user)
     await service.delete_item(db, container.storage, item)
     return {"message": translate("item_deleted", request_language(request))}
+
+
+@router.post(
+    "/items/{item_id}/photos",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemDetailOut,
+    responses={
+        **NOT_FOUND,
+        409: {"description": "The report has 5 photos already"},
+        413: {"description": "The photo is larger than 10 MB"},
+        415: {"description": "Not a JPEG, PNG, WebP or HEIC photo"},
+    },
+)
+async def add_photo(
+    item_id: uuid.UUID,
+    image: Annotated[UploadFile, File(description="Another view: the back, a detail")],
+    user: CurrentUser,
+    db: SessionDep,
+    container: ContainerDep,
+) -> ItemDetailOut:
+    """Add a photo to your report (at most 5). The report is analysed again with all its
+    photos; new matches come as notifications (`analysis_status` is pending meanwhile)."""
+    item = await service.get_owned_item(db, item_id, user)
+    item = await photos.add_photo(db, container, item, image)
+    return item_detail(item, container.storage, show_contact=True, owner=user)
+
+
+@router.delete(
+    "/items/{item_id}/photos/{photo_id}",
+    response_model=ItemDetailOut,
+    responses={**NOT_FOUND, 409: {"description": "A report keeps at least one photo"}},
+)
+async def remove_photo(
+    item_id: uuid.UUID,
+    photo_id: uuid.UUID,
+    user: CurrentUser,
+    db: SessionDep,
+    container: ContainerDep,
+) -> ItemDetailOut:
+    """Remove one of your report's photos (the next becomes the main one when the main one
+    goes); the report is analysed again."""
+    item = await service.get_owned_item(db, item_id, user)
+    item = await photos.remove_photo(db, container, item, photo_id)
+    return item_detail(item, container.storage, show_contact=True, owner=user)
 
 
 @router.put(

@@ -100,6 +100,16 @@ class OwnerOut(BaseModel):
     avatar_url: str | None
 
 
+class PhotoOut(BaseModel):
+    """One photo of a report; position 0 is the main one (also in image_url)."""
+
+    id: uuid.UUID | None = Field(description="For DELETE .../photos/{id}")
+    position: int
+    url: str
+    thumbnail_url: str
+    small_thumbnail_url: str
+
+
 class ItemOut(BaseModel):
     """An item as anyone may see it: never with contact details."""
 
@@ -134,6 +144,9 @@ class ItemOut(BaseModel):
     )
     ai_category: str | None
     detected_objects: list[dict[str, Any]] | None
+    photos: list[PhotoOut] = Field(
+        default_factory=list, description="Every photo, main first (up to 5)"
+    )
     created_at: datetime
     updated_at: datetime
 

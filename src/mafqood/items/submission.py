@@ -24,16 +24,11 @@ from mafqood.core.db import commit
 from mafqood.core.errors import Conflict
 from mafqood.items import service
 from mafqood.items.models import Item
+from mafqood.items.photos import add_rows, read_photos, store_views
 from mafqood.items.presenters import item_detail
 from mafqood.items.schemas import AnalysisStatus, ItemCreate, ItemSubmitOut
 from mafqood.matching import service as matching
 from mafqood.matching.processing import enqueue_analysis
-from mafqood.photos.service import (
-    guard_report_photo,
-    process_upload,
-    release_photo_guard,
-    store_photo,
-)
 from mafqood.users.models import User
 from mafqood.worker.app import VISION_QUEUE
 
@@ -49,25 +44,22 @@ async def submit(
     user: User,
     kind: Literal["lost", "found"],
     form: ItemCreate,
-    image: UploadFile,
+    images: list[UploadFile],
     request: Request,
 ) -> ItemSubmitOut:
     # The phone's whole wait is bounded: receiving and checking the photo count against
     # MATCH_WAIT_MS, and the answer's own work after the wait is set aside.
     received_at = getattr(request.state, "received_at", time.monotonic())
     deadline = received_at + container.settings.match_wait_ms / 1000 - ANSWER_SECONDS
-    settings = container.settings
     service.check_contact(form)
-    photo = await process_upload(image, settings.max_upload_bytes, settings.max_image_pixels)
-    duplicate = await service.find_duplicate(db, user.id, photo.perceptual_hash)
+    photos = await read_photos(images, container)
+    duplicate = await service.find_duplicate(db, user.id, photos[0].perceptual_hash)
     if duplicate is not None:
         raise Conflict("duplicate_photo", extra={"item_id": str(duplicate.id)})
     item_id = uuid.uuid4()
-    base_key = f"items/{item_id}"
-    guard = await guard_report_photo(db, base_key, settings.orphan_photo_grace_seconds)
-    stored = await store_photo(db, container.storage, photo, base_key)
-    item = await service.create_item(db, container.storage, user, item_id, kind, form, stored)
-    await release_photo_guard(db, guard)
+    stored = await store_views(db, container, item_id, photos)
+    item = await service.create_item(db, container.storage, user, item_id, kind, form, stored[0][1])
+    await add_rows(db, item.id, stored)
     enqueue_analysis(db, item.id)
     with container.hub.analyses.expect(str(item.id)) as analysed:
         # Committing sends the job; the connection goes back to the pool for the wait.

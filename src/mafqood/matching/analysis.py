@@ -19,8 +19,14 @@ from mafqood.vision.text import item_text
 
 @dataclass(frozen=True)
 class ReportAnalysis:
-    image: ImageAnalysis
+    image: ImageAnalysis  # the main photo's
     text_vector: np.ndarray[Any, Any]
+    # Every photo's, main first (a report has up to five views).
+    views: tuple[ImageAnalysis, ...] = ()
+
+    @property
+    def all_views(self) -> tuple[ImageAnalysis, ...]:
+        return self.views or (self.image,)
 
 
 def _open(photo: bytes) -> Image.Image:
@@ -29,19 +35,23 @@ def _open(photo: bytes) -> Image.Image:
 
 
 def analyse_reports(
-    vision: VisionPipeline, photos: Sequence[bytes], items: Sequence[Item]
+    vision: VisionPipeline, photos: Sequence[Sequence[bytes]], items: Sequence[Item]
 ) -> list[ReportAnalysis]:
-    """CPU-bound (run it in a thread). The image model sees the batch at once, which a GPU
-    is fast at. Raises OSError (PIL's) for a photo that cannot be decoded."""
-    images = [_open(photo) for photo in photos]
+    """Each item's photos (main first). CPU-bound (run it in a thread). The image model sees
+    the batch at once, which a GPU is fast at. Raises OSError (PIL's) for a photo that
+    cannot be decoded."""
+    images = [_open(photo) for views in photos for photo in views]
     texts = [item_text(item.title, item.description, item.brand, item.color) for item in items]
     with observe_inference(vision.image_model):
         analyses = vision.analyse_many(images)
     with observe_inference(vision.text_model):
         vectors = vision.embed_texts(texts)
-    return [
-        ReportAnalysis(analysis, vector) for analysis, vector in zip(analyses, vectors, strict=True)
-    ]
+    reports, start = [], 0
+    for views, vector in zip(photos, vectors, strict=True):
+        own = tuple(analyses[start : start + len(views)])
+        start += len(views)
+        reports.append(ReportAnalysis(own[0], vector, own))
+    return reports
 
 
 def apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None:
@@ -57,3 +67,11 @@ def apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None:
     if not item.category_given:
         item.category = image.suggested_category or "other"
     item.category_conflict = item.category_given and image.contradicts(item.category)
+    for row, view in zip(item.photos, analysis.all_views, strict=False):
+        row.image_embedding = view.image_vector
+        row.local_features = view.local_features
+
+
+def view_keys(item: Item) -> list[str]:
+    """Storage keys of the report's photos, main first."""
+    return [f"{row.image_key}.jpg" for row in item.photos] or [f"{item.image_key}.jpg"]

@@ -22,7 +22,13 @@ from mafqood.items.models import Item
 from mafqood.matching import notices, scoring
 from mafqood.matching.analysis import ReportAnalysis
 from mafqood.matching.models import Match
-from mafqood.matching.search import CandidateRow, Query, SearchWindow, load_candidates, nearest_ids
+from mafqood.matching.search import (
+    CandidateRow,
+    Query,
+    SearchWindow,
+    load_candidates,
+    nearest_ids,
+)
 from mafqood.vision.pipeline import RERANK_TOP_K, Candidate, VisionPipeline
 
 # How many neighbours by text and by photo go to the (costlier) same-instance check.
@@ -82,18 +88,15 @@ async def find_matches(
         longitude=float(item.longitude) if item.longitude is not None else None,
         image_vector=analysis.image.image_vector,
         text_vector=analysis.text_vector,
+        other_vectors=tuple(view.image_vector for view in analysis.all_views[1:]),
     )
     ids = await nearest_ids(session, query, window, image_k=IMAGE_K, text_k=TEXT_K)
     rows = {row.id: row for row in await load_candidates(session, ids, analysis.text_vector)}
     if not rows:
         return []
-    ranked = await asyncio.to_thread(
-        vision.rerank,
-        analysis.image,
-        [Candidate(row.id, row.image_vector, row.local_features) for row in rows.values()],
-    )
+    ranked = await asyncio.to_thread(best_views, vision, analysis, list(rows.values()))
     created: list[NewMatch] = []
-    for candidate_id, visual, details in ranked:
+    for candidate_id, (visual, details) in ranked.items():
         row = rows[candidate_id]
         lost, found = lost_and_found(item, row)
         similarity, confidence, features = scoring.score(
@@ -108,6 +111,38 @@ async def find_matches(
             assert other is not None
             created.append(NewMatch(match, other))
     return created
+
+
+def best_views(
+    vision: VisionPipeline, analysis: ReportAnalysis, rows: list[CandidateRow]
+) -> dict[uuid.UUID, tuple[float, dict[str, Any]]]:
+    """Each candidate's best pair of views (the query's photos against the candidate's), with
+    what that pair showed and how many pairs were verified. Candidates are compared a
+    position at a time (all main photos together, then all second photos...), so that the
+    background penalty among them never counts two views of one report as two reports.
+    CPU-bound: run in a thread."""
+    layers: dict[int, list[Candidate[uuid.UUID]]] = {
+        0: [Candidate(row.id, row.image_vector, row.local_features) for row in rows]
+    }
+    for row in rows:
+        for position, (vector, features) in row.other_views.items():
+            layers.setdefault(position, []).append(Candidate(row.id, vector, features))
+    best: dict[uuid.UUID, tuple[float, dict[str, Any]]] = {}
+    verified: dict[uuid.UUID, int] = {}
+    for query_view, view in enumerate(analysis.all_views):
+        for position, candidates in sorted(layers.items()):
+            for candidate_id, visual, details in vision.rerank(view, candidates):
+                verified[candidate_id] = verified.get(candidate_id, 0) + bool(
+                    details.get("verified")
+                )
+                if candidate_id not in best or visual > best[candidate_id][0]:
+                    shown = {**details, "query_view": query_view, "matched_view": position}
+                    best[candidate_id] = (visual, shown)
+    views_of = {row.id: 1 + len(row.other_views) for row in rows}
+    for candidate_id, (_, details) in best.items():
+        details["view_pairs"] = len(analysis.all_views) * views_of[candidate_id]
+        details["view_pairs_verified"] = verified.get(candidate_id, 0)
+    return dict(sorted(best.items(), key=lambda entry: entry[1][0], reverse=True))
 
 
 async def _store(

@@ -30,7 +30,7 @@ from mafqood.core.container import Container
 from mafqood.core.db import commit, on_commit
 from mafqood.items.models import Item
 from mafqood.matching import engine
-from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply
+from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply, view_keys
 from mafqood.matching.models_loader import search_window
 from mafqood.realtime import events
 from mafqood.storage import StorageError
@@ -102,15 +102,16 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
 
 
 async def _analyse(container: Container, item: Item) -> ReportAnalysis:
-    key = f"{item.image_key}.jpg"
+    photos = []
+    for key in view_keys(item):
+        try:
+            photos.append(await container.storage.get(key))
+        except StorageError:
+            if await container.storage.exists(key):
+                raise  # storage trouble, not a missing photo: retried
+            raise AnalysisFailed("photo_missing") from None
     try:
-        photo = await container.storage.get(key)
-    except StorageError:
-        if await container.storage.exists(key):
-            raise  # storage trouble, not a missing photo: retried
-        raise AnalysisFailed("photo_missing") from None
-    try:
-        analyses = await asyncio.to_thread(analyse_reports, container.vision, [photo], [item])
+        analyses = await asyncio.to_thread(analyse_reports, container.vision, [photos], [item])
     except OSError as exc:  # PIL: not an image it can decode
         raise AnalysisFailed("photo_unreadable") from exc
     return analyses[0]

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mafqood.core.db import commit
 from mafqood.items.models import Item
 from mafqood.matching import engine
-from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply
+from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply, view_keys
 from mafqood.matching.search import SearchWindow
 from mafqood.storage import Storage, StorageError
 from mafqood.vision import VisionPipeline
@@ -113,7 +113,7 @@ async def reindex(
             present, photos = [], []
             for item in items:
                 try:
-                    photos.append(await storage.get(f"{item.image_key}.jpg"))
+                    photos.append([await storage.get(key) for key in view_keys(item)])
                     present.append(item)
                 except StorageError:
                     await _mark_photo_missing(session, vision, item)

@@ -8,7 +8,7 @@ import math
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mafqood.items.models import Item
+from mafqood.items.models import Item, ItemPhoto
 
 KM_PER_DEGREE = 111.2
 
@@ -42,6 +42,8 @@ class Query:
     longitude: float | None
     image_vector: np.ndarray[Any, Any]
     text_vector: np.ndarray[Any, Any] | None
+    # The report's other photos' vectors: each is searched too.
+    other_vectors: tuple[np.ndarray[Any, Any], ...] = ()
 
 
 @dataclass
@@ -56,6 +58,8 @@ class CandidateRow:
     image_vector: np.ndarray[Any, Any]
     local_features: bytes | None
     text_cosine: float | None
+    # The other photos: position -> (image vector, local features).
+    other_views: dict[int, tuple[np.ndarray[Any, Any], bytes | None]] = field(default_factory=dict)
 
 
 def _filters(query: Query, window: SearchWindow) -> list[ColumnElement[bool]]:
@@ -137,6 +141,26 @@ async def nearest_ids(
             .limit(image_k)
         )
         found = list(rows.scalars())
+        # Every view of the query against every other view of the reports (their main
+        # photos are on the items rows, searched above and here).
+        for vector in query.other_vectors:
+            rows = await session.execute(
+                select(Item.id)
+                .where(*conditions, Item.image_embedding.is_not(None))
+                .order_by(Item.image_embedding.cosine_distance(vector))
+                .limit(image_k)
+            )
+            found.extend(item_id for item_id in rows.scalars() if item_id not in found)
+        for vector in (query.image_vector, *query.other_vectors):
+            distance = ItemPhoto.image_embedding.cosine_distance(vector)
+            rows = await session.execute(
+                select(ItemPhoto.item_id)
+                .join(Item, Item.id == ItemPhoto.item_id)
+                .where(*conditions, ItemPhoto.position > 0, ItemPhoto.image_embedding.is_not(None))
+                .order_by(distance)
+                .limit(image_k)
+            )
+            found.extend(item_id for item_id in rows.scalars() if item_id not in found)
         if query.text_vector is not None and text_k > 0:
             text_distance = Item.text_embedding.cosine_distance(query.text_vector)
             rows = await session.execute(
@@ -175,6 +199,21 @@ async def load_candidates(
             Item.id.in_(ids)
         )
     )
+    views: dict[uuid.UUID, dict[int, tuple[np.ndarray[Any, Any], bytes | None]]] = {}
+    others = await session.execute(
+        select(
+            ItemPhoto.item_id,
+            ItemPhoto.position,
+            ItemPhoto.image_embedding,
+            ItemPhoto.local_features,
+        ).where(
+            ItemPhoto.item_id.in_(ids),
+            ItemPhoto.position > 0,
+            ItemPhoto.image_embedding.is_not(None),
+        )
+    )
+    for item_id, position, vector, features in others:
+        views.setdefault(item_id, {})[position] = (np.asarray(vector, dtype=np.float32), features)
     candidates = []
     for row in rows:
         cosine = row.text_cosine if text_cosine is not None else None
@@ -190,6 +229,7 @@ async def load_candidates(
                 image_vector=np.asarray(row.image_embedding, dtype=np.float32),
                 local_features=row.local_features,
                 text_cosine=float(cosine) if cosine is not None else None,
+                other_views=views.get(row.id, {}),
             )
         )
     return candidates

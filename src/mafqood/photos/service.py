@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from mafqood.core.db import commit, on_rollback
 from mafqood.core.errors import AppError, FieldError, PayloadTooLarge, UnsupportedMedia
-from mafqood.items.models import Item
+from mafqood.items.models import Item, ItemPhoto
 from mafqood.moderation.nsfw import screen_photo
 from mafqood.photos.processing import PhotoError, ProcessedPhoto, process_photo
 from mafqood.storage import Storage, StorageError
@@ -123,7 +123,9 @@ async def remove_orphan_photo(session: AsyncSession, storage: Storage, job_id: u
     if job is None:
         return False
     base_key = str(job.payload["key"])
-    held = await session.scalar(select(Item.id).where(Item.image_key == base_key).limit(1))
+    held = await session.scalar(
+        select(ItemPhoto.item_id).where(ItemPhoto.image_key == base_key).limit(1)
+    ) or await session.scalar(select(Item.id).where(Item.image_key == base_key).limit(1))
     if held is None:
         await storage.delete(photo_keys(base_key))
         log.info("orphan_photo_removed", key=base_key)

@@ -35,6 +35,7 @@ class ExportItem(BaseModel):
     brand: str | None
     color: str | None
     photo: ExportPhoto | None
+    other_photos: list[ExportPhoto] = []
     location: str
     location_detail: str | None
     location_type: str | None

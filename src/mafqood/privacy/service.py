@@ -14,7 +14,7 @@ from mafqood.audit.models import AuditLog
 from mafqood.auth.models import RefreshToken
 from mafqood.core.db import on_commit
 from mafqood.core.request_context import ClientInfo
-from mafqood.items.models import Item, ItemView
+from mafqood.items.models import Item, ItemPhoto, ItemView
 from mafqood.matching.models import Match
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
@@ -132,9 +132,10 @@ async def export(session: AsyncSession, storage: Storage, user: User) -> ExportO
                     **{
                         name: getattr(item, name)
                         for name in ExportItem.model_fields
-                        if name != "photo"
+                        if name not in ("photo", "other_photos")
                     },
                     "photo": _photo(storage, item.image_key),
+                    "other_photos": [_photo(storage, view.image_key) for view in item.photos[1:]],
                 }
             )
             for item in items
@@ -189,7 +190,11 @@ async def delete_account(
         await session.execute(select(Item.id, Item.image_key).where(Item.user_id == user_id))
     ).all()
     item_ids = [row.id for row in item_rows]
-    keys = [key for row in item_rows if row.image_key for key in photo_keys(row.image_key)]
+    other_views = await session.scalars(
+        select(ItemPhoto.image_key).where(ItemPhoto.item_id.in_(item_ids), ItemPhoto.position > 0)
+    )
+    bases = [row.image_key for row in item_rows if row.image_key] + list(other_views)
+    keys = [key for base in bases for key in photo_keys(base)]
     avatar = avatar_key(user, storage)
     if avatar:
         keys.extend(photo_keys(avatar))

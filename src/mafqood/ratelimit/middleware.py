@@ -22,7 +22,7 @@ from mafqood.core.config import Settings
 from mafqood.core.container import Container
 from mafqood.core.errors import error_body
 from mafqood.core.i18n import request_language, translate
-from mafqood.core.middleware import PHOTO_UPLOADS
+from mafqood.core.middleware import PERSONAL_UPLOADS
 from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.limiter import Decision, RateLimiter
 from mafqood.ratelimit.rules import Rate, Rules
@@ -105,7 +105,9 @@ class RateLimitMiddleware:
             found.append(("register", ip, self.rules.register))
         elif endpoint == FORGOT_PASSWORD and self.rules.forgot_password:
             found.append(("forgot_password", ip, self.rules.forgot_password))
-        elif endpoint in PHOTO_UPLOADS and user_id and upload:
+        elif (
+            endpoint[0] == "POST" and PERSONAL_UPLOADS.fullmatch(endpoint[1]) and user_id and upload
+        ):
             found.append(("upload", user_id, upload))
         if user_id and api:
             found.append(("api", user_id, api))

@@ -241,6 +241,7 @@ class VisionPipeline:
                         "colour_agreement": round(proof.colour_agreement, 3),
                         "colour_mismatch": round(proof.colour_mismatch, 3),
                         "verified": proof.verified,
+                        "model": proof.model or None,
                     },
                 )
             )

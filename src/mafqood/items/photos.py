@@ -1,0 +1,175 @@
+"""A report's photos: up to MAX_PHOTOS views (the front, the back, a detail), each stored with
+its thumbnails and analysed on its own; matching compares every view of both reports.
+
+Position 0 is the main photo: the items row carries its URLs and analysis too (what the app
+in users' hands shows, and what the first search stage reads). Adding or removing a photo
+sends the report back for analysis, so that its matches follow its photos.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
+
+from mafqood.core.container import Container
+from mafqood.core.db import on_commit
+from mafqood.core.errors import Conflict, FieldError, NotFound
+from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
+from mafqood.items.schemas import PhotoOut
+from mafqood.matching.processing import enqueue_analysis
+from mafqood.photos.processing import ProcessedPhoto
+from mafqood.photos.service import (
+    StoredPhoto,
+    guard_report_photo,
+    photo_keys,
+    photo_urls,
+    process_upload,
+    release_photo_guard,
+    store_photo,
+)
+from mafqood.storage import Storage
+
+
+def photo_key(item_id: uuid.UUID, position: int) -> str:
+    """Storage base key of one view; every key starts with the item's id, which is what
+    /media checks before serving a report's photo."""
+    suffix = "" if position == 0 else f"_v{uuid.uuid4().hex[:8]}"
+    return f"items/{item_id}{suffix}"
+
+
+async def read_photos(uploads: Sequence[UploadFile], container: Container) -> list[ProcessedPhoto]:
+    """Checked, oriented, stripped photos of a submission (at least one, at most five)."""
+    if not uploads:
+        raise FieldError("image", "missing")
+    if len(uploads) > MAX_PHOTOS:
+        raise FieldError("image", "too_many_photos", max_photos=MAX_PHOTOS)
+    settings = container.settings
+    return [
+        await process_upload(upload, settings.max_upload_bytes, settings.max_image_pixels)
+        for upload in uploads
+    ]
+
+
+async def store_views(
+    db: AsyncSession,
+    container: Container,
+    item_id: uuid.UUID,
+    photos: list[ProcessedPhoto],
+    first_position: int = 0,
+) -> list[tuple[int, StoredPhoto, uuid.UUID]]:
+    """Store each photo behind an orphan guard (see photos.service); returns (position,
+    stored photo, guard) for the rows that the caller's transaction adds."""
+    stored = []
+    for offset, photo in enumerate(photos):
+        position = first_position + offset
+        key = photo_key(item_id, position)
+        guard = await guard_report_photo(db, key, container.settings.orphan_photo_grace_seconds)
+        stored.append((position, await store_photo(db, container.storage, photo, key), guard))
+    return stored
+
+
+async def add_rows(
+    db: AsyncSession, item_id: uuid.UUID, stored: list[tuple[int, StoredPhoto, uuid.UUID]]
+) -> None:
+    for position, photo, guard in stored:
+        db.add(
+            ItemPhoto(
+                item_id=item_id,
+                position=position,
+                image_key=photo.key,
+                image_hash=photo.photo.perceptual_hash,
+            )
+        )
+        await release_photo_guard(db, guard)
+    await db.flush()
+
+
+def photos_out(item: Item, storage: Storage) -> list[PhotoOut]:
+    """The report's photos, main first; a row read without them shows its main photo."""
+    views = item.__dict__.get("photos") or []
+    if not views and item.image_key:
+        image, thumb, small = photo_urls(storage, item.image_key)
+        return [
+            PhotoOut(id=None, position=0, url=image, thumbnail_url=thumb, small_thumbnail_url=small)
+        ]
+    result = []
+    for view in views:
+        image, thumb, small = photo_urls(storage, view.image_key)
+        result.append(
+            PhotoOut(
+                id=view.id,
+                position=view.position,
+                url=image,
+                thumbnail_url=thumb,
+                small_thumbnail_url=small,
+            )
+        )
+    return result
+
+
+async def add_photo(db: AsyncSession, container: Container, item: Item, upload: UploadFile) -> Item:
+    """Append a view (the report must have fewer than MAX_PHOTOS)."""
+    count = await db.scalar(select(func.count()).where(ItemPhoto.item_id == item.id)) or 0
+    if count >= MAX_PHOTOS:
+        raise Conflict("too_many_photos", params={"max_photos": MAX_PHOTOS})
+    [photo] = await read_photos([upload], container)
+    stored = await store_views(db, container, item.id, [photo], first_position=count)
+    await add_rows(db, item.id, stored)
+    await _analyse_again(db, item)
+    return item
+
+
+async def remove_photo(
+    db: AsyncSession, container: Container, item: Item, photo_id: uuid.UUID
+) -> Item:
+    """Remove a view; the next becomes the main photo when the main one goes. The last
+    photo stays (a report always has one)."""
+    views = list(
+        await db.scalars(
+            select(ItemPhoto)
+            .where(ItemPhoto.item_id == item.id)
+            .order_by(ItemPhoto.position)
+            .with_for_update()
+        )
+    )
+    gone = next((view for view in views if view.id == photo_id), None)
+    if gone is None:
+        raise NotFound()
+    if len(views) == 1:
+        raise Conflict("last_photo")
+    await db.execute(delete(ItemPhoto).where(ItemPhoto.id == gone.id))
+    remaining = [view for view in views if view.id != gone.id]
+    # Positions stay 0..n-1; moved one by one from the bottom, so the unique (item,
+    # position) pair never collides.
+    for position, view in enumerate(remaining):
+        if view.position != position:
+            view.position = position
+            await db.flush()
+    if gone.position == 0:
+        main = remaining[0]
+        image, thumb, _ = photo_urls(container.storage, main.image_key)
+        item.image_key, item.image_hash = main.image_key, main.image_hash
+        item.image_url, item.thumbnail_url = image, thumb
+    keys = photo_keys(gone.image_key)
+
+    async def remove_files() -> None:
+        await container.storage.delete(keys)
+
+    on_commit(db, remove_files)
+    await _analyse_again(db, item)
+    return item
+
+
+async def _analyse_again(db: AsyncSession, item: Item) -> None:
+    """Back to the vision workers: the views changed, so do the vectors and the matches
+    (pairs already found stay; new ones are told as usual)."""
+    item.analysis_status = "pending"
+    item.analysis_error = None
+    item.updated_at = func.now()
+    enqueue_analysis(db, item.id)
+    await db.flush()
+    await db.refresh(item)
