@@ -34,6 +34,8 @@ from mafqood.vision.pipeline import RERANK_TOP_K, Candidate, VisionPipeline
 # How many neighbours by text and by photo go to the (costlier) same-instance check.
 TEXT_K = 10
 IMAGE_K = RERANK_TOP_K - TEXT_K
+# At most this many matches are stored (and told) per analysis of a report.
+MAX_NEW_MATCHES = 10
 
 
 @dataclass(frozen=True)
@@ -95,17 +97,25 @@ async def find_matches(
     if not rows:
         return []
     ranked = await asyncio.to_thread(best_views, vision, analysis, list(rows.values()))
-    created: list[NewMatch] = []
+    scored = []
     for candidate_id, (visual, details) in ranked.items():
         row = rows[candidate_id]
         lost, found = lost_and_found(item, row)
         similarity, confidence, features = scoring.score(
             _side(lost), _side(found), visual, row.text_cosine
         )
-        if not scoring.worth_showing(similarity, visual, scoring.text_score(row.text_cosine)):
-            continue
-        features["verification"] = details
-        match = await _store(session, lost.id, found.id, similarity, confidence, features)
+        if scoring.worth_showing(similarity, visual, scoring.text_score(row.text_cosine)):
+            features["verification"] = details
+            scored.append((similarity, confidence, features, lost.id, found.id, candidate_id))
+    # The best few only: in a crowded venue dozens of look-alikes pass the bar, and an owner
+    # told of fifty "low" matches is told nothing (storing and telling them was also most
+    # of a report's matching time).
+    scored.sort(key=lambda entry: entry[0], reverse=True)
+    created: list[NewMatch] = []
+    for similarity, confidence, features, lost_id, found_id, candidate_id in scored[
+        :MAX_NEW_MATCHES
+    ]:
+        match = await _store(session, lost_id, found_id, similarity, confidence, features)
         if match is not None:
             other = await session.get(Item, candidate_id)
             assert other is not None
