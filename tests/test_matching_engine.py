@@ -148,3 +148,19 @@ async def test_an_answer_from_the_app_in_users_hands_gets_a_category(
     assert response.status_code == 201
     item = response.json()["item"]
     assert item["category"] == (item["ai_category"] or "other")
+
+
+async def test_a_crowd_of_look_alikes_gives_the_best_ten(client: httpx.AsyncClient) -> None:
+    """Twelve found wallets described alike at one place and hour: the owner is told of the
+    best ten, not of every one that passes the bar."""
+    for seed in range(12):
+        finder = await register(client)
+        found = await submit(client, finder, "found", photo=images.jpeg(seed=9100 + seed))
+        assert found.status_code == 201, found.text
+    owner = await register(client)
+    lost = await submit(client, owner, "lost", photo=images.jpeg(seed=9200))
+    assert lost.status_code == 201, lost.text
+    body = lost.json()
+    assert body["match_count"] == 10 == len(body["matches"])
+    scores = [match["similarity"] for match in body["matches"]]
+    assert scores == sorted(scores, reverse=True)
