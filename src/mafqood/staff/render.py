@@ -111,9 +111,16 @@ class Localiser:
             else:
                 continue
             rows.append((self.t(f"evidence.{key}"), shown))
-        inliers = (features or {}).get("verification", {})
-        if isinstance(inliers, dict) and isinstance(inliers.get("inliers"), int):
-            rows.append((self.t("evidence.inliers"), self.number(inliers["inliers"])))
+        proof = (features or {}).get("verification", {})
+        if isinstance(proof, dict) and isinstance(proof.get("inliers"), int):
+            shown = self.number(proof["inliers"])
+            if proof.get("model") == "epipolar":
+                shown += " · " + self.t("evidence.turned")
+            rows.append((self.t("evidence.inliers"), shown))
+        if isinstance(proof, dict) and isinstance(proof.get("view_pairs"), int):
+            verified = self.number(proof.get("view_pairs_verified") or 0)
+            pairs = self.number(proof["view_pairs"])
+            rows.append((self.t("evidence.views"), self.t("unit.of", part=verified, whole=pairs)))
         return rows
 
     def percent(self, value: float | None) -> str:

@@ -134,6 +134,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "unit.hours": {"en": "{value} h", "ar": "{value} ساعة"},
     "evidence.color_match": {"en": "Colour", "ar": "اللون"},
     "evidence.inliers": {"en": "Matching points", "ar": "نقاط متطابقة"},
+    "evidence.turned": {"en": "seen from another angle", "ar": "من زاوية أخرى"},
+    "evidence.views": {"en": "Photo pairs that agree", "ar": "أزواج الصور المتطابقة"},
+    "unit.of": {"en": "{part} of {whole}", "ar": "{part} من {whole}"},
     # claims
     "claims.title": {"en": "Claims waiting for a decision", "ar": "مطالبات بانتظار القرار"},
     "claims.none": {"en": "No claims are waiting.", "ar": "لا توجد مطالبات بانتظار القرار."},
