@@ -130,3 +130,11 @@ class WorkerProcess:
 
 # Two pool processes: reports are matched concurrently, as in production.
 VISION_TEST_OPTIONS = ("--pool", "prefork", "--concurrency", "2")
+
+
+async def running(process: WorkerProcess, container: Container) -> WorkerProcess:
+    """The worker, started again if a test stopped it, once it consumes jobs."""
+    if not process.alive():
+        process.start()
+    await process.ready(container)
+    return process

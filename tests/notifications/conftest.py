@@ -39,7 +39,7 @@ from tests import live
 from tests.conftest import Servers, make_settings
 from tests.factories import insert_report
 from tests.live import QuietServer
-from tests.workers import WorkerProcess, base_worker_env
+from tests.workers import WorkerProcess, base_worker_env, running
 
 PROJECT = "mafqood-test"
 
@@ -204,10 +204,7 @@ def worker_process(
 @pytest.fixture
 async def worker(worker_process: WorkerProcess, container: Container) -> WorkerProcess:
     """The running worker (restarted if a test stopped it)."""
-    if not worker_process.alive():
-        worker_process.start()
-    await worker_process.ready(container)
-    return worker_process
+    return await running(worker_process, container)
 
 
 @dataclass

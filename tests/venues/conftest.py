@@ -8,7 +8,7 @@ import pytest
 
 from mafqood.core.container import Container
 from tests.conftest import Servers
-from tests.workers import WorkerProcess, base_worker_env
+from tests.workers import WorkerProcess, base_worker_env, running
 
 
 @pytest.fixture(scope="package")
@@ -23,7 +23,4 @@ def worker_process(
 
 @pytest.fixture
 async def worker(worker_process: WorkerProcess, container: Container) -> WorkerProcess:
-    if not worker_process.alive():
-        worker_process.start()
-    await worker_process.ready(container)
-    return worker_process
+    return await running(worker_process, container)

@@ -16,8 +16,8 @@ from mafqood.venues import retention
 from mafqood.venues.models import Disposal, Handover
 from mafqood.worker.app import RETENTION_NOTICES
 from tests.factories import Account, insert_report, pin_match, register, wait_for
-from tests.venues.conftest import WorkerProcess
 from tests.venues.helpers import add_member, create_venue, intake_one
+from tests.workers import WorkerProcess
 
 
 async def backdate(container: Container, item_id: str, days: float) -> None:

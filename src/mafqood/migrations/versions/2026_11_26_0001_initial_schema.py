@@ -8,7 +8,7 @@ Revises:
 Create Date: 2026-11-26
 """
 
-from alembic import op
+from mafqood.migrations.sql import execute_script
 
 revision = "0001"
 down_revision = None
@@ -220,16 +220,9 @@ DROP TABLE IF EXISTS device_tokens, audit_logs, refresh_tokens, notifications, m
 """
 
 
-def _execute(script: str) -> None:
-    # asyncpg runs one statement per call.
-    for statement in script.split(";\n"):
-        if statement.strip():
-            op.execute(statement)
-
-
 def upgrade() -> None:
-    _execute(UPGRADE)
+    execute_script(UPGRADE)
 
 
 def downgrade() -> None:
-    _execute(DOWNGRADE)
+    execute_script(DOWNGRADE)

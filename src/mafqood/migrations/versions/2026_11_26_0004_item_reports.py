@@ -7,6 +7,8 @@ Create Date: 2026-11-26
 
 from alembic import op
 
+from mafqood.migrations.sql import execute_script
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -30,10 +32,7 @@ CREATE INDEX idx_items_hidden ON items(updated_at DESC) WHERE is_hidden
 
 
 def upgrade() -> None:
-    # asyncpg runs one statement per call.
-    for statement in UPGRADE.split(";\n"):
-        if statement.strip():
-            op.execute(statement)
+    execute_script(UPGRADE)
 
 
 def downgrade() -> None:

@@ -6,7 +6,7 @@ Revises: 0008
 Create Date: 2026-12-02
 """
 
-from alembic import op
+from mafqood.migrations.sql import execute_script
 
 revision = "0009"
 down_revision = "0008"
@@ -123,16 +123,9 @@ DROP TABLE IF EXISTS venues;
 """
 
 
-def _run(script: str) -> None:
-    # One statement per call: asyncpg refuses several in one prepared statement.
-    for statement in script.split(";\n"):
-        if statement.strip():
-            op.execute(statement)
-
-
 def upgrade() -> None:
-    _run(UPGRADE)
+    execute_script(UPGRADE)
 
 
 def downgrade() -> None:
-    _run(DOWNGRADE)
+    execute_script(DOWNGRADE)

@@ -7,7 +7,7 @@ Revises: 0009
 Create Date: 2026-12-02
 """
 
-from alembic import op
+from mafqood.migrations.sql import execute_script
 
 revision = "0010"
 down_revision = "0009"
@@ -41,16 +41,9 @@ DROP TABLE IF EXISTS item_photos
 """
 
 
-def _run(script: str) -> None:
-    # One statement per call: asyncpg refuses several in one prepared statement.
-    for statement in script.split(";\n"):
-        if statement.strip():
-            op.execute(statement)
-
-
 def upgrade() -> None:
-    _run(UPGRADE)
+    execute_script(UPGRADE)
 
 
 def downgrade() -> None:
-    _run(DOWNGRADE)
+    execute_script(DOWNGRADE)
