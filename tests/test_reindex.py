@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import httpx
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import undefer
 
 from mafqood.core.container import Container
-from mafqood.items.models import Item
+from mafqood.items.models import Item, ItemObjectVector
 from mafqood.matching.models import Match
 from mafqood.matching.models_loader import search_window
 from mafqood.matching.reindex import count_stale, reindex
 from mafqood.vision.local_features import VERSION_OFFSET, deserialise
+from mafqood.vision.pipeline import OBJECT_CROPS
 from tests.factories import register, submit
 from tests.test_matching_engine import LOST, shots
 
@@ -50,7 +51,9 @@ async def test_model_change_then_reindex(client: httpx.AsyncClient, container: C
 
     async with container.sessionmaker() as session:
         models = set((await session.execute(select(Item.image_model, Item.text_model))).all())
+        crops = await session.scalar(select(func.count()).select_from(ItemObjectVector))
     assert models == {(container.vision.image_model, container.vision.text_model)}
+    assert crops == 3 * len(OBJECT_CROPS)  # each report's object vectors, written once
     again = await _vectors(container)
     for item_id, vector in original.items():
         # Re-read from the stored JPEG rather than the uploaded file: nearly the same vector.

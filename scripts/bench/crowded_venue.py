@@ -37,7 +37,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -92,6 +92,15 @@ class Query:
     ms: float = 0.0
 
 
+def labelled_photos(folder: Path, set_name: str) -> Iterator[tuple[str, Path, int | None]]:
+    """(instance id prefixed with the set's name, photo, COIL angle) of each phone photo."""
+    with (folder / "labels.csv").open() as labels:
+        for row in csv.DictReader(labels):
+            if row.get("kind", "phone_photo") == "phone_photo":
+                angle = int(row["angle_deg"]) if "angle_deg" in row else None
+                yield f"{set_name}:{row['instance_id']}", folder / row["image"], angle
+
+
 def plan(eval_dir: Path, sets: Sequence[str], limit: int | None) -> tuple[list[Photo], list[Query]]:
     """(gallery photos, queries), as the module's docstring says."""
     gallery: list[Photo] = []
@@ -99,14 +108,8 @@ def plan(eval_dir: Path, sets: Sequence[str], limit: int | None) -> tuple[list[P
     for set_name in sets:
         folder = eval_dir / set_name
         by_instance: dict[str, list[Photo]] = {}
-        with (folder / "labels.csv").open() as labels:
-            for row in csv.DictReader(labels):
-                if row.get("kind", "phone_photo") != "phone_photo":
-                    continue
-                instance = f"{set_name}:{row['instance_id']}"
-                angle = int(row["angle_deg"]) if "angle_deg" in row else None
-                photo = Photo(set_name, instance, folder / row["image"], angle)
-                by_instance.setdefault(instance, []).append(photo)
+        for instance, path, angle in labelled_photos(folder, set_name):
+            by_instance.setdefault(instance, []).append(Photo(set_name, instance, path, angle))
         instances = list(by_instance.values())[:limit]
         reported_count = 0
         for index, photos in enumerate(instances):

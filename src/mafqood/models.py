@@ -3,7 +3,7 @@
 from mafqood.audit.models import AuditLog
 from mafqood.auth.models import RefreshToken
 from mafqood.core.db import Base
-from mafqood.items.models import Item, ItemPhoto, ItemView
+from mafqood.items.models import Item, ItemObjectVector, ItemPhoto, ItemView
 from mafqood.matching.models import Match
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
@@ -26,6 +26,7 @@ __all__ = [
     "Disposal",
     "Handover",
     "Item",
+    "ItemObjectVector",
     "ItemPhoto",
     "ItemReport",
     "ItemView",

@@ -56,7 +56,7 @@ def test_analysis_has_a_normalised_vector_and_a_model_name(
     assert analysis.image_vector.shape == (1280,)
     assert analysis.image_vector.dtype == np.float32
     assert abs(float(np.linalg.norm(analysis.image_vector)) - 1) < 1e-4
-    assert analysis.image_model == pipeline.image_model == "efficientnet-lite0-cw448-v1"
+    assert analysis.image_model == pipeline.image_model == "efficientnet-lite0-cw448-v2"
     assert pipeline.image_dim == 1280
     assert len(deserialise(analysis.local_features)) > 50
     assert analysis.timings_ms["total_ms"] > 0

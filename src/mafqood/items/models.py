@@ -8,6 +8,7 @@ from typing import Any
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
     Computed,
+    Float,
     ForeignKey,
     LargeBinary,
     Numeric,
@@ -149,6 +150,20 @@ class ItemPhoto(Base):
     )
     local_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ItemObjectVector(Base):
+    """The vector of one object-centred crop of one photo (vision/pipeline.OBJECT_CROPS):
+    written by the analysis, read only by the candidate search."""
+
+    __tablename__ = "item_object_vectors"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    crop: Mapped[float] = mapped_column(Float(24), primary_key=True)
+    embedding: Mapped[Any] = mapped_column(Vector(IMAGE_EMBEDDING_DIM))
 
 
 class ItemView(Base):

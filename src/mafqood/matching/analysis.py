@@ -10,10 +10,13 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from mafqood.items.models import Item
+from mafqood.items.models import Item, ItemObjectVector
 from mafqood.observability.metrics import observe_inference
 from mafqood.vision import ImageAnalysis, VisionPipeline
+from mafqood.vision.pipeline import OBJECT_CROPS
 from mafqood.vision.text import item_text
 
 
@@ -54,8 +57,23 @@ def analyse_reports(
     return reports
 
 
-def apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None:
-    """Write the analysis on the row. A report sent without a category takes the photo's."""
+async def save(
+    session: AsyncSession, item: Item, analysis: ReportAnalysis, vision: VisionPipeline
+) -> None:
+    """Write the analysis on the report's rows (in the caller's transaction)."""
+    _apply(item, analysis, vision)
+    await session.execute(delete(ItemObjectVector).where(ItemObjectVector.item_id == item.id))
+    session.add_all(
+        ItemObjectVector(item_id=item.id, position=position, crop=crop, embedding=vector)
+        for position, view in enumerate(analysis.all_views)
+        for crop, vector in zip(OBJECT_CROPS, view.object_vectors, strict=True)
+    )
+    await session.flush()
+
+
+def _apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None:
+    """Write the analysis on the items and photo rows. A report sent without a category
+    takes the photo's."""
     image = analysis.image
     item.image_embedding = image.image_vector
     item.image_model = image.image_model

@@ -19,8 +19,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.items.models import Item
-from mafqood.matching import notices, scoring
+from mafqood.matching import calibration, notices, scoring
 from mafqood.matching.analysis import ReportAnalysis
+from mafqood.matching.calibration import CALIBRATION
 from mafqood.matching.models import Match
 from mafqood.matching.search import (
     CandidateRow,
@@ -73,13 +74,10 @@ async def match_and_notify(
     return found
 
 
-async def find_matches(
-    session: AsyncSession,
-    vision: VisionPipeline,
-    item: Item,
-    analysis: ReportAnalysis,
-    window: SearchWindow,
-) -> list[NewMatch]:
+async def candidates(
+    session: AsyncSession, item: Item, analysis: ReportAnalysis, window: SearchWindow
+) -> dict[uuid.UUID, CandidateRow]:
+    """The first stage: the reports that verification will see, by id."""
     query = Query(
         item_id=item.id,
         user_id=item.user_id,
@@ -91,20 +89,40 @@ async def find_matches(
         image_vector=analysis.image.image_vector,
         text_vector=analysis.text_vector,
         other_vectors=tuple(view.image_vector for view in analysis.all_views[1:]),
+        object_vectors=tuple(
+            vector for view in analysis.all_views for vector in view.object_vectors
+        ),
     )
     ids = await nearest_ids(session, query, window, image_k=IMAGE_K, text_k=TEXT_K)
-    rows = {row.id: row for row in await load_candidates(session, ids, analysis.text_vector)}
+    return {row.id: row for row in await load_candidates(session, ids, analysis.text_vector)}
+
+
+async def find_matches(
+    session: AsyncSession,
+    vision: VisionPipeline,
+    item: Item,
+    analysis: ReportAnalysis,
+    window: SearchWindow,
+) -> list[NewMatch]:
+    rows = await candidates(session, item, analysis, window)
     if not rows:
         return []
     ranked = await asyncio.to_thread(best_views, vision, analysis, list(rows.values()))
+    seen = [
+        (visual, float(details.get("global_cosine") or 0.0)) for visual, details in ranked.values()
+    ]
     scored = []
-    for candidate_id, (visual, details) in ranked.items():
+    for index, (candidate_id, (visual, details)) in enumerate(ranked.items()):
         row = rows[candidate_id]
         lost, found = lost_and_found(item, row)
+        evidence = calibration.evidence(visual, details, seen[:index] + seen[index + 1 :])
+        probability = CALIBRATION.probability(evidence)
         similarity, confidence, features = scoring.score(
-            _side(lost), _side(found), visual, row.text_cosine
+            _side(lost), _side(found), visual, row.text_cosine, probability
         )
         if scoring.worth_showing(similarity, visual, scoring.text_score(row.text_cosine)):
+            details["visual_margin"] = round(evidence["visual_margin"], 4)
+            details["cosine_margin"] = round(evidence["cosine_margin"], 4)
             features["verification"] = details
             scored.append((similarity, confidence, features, lost.id, found.id, candidate_id))
     # The best few only: in a crowded venue dozens of look-alikes pass the bar, and an owner

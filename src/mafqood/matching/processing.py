@@ -30,7 +30,7 @@ from mafqood.core.container import Container
 from mafqood.core.db import commit, on_commit
 from mafqood.items.models import Item
 from mafqood.matching import engine
-from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply, view_keys
+from mafqood.matching.analysis import ReportAnalysis, analyse_reports, save, view_keys
 from mafqood.matching.models_loader import search_window
 from mafqood.realtime import events
 from mafqood.storage import StorageError
@@ -78,7 +78,7 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
             await commit(session)
             log.warning("analysis_failed", item_id=str(item.id), reason=failure.reason)
             return "failed"
-        apply(item, analysis, vision)
+        await save(session, item, analysis, vision)
         await commit(session)
 
     async with container.sessionmaker() as session:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mafqood.core.db import commit
 from mafqood.items.models import Item
 from mafqood.matching import engine
-from mafqood.matching.analysis import ReportAnalysis, analyse_reports, apply, view_keys
+from mafqood.matching.analysis import ReportAnalysis, analyse_reports, save, view_keys
 from mafqood.matching.search import SearchWindow
 from mafqood.storage import Storage, StorageError
 from mafqood.vision import VisionPipeline
@@ -72,8 +72,7 @@ async def _store(
     window: SearchWindow | None,
 ) -> int:
     """Save one item's new vectors; with a window, look for its matches. -> matches created."""
-    apply(item, analysis, vision)
-    await session.flush()
+    await save(session, item, analysis, vision)
     if window is None or item.status != "open":
         return 0
     return len(await engine.match_and_notify(session, vision, item, analysis, window))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from mafqood.matching.calibration import CALIBRATION
+
 # Spec weights were visual .50, category .20, colour .10, location .15, time .05; text
 # similarity takes part of the visual and category weight.
 WEIGHTS = {
@@ -22,11 +24,8 @@ WEIGHTS = {
     "location": 0.15,
     "time": 0.05,
 }
-HIGH = 0.80
 MEDIUM = 0.60
 MINIMUM = 0.50
-# "high" also needs the photos to show the same object, not just agreeing metadata.
-HIGH_VISUAL = 0.75
 # Below both of these a pair is not worth showing, whatever the metadata says.
 MIN_VISUAL = 0.35
 MIN_TEXT = 0.60
@@ -132,9 +131,12 @@ def _human_duration(delta: timedelta) -> str:
 
 
 def score(
-    lost: Side, found: Side, visual: float, text_cosine: float | None
+    lost: Side, found: Side, visual: float, text_cosine: float | None, probability: float
 ) -> tuple[float, str, dict[str, Any]]:
-    """(similarity in [0, 1], confidence, matching_features)."""
+    """(similarity in [0, 1], confidence, matching_features). `probability` is the calibrated
+    chance that the photos show the very same item (matching/calibration.py): "high" needs
+    it to reach the calibrated bar, and the place, time and category not to argue against
+    (a similarity of at least MEDIUM)."""
     category_match = lost.category == found.category
     category = (
         1.0 if category_match else (0.75 if "other" in (lost.category, found.category) else 0.5)
@@ -170,7 +172,7 @@ def score(
     }
     similarity = sum(WEIGHTS[name] * value for name, value in parts.items())
     similarity = round(min(1.0, max(0.0, similarity)), 4)
-    if similarity >= HIGH and visual >= HIGH_VISUAL:
+    if similarity >= MEDIUM and probability >= CALIBRATION.high:
         confidence = "high"
     elif similarity >= MEDIUM:
         confidence = "medium"
@@ -178,6 +180,7 @@ def score(
         confidence = "low"
     features: dict[str, Any] = {
         "visual_similarity": round(visual, 4),
+        "match_probability": round(probability, 4),
         "category_match": category_match,
         "color_match": colour_match,
         "location_nearby": distance_km is not None and distance_km <= NEARBY_KM,

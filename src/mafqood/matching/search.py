@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mafqood.items.models import Item, ItemPhoto
+from mafqood.items.models import Item, ItemObjectVector, ItemPhoto
 
 KM_PER_DEGREE = 111.2
 
@@ -44,6 +44,8 @@ class Query:
     text_vector: np.ndarray[Any, Any] | None
     # The report's other photos' vectors: each is searched too.
     other_vectors: tuple[np.ndarray[Any, Any], ...] = ()
+    # Every photo's object-centred crop vectors, searched among the reports' crops.
+    object_vectors: tuple[np.ndarray[Any, Any], ...] = ()
 
 
 @dataclass
@@ -158,6 +160,17 @@ async def nearest_ids(
                 .join(Item, Item.id == ItemPhoto.item_id)
                 .where(*conditions, ItemPhoto.position > 0, ItemPhoto.image_embedding.is_not(None))
                 .order_by(distance)
+                .limit(image_k)
+            )
+            found.extend(item_id for item_id in rows.scalars() if item_id not in found)
+        # The item itself, not the desk it lies on: crops against crops (of any size, since
+        # two people frame one item differently).
+        for vector in query.object_vectors:
+            rows = await session.execute(
+                select(ItemObjectVector.item_id)
+                .join(Item, Item.id == ItemObjectVector.item_id)
+                .where(*conditions)
+                .order_by(ItemObjectVector.embedding.cosine_distance(vector))
                 .limit(image_k)
             )
             found.extend(item_id for item_id in rows.scalars() if item_id not in found)

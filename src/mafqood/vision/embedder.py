@@ -66,7 +66,9 @@ class Lite0Embedder:
     set, the same weights in PyTorch on that device (a GPU for bulk reindexing).
     """
 
-    name = "efficientnet-lite0-cw448-v1"
+    # v2: the analysis also stores object-centred crop vectors (pipeline.OBJECT_CROPS), so
+    # reindex renews reports analysed without them.
+    name = "efficientnet-lite0-cw448-v2"
     dim = 1280
     long_side = 448
     sigma = 0.2

@@ -34,6 +34,13 @@ def fit_long_side(image: Image.Image, long_side: int, *, multiple: int = 1) -> I
     return image.resize((new_w, new_h), Image.Resampling.BILINEAR)
 
 
+def centre_crop(image: Image.Image, share: float) -> Image.Image:
+    """The central `share` of the photo's width and height."""
+    width, height = image.size
+    left, top = round(width * (1 - share) / 2), round(height * (1 - share) / 2)
+    return image.crop((left, top, max(left + 1, width - left), max(top + 1, height - top)))
+
+
 def to_nchw(
     image: Image.Image, mean: float | tuple[float, ...], std: float | tuple[float, ...]
 ) -> np.ndarray:

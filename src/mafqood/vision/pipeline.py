@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
@@ -23,7 +23,7 @@ from mafqood.vision.config import VisionConfig
 from mafqood.vision.detector import YoloDetector
 from mafqood.vision.embedder import ImageEmbedder, Lite0Embedder, Lite0Output, OnnxImageEmbedder
 from mafqood.vision.export import LITE0_FILE
-from mafqood.vision.imaging import ensure_rgb
+from mafqood.vision.imaging import centre_crop, ensure_rgb
 from mafqood.vision.local_features import (
     HIST_SIZE,
     FeatureFormatError,
@@ -40,6 +40,12 @@ from mafqood.vision.verification import verify
 # of 50 costs about 30 ms on 2 cores, and the right item is in the top 50 of the global
 # search far more often than in the top 10 (see docs/matching-quality.md).
 RERANK_TOP_K = 50
+
+# Object-centred crops: the central share of the photo's width and height. A whole-photo
+# vector is much about the desk, the counter or the floor, which a venue's photos share; the
+# item the photographer centred fills these crops. Each crop gets its own vector (searched
+# beside the whole photo's), two sizes because two people frame one item differently.
+OBJECT_CROPS = (0.55, 0.75)
 
 
 _NO_FEATURES = LocalFeatures(
@@ -64,6 +70,8 @@ class ImageAnalysis:
     local_features: bytes  # -> items.local_features
     features: LocalFeatures = field(repr=False)  # parsed form of local_features
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # One vector per OBJECT_CROPS share, same model as image_vector -> item_object_vectors.
+    object_vectors: tuple[np.ndarray, ...] = ()
 
     @classmethod
     def from_stored(
@@ -165,10 +173,26 @@ class VisionPipeline:
         rgb = [ensure_rgb(image) for image in images]
         outputs = self._lite0.run_many(rgb)
         lite0_ms = _ms_since(start) / max(len(rgb), 1)
-        return [
-            self._analyse_rest(image, out, lite0_ms)
-            for image, out in zip(rgb, outputs, strict=True)
-        ]
+        mark = time.perf_counter()
+        crops = self._object_vectors(rgb)
+        crops_ms = _ms_since(mark) / max(len(rgb), 1)
+        analyses = []
+        for image, out, vectors in zip(rgb, outputs, crops, strict=True):
+            analysis = self._analyse_rest(image, out, lite0_ms)
+            analysis.timings_ms["object_vectors_ms"] = crops_ms
+            analysis.timings_ms["total_ms"] += crops_ms
+            analyses.append(replace(analysis, object_vectors=vectors))
+        return analyses
+
+    def _object_vectors(self, images: Sequence[Image.Image]) -> list[tuple[np.ndarray, ...]]:
+        """Each photo's OBJECT_CROPS vectors, from the model that makes the search vectors."""
+        crops = [centre_crop(image, share) for image in images for share in OBJECT_CROPS]
+        if self._embedder is self._lite0:
+            vectors = [out.vector for out in self._lite0.run_many(crops)]
+        else:
+            vectors = [self._embedder.embed(crop) for crop in crops]
+        per = len(OBJECT_CROPS)
+        return [tuple(vectors[i : i + per]) for i in range(0, len(vectors), per)]
 
     def _analyse_rest(
         self, image: Image.Image, lite0: Lite0Output, lite0_ms: float
