@@ -67,10 +67,14 @@ def test_the_shipped_fit_tells_a_clear_winner_from_a_crowd() -> None:
         "colour_mismatch": 0.02,
     }
     clear = evidence(0.995, verified, [(0.2, 0.7), (0.1, 0.68)])
-    assert CALIBRATION.probability(clear) >= CALIBRATION.high
+    assert CALIBRATION.is_high(clear)
 
     unverified = {**verified, "verified": False, "view_pairs_verified": 0}
     # Five look-alikes about as alike as the candidate itself: nobody is "the" item.
     tied = evidence(0.3, unverified, [(0.3, 0.82), (0.29, 0.81), (0.28, 0.8), (0.3, 0.82)])
-    assert CALIBRATION.probability(tied) < CALIBRATION.high
+    assert not CALIBRATION.is_high(tied)
     assert CALIBRATION.probability(tied) < CALIBRATION.probability(clear)
+
+    # An everyday object that bends and turns: no verified points, but far above the crowd.
+    standing_out = evidence(0.3, unverified, [(0.01, 0.6), (0.005, 0.58)])
+    assert CALIBRATION.is_high(standing_out)

@@ -23,7 +23,7 @@ def side(**changes: object) -> scoring.Side:
 
 def test_same_object_same_place_is_high() -> None:
     similarity, confidence, features = scoring.score(
-        side(), side(date_time=WHEN + timedelta(hours=1)), 0.95, 0.8, probability=0.999
+        side(), side(date_time=WHEN + timedelta(hours=1)), 0.95, 0.8, 0.999, certain=True
     )
     assert similarity >= 0.8 and confidence == "high"
     assert features["visual_similarity"] == 0.95
@@ -32,7 +32,7 @@ def test_same_object_same_place_is_high() -> None:
 
 
 def test_metadata_alone_never_makes_high() -> None:
-    similarity, confidence, _ = scoring.score(side(), side(), 0.6, 1.0, probability=0.2)
+    similarity, confidence, _ = scoring.score(side(), side(), 0.6, 1.0, 0.2, certain=False)
     assert confidence != "high"
     assert similarity < 0.9
 
@@ -43,26 +43,32 @@ def test_place_and_time_can_veto_high() -> None:
         side(latitude=24.43, longitude=54.65, date_time=WHEN + timedelta(days=30)),
         0.4,
         None,
-        probability=0.999,
+        0.999,
+        certain=True,
     )
     assert confidence != "high"
 
 
 def test_colour_names_in_arabic_and_english_agree() -> None:
-    _, _, features = scoring.score(side(color="أسود"), side(color="Black"), 0.9, None, 0.5)
+    _, _, features = scoring.score(
+        side(color="أسود"), side(color="Black"), 0.9, None, 0.5, certain=False
+    )
     assert features["color_match"] is True
-    _, _, features = scoring.score(side(color="red"), side(color="black"), 0.9, None, 0.5)
+    _, _, features = scoring.score(
+        side(color="red"), side(color="black"), 0.9, None, 0.5, certain=False
+    )
     assert features["color_match"] is False
 
 
 def test_far_apart_and_weeks_apart_score_lower() -> None:
-    near, _, _ = scoring.score(side(), side(), 0.7, None, 0.5)
+    near, _, _ = scoring.score(side(), side(), 0.7, None, 0.5, certain=False)
     far, _, features = scoring.score(
         side(),
         side(latitude=24.43, longitude=54.65, date_time=WHEN + timedelta(days=20)),
         0.7,
         None,
         0.5,
+        certain=False,
     )
     assert far < near
     assert features["location_nearby"] is False and features["distance_km"] > 90
@@ -71,7 +77,7 @@ def test_far_apart_and_weeks_apart_score_lower() -> None:
 
 def test_unknown_location_is_neutral() -> None:
     with_unknown, _, features = scoring.score(
-        side(latitude=None, longitude=None), side(), 0.8, None, 0.5
+        side(latitude=None, longitude=None), side(), 0.8, None, 0.5, certain=False
     )
     assert features["distance_km"] is None and features["location_nearby"] is False
     assert 0 < with_unknown < 1

@@ -33,8 +33,13 @@ def held_back(query: str) -> bool:
 
 
 def report(name: str, rows: Sequence[dict[str, Any]], calibration: Calibration) -> None:
-    probabilities = [calibration.probability(stored_evidence(r["features"])) for r in rows]
-    high = [(p, r) for p, r in zip(probabilities, rows, strict=True) if p >= calibration.high]
+    evidences = [stored_evidence(r["features"]) for r in rows]
+    probabilities = [calibration.probability(e) for e in evidences]
+    high = [
+        (p, r)
+        for p, r, e in zip(probabilities, rows, evidences, strict=True)
+        if calibration.is_high(e)
+    ]
     right = sum(r["same"] for _, r in high)
     tops = [r for r in rows if r["rank"] == 1]
     true_tops = [r for r in tops if r["same"]]
@@ -77,9 +82,13 @@ def main() -> None:
         [stored_evidence(r["features"]) for r in fitted], [r["same"] for r in fitted]
     )
     provisional = Calibration(bias, weights, 1.0)
+    # The bar is chosen among the pairs that lead their search clearly (Calibration.lead).
+    leading = [
+        r for r in fitted if stored_evidence(r["features"])["visual_margin"] >= provisional.lead
+    ]
     bar = threshold_for(
-        [provisional.probability(stored_evidence(r["features"])) for r in fitted],
-        [r["same"] for r in fitted],
+        [provisional.probability(stored_evidence(r["features"])) for r in leading],
+        [r["same"] for r in leading],
         args.precision,
     )
     calibration = Calibration(bias, weights, round(bar, 4))

@@ -290,7 +290,7 @@ async def ask(
     when: datetime,
     instance_of: dict[uuid.UUID, str],
     dump: list[dict[str, Any]] | None,
-    label: tuple[str, int],
+    label: tuple[str, str],
 ) -> None:
     item_id, job_id = await report(container, owner, kind, query.photo, when)
     began = time.perf_counter()
@@ -348,6 +348,7 @@ async def run_direction(
     direction: str,
     the_plan: Plan,
     sizes: Sequence[int],
+    close_half: bool,
     dump: list[dict[str, Any]] | None,
 ) -> None:
     crowd_kind = "found" if direction == "lost" else "lost"
@@ -361,15 +362,21 @@ async def run_direction(
     everything = the_plan.crowd + the_plan.fillers(max(sizes) - len(the_plan.crowd))
     instance_of: dict[uuid.UUID, str] = {}
     stored = 0
-    for size in sizes:
+    steps: list[tuple[int, str]] = [(size, f"{size}") for size in sizes]
+    if close_half:
+        steps.append((max(sizes), f"{max(sizes)}, half of it closed"))
+    for size, crowd in steps:
         started = time.perf_counter()
-        await add_crowd(
-            container, desk, crowd_kind, everything[stored:size], crowd_time, instance_of
-        )
-        stored = size
+        if size > stored:
+            await add_crowd(
+                container, desk, crowd_kind, everything[stored:size], crowd_time, instance_of
+            )
+            stored = size
+        else:
+            await close_half_of_the_fillers(container)
         print(
-            f"{direction}: crowd of {size} {crowd_kind} reports "
-            f"({time.perf_counter() - started:.0f} s to store)",
+            f"{direction}: crowd of {crowd} {crowd_kind} reports "
+            f"(ready in {time.perf_counter() - started:.0f} s)",
             flush=True,
         )
         for query in the_plan.queries:
@@ -381,8 +388,21 @@ async def run_direction(
                 query_time,
                 instance_of,
                 dump,
-                (direction, size),
+                (direction, crowd),
             )
+
+
+async def close_half_of_the_fillers(container: Container) -> None:
+    """Reports closed since (handed over, withdrawn): they stay in the tables and the
+    graphs, and the search must walk past them."""
+    async with container.sessionmaker() as session:
+        await session.execute(
+            text(
+                "UPDATE items SET status = 'closed' "
+                "WHERE image_key LIKE 'bench/filler:%' AND hashtext(id::text) % 2 = 0"
+            )
+        )
+        await commit(session)
 
 
 # --- the tables ---------------------------------------------------------------------------
@@ -396,7 +416,7 @@ def _right_at(query: Query, outcome: Outcome, k: int) -> bool:
     return any(instance == query.photo.instance for instance, _, _ in outcome.top[:k])
 
 
-def tables(queries: list[Query], labels: Iterable[tuple[str, int]], sets: Sequence[str]) -> None:
+def tables(queries: list[Query], labels: Iterable[tuple[str, str]], sets: Sequence[str]) -> None:
     print(
         "\n| direction | crowd | set | queries | recall@1 | recall@5 | first-stage recall "
         '| true top-1 "high" | precision of "high" | false high | p50 ms | p95 ms |'
@@ -432,6 +452,7 @@ async def measure(
     the_plan: Plan,
     directions: Sequence[str],
     sizes: Sequence[int],
+    close_half: bool,
     dump: list[dict[str, Any]] | None,
 ) -> None:
     assert settings.database_url and settings.redis_url
@@ -439,7 +460,7 @@ async def measure(
     try:
         container.vision  # noqa: B018 - load the models before anything is timed
         for direction in directions:
-            await run_direction(container, direction, the_plan, sizes, dump)
+            await run_direction(container, direction, the_plan, sizes, close_half, dump)
     finally:
         await container.close()
 
@@ -452,6 +473,11 @@ def main() -> None:
     parser.add_argument("--directions", default="lost,found")
     parser.add_argument("--limit-instances", type=int, default=None, help="per set")
     parser.add_argument("--workers", type=int, default=2, help="processes building the cache")
+    parser.add_argument(
+        "--close-half",
+        action="store_true",
+        help="then close half of the made-up crowd and ask again",
+    )
     parser.add_argument("--dump", type=Path, default=None, help="JSONL of every stored match")
     args = parser.parse_args()
     sets = [name for name in args.sets.split(",") if name]
@@ -484,10 +510,13 @@ def main() -> None:
     )
     dump: list[dict[str, Any]] | None = [] if args.dump else None
     try:
-        asyncio.run(measure(settings, the_plan, directions, sizes, dump))
+        asyncio.run(measure(settings, the_plan, directions, sizes, args.close_half, dump))
     finally:
         runtime.stop()
-    labels = [(direction, size) for direction in directions for size in sizes]
+    crowds = [str(size) for size in sizes]
+    if args.close_half:
+        crowds.append(f"{max(sizes)}, half of it closed")
+    labels = [(direction, crowd) for direction in directions for crowd in crowds]
     tables(the_plan.queries, labels, sets)
     if args.dump and dump is not None:
         args.dump.write_text("".join(json.dumps(row) + "\n" for row in dump))

@@ -10,8 +10,9 @@ the geometry was verified at all and on how many view pairs.
 
 The coefficients are fitted by `scripts/bench/calibrate_high.py` (logistic regression) on the
 matches the crowd benchmark stores, with a part of the objects held back; "high" needs
-HIGH_PROBABILITY, chosen so that the held-back part keeps a precision of at least 0.99
-(docs/matching-quality.md shows the fit, the threshold and the reliability curve).
+`high`, chosen so that the held-back part keeps a precision of at least 0.99, and a clear
+lead over the next candidate (docs/matching-quality.md shows the fit, the threshold and the
+reliability curve).
 """
 
 from __future__ import annotations
@@ -38,26 +39,36 @@ FEATURES = (
 class Calibration:
     bias: float
     weights: Mapping[str, float]
-    high: float  # probability at and above which a match is "high"
+    high: float  # probability at and above which a match is "high"...
+    # ...if it also leads every other candidate of its search by this much visual score. The
+    # fit has seen next to no near-ties between look-alikes (a crowd's other candidates
+    # score near 0), so it must not be trusted to extrapolate there: of two nearly equal
+    # candidates, neither is certain.
+    lead: float = 0.1
 
     def probability(self, evidence: Mapping[str, float]) -> float:
         z = self.bias + sum(self.weights[name] * evidence[name] for name in FEATURES)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
+    def is_high(self, evidence: Mapping[str, float]) -> bool:
+        return self.probability(evidence) >= self.high and evidence["visual_margin"] >= self.lead
 
-# Fitted on 2026-12-04 (see the module docstring); refit when the visual score changes.
+
+# Fitted on 2026-12-04 by scripts/bench/calibrate_high.py on 17,938 stored matches of the
+# one-photo crowd benchmark (both directions, crowds of 1,000-10,000); refit when the visual
+# score or the candidate search changes.
 CALIBRATION = Calibration(
-    bias=-4.0,
+    bias=2.4154,
     weights={
-        "visual_logodds": 0.5,
-        "visual_margin": 4.0,
-        "cosine_margin": 4.0,
-        "global_cosine": 0.0,
-        "verified": 1.0,
-        "verified_share": 0.0,
-        "colour_mismatch": 0.0,
+        "visual_logodds": 0.9602,
+        "visual_margin": 2.0443,
+        "cosine_margin": 0.8592,
+        "global_cosine": -0.1311,
+        "verified": 0.0203,
+        "verified_share": 0.0203,
+        "colour_mismatch": 0.1113,
     },
-    high=0.95,
+    high=0.6393,
 )
 
 

@@ -116,9 +116,13 @@ async def find_matches(
         row = rows[candidate_id]
         lost, found = lost_and_found(item, row)
         evidence = calibration.evidence(visual, details, seen[:index] + seen[index + 1 :])
-        probability = CALIBRATION.probability(evidence)
         similarity, confidence, features = scoring.score(
-            _side(lost), _side(found), visual, row.text_cosine, probability
+            _side(lost),
+            _side(found),
+            visual,
+            row.text_cosine,
+            CALIBRATION.probability(evidence),
+            certain=CALIBRATION.is_high(evidence),
         )
         if scoring.worth_showing(similarity, visual, scoring.text_score(row.text_cosine)):
             details["visual_margin"] = round(evidence["visual_margin"], 4)

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from mafqood.matching.calibration import CALIBRATION
-
 # Spec weights were visual .50, category .20, colour .10, location .15, time .05; text
 # similarity takes part of the visual and category weight.
 WEIGHTS = {
@@ -131,12 +129,18 @@ def _human_duration(delta: timedelta) -> str:
 
 
 def score(
-    lost: Side, found: Side, visual: float, text_cosine: float | None, probability: float
+    lost: Side,
+    found: Side,
+    visual: float,
+    text_cosine: float | None,
+    probability: float,
+    *,
+    certain: bool,
 ) -> tuple[float, str, dict[str, Any]]:
     """(similarity in [0, 1], confidence, matching_features). `probability` is the calibrated
-    chance that the photos show the very same item (matching/calibration.py): "high" needs
-    it to reach the calibrated bar, and the place, time and category not to argue against
-    (a similarity of at least MEDIUM)."""
+    chance that the photos show the very same item and `certain` whether it earns "high"
+    (matching/calibration.py); "high" also needs the place, time and category not to argue
+    against it (a similarity of at least MEDIUM)."""
     category_match = lost.category == found.category
     category = (
         1.0 if category_match else (0.75 if "other" in (lost.category, found.category) else 0.5)
@@ -172,7 +176,7 @@ def score(
     }
     similarity = sum(WEIGHTS[name] * value for name, value in parts.items())
     similarity = round(min(1.0, max(0.0, similarity)), 4)
-    if similarity >= MEDIUM and probability >= CALIBRATION.high:
+    if similarity >= MEDIUM and certain:
         confidence = "high"
     elif similarity >= MEDIUM:
         confidence = "medium"
