@@ -25,6 +25,7 @@ bench: setup
 	.venv/bin/python -m scripts.bench.api_cpu
 	.venv/bin/python -m scripts.bench.vision_workers
 	.venv/bin/python -m scripts.bench.crowded_venue
+	.venv/bin/python -m scripts.bench.one_photo_crowd --close-half
 
 clean:
 	rm -rf .venv .data

@@ -7,8 +7,8 @@ from typing import Any
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
+    REAL,
     Computed,
-    Float,
     ForeignKey,
     LargeBinary,
     Numeric,
@@ -162,7 +162,7 @@ class ItemObjectVector(Base):
         ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(primary_key=True)
-    crop: Mapped[float] = mapped_column(Float(24), primary_key=True)
+    crop: Mapped[float] = mapped_column(REAL, primary_key=True)
     embedding: Mapped[Any] = mapped_column(Vector(IMAGE_EMBEDDING_DIM))
 
 
