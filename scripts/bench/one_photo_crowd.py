@@ -419,9 +419,10 @@ def _right_at(query: Query, outcome: Outcome, k: int) -> bool:
 def tables(queries: list[Query], labels: Iterable[tuple[str, str]], sets: Sequence[str]) -> None:
     print(
         "\n| direction | crowd | set | queries | recall@1 | recall@5 | first-stage recall "
-        '| true top-1 "high" | precision of "high" | false high | p50 ms | p95 ms |'
+        '| first stage, whole photo only | true top-1 "high" | precision of "high" '
+        "| false high | p50 ms | p95 ms |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for direction, size in labels:
         for name in [*sets, "all"]:
             group = [q for q in queries if name in ("all", q.photo.set_name)]
