@@ -39,12 +39,17 @@ def synthetic_vectors(rng: np.random.Generator, count: int, dim: int, clusters: 
     """Clustered, non-negative, unit-length: like pooled CNN features of many similar objects."""
     centres = np.abs(rng.normal(size=(clusters, dim))).astype(np.float32)
     labels = rng.integers(0, clusters, size=count)
-    vectors = centres[labels] + 0.8 * np.abs(rng.normal(size=(count, dim))).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = np.empty((count, dim), dtype=np.float32)
+    # In slices: the float64 noise of a million vectors at once would not fit in memory.
+    for start in range(0, count, 50_000):
+        rows = labels[start : start + 50_000]
+        noise = np.abs(rng.normal(size=(len(rows), dim))).astype(np.float32)
+        block = centres[rows] + 0.8 * noise
+        vectors[start : start + len(rows)] = block / np.linalg.norm(block, axis=1, keepdims=True)
     return vectors
 
 
-async def fill(url: str, items: int, seed: int) -> None:
+async def fill(url: str, items: int, seed: int, build_memory: str) -> None:
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
     await register_vector(connection)
     existing = await connection.fetchval("SELECT count(*) FROM items")
@@ -110,7 +115,8 @@ async def fill(url: str, items: int, seed: int) -> None:
     )
     print(f"loaded {items} items in {time.perf_counter() - start:.0f} s")
     start = time.perf_counter()
-    await connection.execute("SET maintenance_work_mem = '3GB'")
+    # The graph must fit in memory while it is built (about 6 GB at 1,000,000 items).
+    await connection.execute(f"SET maintenance_work_mem = '{build_memory}'")
     await connection.execute(
         "CREATE INDEX idx_items_image_embedding ON items "
         "USING hnsw (image_embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
@@ -195,12 +201,13 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--build-memory", default="3GB", help="maintenance_work_mem for HNSW")
     args = parser.parse_args()
     ITEMS = args.items
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     url = start_postgres(BENCH_DIR / "postgres")
     upgrade_to_head(url)
-    asyncio.run(fill(url, args.items, args.seed))
+    asyncio.run(fill(url, args.items, args.seed, args.build_memory))
     asyncio.run(measure(url, args.queries, args.seed))
 
 
