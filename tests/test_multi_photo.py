@@ -3,11 +3,14 @@ adding and removing photos, matching across every view, and cleaning up their fi
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from mafqood.core.container import Container
+from mafqood.items.models import ItemObjectVector
 from tests import images
 from tests.factories import item_form, register, wait_for
 
@@ -107,6 +110,8 @@ async def test_add_and_remove_photos(client: httpx.AsyncClient, container: Conta
         return bool(shown.json()["analysis_status"] == "done")
 
     await wait_for(analysed, timeout=60)
+    # Every view has its object vectors.
+    assert await _object_vectors(container, item["id"]) == [(0, 2), (1, 2)]
     for seed in (3303, 3304, 3305):
         more = await client.post(
             path,
@@ -148,6 +153,21 @@ async def test_add_and_remove_photos(client: httpx.AsyncClient, container: Conta
         assert response.status_code == 200, response.text
     last = await client.delete(f"{path}/{after['photos'][0]['id']}", headers=owner.headers)
     assert last.status_code == 409 and last.json()["code"] == "last_photo"
+    # Analysed again with the one photo left: no object vector of a removed view remains.
+    await wait_for(analysed, timeout=60)
+    assert await _object_vectors(container, item["id"]) == [(0, 2)]
+
+
+async def _object_vectors(container: Container, item_id: str) -> list[tuple[int, int]]:
+    """(photo position, how many crop vectors) of a report."""
+    async with container.sessionmaker() as session:
+        rows = await session.execute(
+            select(ItemObjectVector.position, func.count())
+            .where(ItemObjectVector.item_id == uuid.UUID(item_id))
+            .group_by(ItemObjectVector.position)
+            .order_by(ItemObjectVector.position)
+        )
+        return [(int(position), int(count)) for position, count in rows]
 
 
 async def test_deleting_a_report_removes_every_view(client: httpx.AsyncClient) -> None:

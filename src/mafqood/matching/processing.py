@@ -70,6 +70,7 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
             await session.delete(job)
             await commit(session)
             return "gone" if item is None else "skipped"
+        analysed = view_keys(item)
         try:
             analysis = await _analyse(container, item)
         except AnalysisFailed as failure:
@@ -78,6 +79,9 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
             await commit(session)
             log.warning("analysis_failed", item_id=str(item.id), reason=failure.reason)
             return "failed"
+        await session.refresh(item, ["photos"])
+        if view_keys(item) != analysed:
+            return await _superseded(session, job)
         await save(session, item, analysis, vision)
         await commit(session)
 
@@ -85,11 +89,17 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
         job = await outbox.claim(session, job_id)
         if job is None:
             return "skipped"
-        item = await session.get(Item, uuid.UUID(job.payload["item_id"]))
+        # Locked (without blocking other reports' matches, which only share-lock its key) so
+        # that a photo added or removed meanwhile waits, and then sets it pending again.
+        item = await session.get(
+            Item, uuid.UUID(job.payload["item_id"]), with_for_update={"key_share": True}
+        )
         if item is None:
             await session.delete(job)
             await commit(session)
             return "gone"
+        if view_keys(item) != analysed:
+            return await _superseded(session, job)
         found: list[engine.NewMatch] = []
         if item.status == "open" and not item.is_hidden:
             window = search_window(container.settings)
@@ -99,6 +109,14 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
         await commit(session)
     log.info("report_analysed", item_id=str(item.id), new_matches=len(found))
     return "done"
+
+
+async def _superseded(session: AsyncSession, job: outbox.OutboxJob) -> str:
+    """The report's photos changed while they were analysed: the change queued a job of its
+    own, which analyses the photos the report has now; this one's result is dropped."""
+    await session.delete(job)
+    await commit(session)
+    return "skipped"
 
 
 async def _analyse(container: Container, item: Item) -> ReportAnalysis:
