@@ -13,7 +13,9 @@ transaction (see items/submission.py). A vision worker then:
 A worker killed anywhere leaves the job row: it is sent again (Celery's late ack, the outbox
 drain) and the whole job runs again. Matches are inserted once per pair and only a new pair
 notifies, so running twice creates nothing twice. A photo that cannot be analysed ends in
-"failed" with a reason code, never "pending" forever.
+"failed" with a reason code, never "pending" forever. A photo added or removed while a job
+runs queues a job of its own; the running one then drops its result rather than store the
+old photos' vectors.
 """
 
 from __future__ import annotations
