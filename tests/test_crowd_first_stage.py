@@ -5,11 +5,13 @@ photos first; the object-centred vectors bring the item."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from mafqood.core.container import Container
 from mafqood.items.models import Item, ItemObjectVector
@@ -80,16 +82,10 @@ async def test_the_item_enters_the_candidates_through_its_object_vectors(
         query = await session.get(Item, lost.id)
         assert query is not None
         with_objects = await engine.candidates(session, query, analysis, window)
-        whole = ReportAnalysis(
-            analysis.image.__class__(**{**analysis.image.__dict__, "object_vectors": ()}),
-            analysis.text_vector,
-        )
+        whole = ReportAnalysis(replace(analysis.image, object_vectors=()), analysis.text_vector)
         whole_only = await engine.candidates(session, query, whole, window)
         stored = await session.scalar(
-            ItemObjectVector.__table__.select()
-            .with_only_columns(ItemObjectVector.item_id)
-            .where(ItemObjectVector.item_id == right.id)
-            .limit(1)
+            select(ItemObjectVector.item_id).where(ItemObjectVector.item_id == right.id).limit(1)
         )
     assert stored == right.id  # every photo's crops are stored
     assert right.id not in whole_only  # the desk's look-alikes come first
