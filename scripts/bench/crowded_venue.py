@@ -41,6 +41,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -152,8 +153,12 @@ async def make_user(container: Container, name: str) -> User:
         return user
 
 
+class PhotoData(Protocol):
+    def data(self) -> bytes: ...
+
+
 async def report(
-    container: Container, owner: User, kind: str, photo: Photo, when: datetime
+    container: Container, owner: User, kind: str, photo: PhotoData, when: datetime
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """Store a report with its analysis job, as POST /api/v1/lost|found does
     (items/submission.py). -> (item id, job id)."""

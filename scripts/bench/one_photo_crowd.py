@@ -110,7 +110,7 @@ class Outcome:
 class Query:
     photo: Photo
     reported: bool
-    outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)
+    outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  # (direction, crowd)
 
 
 @dataclass(frozen=True)
