@@ -28,7 +28,7 @@ from scripts.bench.machine import describe, percentile
 DATA = Path(".data/bench-api")
 
 
-async def _started(url: str, server: subprocess.Popen[bytes]) -> None:
+async def wait_started(url: str, server: subprocess.Popen[bytes]) -> None:
     async with httpx.AsyncClient() as http:
         for _ in range(600):
             if server.poll() is not None:
@@ -42,7 +42,7 @@ async def _started(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("server did not start")
 
 
-async def _prepare(http: httpx.AsyncClient) -> tuple[dict[str, str], list[str]]:
+async def prepare_user(http: httpx.AsyncClient) -> tuple[dict[str, str], list[str]]:
     email = f"bench-{time.time_ns()}@example.com"
     password = "Bench-Password-2026!"
     registered = await http.post(
@@ -103,10 +103,10 @@ async def _measure(
 async def run(
     url: str, pid: int, server: subprocess.Popen[bytes], args: argparse.Namespace
 ) -> None:
-    await _started(url, server)
+    await wait_started(url, server)
     limits = httpx.Limits(max_connections=args.clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
-        headers, items = await _prepare(http)
+        headers, items = await prepare_user(http)
         process = psutil.Process(pid)
         paths = {
             "GET /health (probes database, Redis, storage)": "/health",

@@ -26,7 +26,7 @@ import httpx
 import psutil
 
 from mafqood.core.embedded import free_port
-from scripts.bench.api_cpu import _started
+from scripts.bench.api_cpu import wait_started
 from scripts.bench.machine import describe, percentile
 
 DATA = Path(".data/bench-venue")
@@ -119,7 +119,7 @@ async def _reads(
 
 
 async def run(url: str, server: subprocess.Popen[bytes], args: argparse.Namespace) -> None:
-    await _started(url, server)
+    await wait_started(url, server)
     photos = _photos()
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         owner = await _account(http, "owner")
