@@ -8,7 +8,6 @@ import uuid
 import httpx
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.notifications.service import notify
 from tests.conftest import AppFactory, asgi_client
 from tests.factories import Account, create_item, register
@@ -43,7 +42,7 @@ async def _notification(container: Container, account: Account) -> uuid.UUID:
             "notify.match_rejected",
             params={"item_title": "Bag"},
         )
-        await commit(session)
+        await session.commit()
         return row.id
 
 

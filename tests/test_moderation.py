@@ -14,7 +14,7 @@ from sqlalchemy import select
 from mafqood.audit.models import AuditLog
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
-from mafqood.moderation.nsfw import AllowAll, ScreenUnavailable, make_screen
+from mafqood.moderation.nsfw import AllowAll, PhotoScreening, ScreenUnavailable, make_screen
 from tests import images
 from tests.factories import Account, create_item, make_admin, pin_match, register
 
@@ -148,10 +148,10 @@ class RedIsExplicit:
 
 @pytest.fixture
 def strict_screen(container: Container) -> Iterator[None]:
-    previous = container.photo_screen
-    container.photo_screen = RedIsExplicit()
+    previous = container.photo_screening
+    container.photo_screening = PhotoScreening(RedIsExplicit(), previous.threshold)
     yield
-    container.photo_screen = previous
+    container.photo_screening = previous
 
 
 def red_jpeg() -> bytes:

@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.items.models import Item
 from mafqood.matching import processing
 from mafqood.matching.models import Match
@@ -132,7 +131,7 @@ async def _pending_report(container: Container, owner: Account, key: str) -> uui
         session.add(item)
         await session.flush()
         processing.enqueue_analysis(session, item.id)
-        await commit(session)
+        await session.commit()
         return item.id
 
 

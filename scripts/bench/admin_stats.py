@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.sql.elements import TextClause
 
 from mafqood.admin import stats
 from mafqood.core.db import async_url
 from mafqood.core.embedded import start_postgres
+from mafqood.core.unit_of_work import UnitOfWork, make_unit_of_work_factory
 from mafqood.migrations import upgrade_to_head
 from scripts.bench.machine import describe, percentile
 
@@ -84,7 +85,7 @@ QUERIES: dict[str, TextClause] = {
 }
 
 
-async def fill(session: AsyncSession, items: int) -> None:
+async def fill(session: UnitOfWork, items: int) -> None:
     if (await session.scalar(text("SELECT count(*) FROM items"))) >= items:
         return
     await session.execute(text("TRUNCATE users CASCADE"))
@@ -107,7 +108,7 @@ def _indexes(plan: Any) -> set[str]:
     return found
 
 
-async def indexes_used(session: AsyncSession, end: datetime) -> dict[str, set[str]]:
+async def indexes_used(session: UnitOfWork, end: datetime) -> dict[str, set[str]]:
     params = {
         "start": end - stats.MONTH,
         "end": end,
@@ -122,7 +123,7 @@ async def indexes_used(session: AsyncSession, end: datetime) -> dict[str, set[st
     return used
 
 
-async def timed(session: AsyncSession, start: datetime, end: datetime, runs: int) -> float:
+async def timed(session: UnitOfWork, start: datetime, end: datetime, runs: int) -> float:
     samples = []
     for _ in range(runs):
         began = time.perf_counter()
@@ -133,7 +134,7 @@ async def timed(session: AsyncSession, start: datetime, end: datetime, runs: int
 
 async def run(url: str, items: int, runs: int) -> None:
     engine = create_async_engine(async_url(url))
-    sessions = async_sessionmaker(engine)
+    sessions = make_unit_of_work_factory(engine)
     async with sessions() as session:
         began = time.perf_counter()
         await fill(session, items)

@@ -47,7 +47,6 @@ from sqlalchemy import select
 
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.core.logging import configure_logging
 from mafqood.core.runtime import prepare_runtime
 from mafqood.items.schemas import ItemCreate
@@ -148,7 +147,7 @@ async def make_user(container: Container, name: str) -> User:
             full_name=name,
         )
         session.add(user)
-        await commit(session)
+        await session.commit()
         await session.refresh(user)
         return user
 
@@ -173,10 +172,12 @@ async def report(
     )
     async with container.sessionmaker() as session:
         item_id = uuid.uuid4()
-        stored = await store_photo(session, container.storage, processed, f"items/{item_id}")
+        stored = await store_photo(
+            session, container.storage, container.photo_screening, processed, f"items/{item_id}"
+        )
         item = await create_item(session, container.storage, owner, item_id, kind, form, stored)
         job = processing.enqueue_analysis(session, item.id)
-        await commit(session)
+        await session.commit()
         return item.id, job.id
 
 

@@ -24,8 +24,9 @@ import numpy as np
 from pgvector.asyncpg import register_vector
 from sqlalchemy import text
 
-from mafqood.core.db import make_engine, make_sessionmaker
+from mafqood.core.db import make_engine
 from mafqood.core.embedded import start_postgres
+from mafqood.core.unit_of_work import make_unit_of_work_factory
 from mafqood.items.models import IMAGE_EMBEDDING_DIM, TEXT_EMBEDDING_DIM
 from mafqood.items.vocabulary import CATEGORIES
 from mafqood.matching.search import Query, SearchWindow, nearest_ids
@@ -145,7 +146,7 @@ async def prewarm(url: str) -> None:
 async def measure(url: str, queries: int, seed: int) -> None:
     await prewarm(url)
     engine = make_engine(url, pool_size=2)
-    sessions = make_sessionmaker(engine)
+    sessions = make_unit_of_work_factory(engine)
     rng = np.random.default_rng(seed + 1)
     pool = np.load(BENCH_DIR / "queries.npy")
     window = SearchWindow()

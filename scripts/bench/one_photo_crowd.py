@@ -52,7 +52,6 @@ from sqlalchemy import select, text
 
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.core.logging import configure_logging
 from mafqood.core.runtime import prepare_runtime
 from mafqood.items.models import Item, ItemObjectVector
@@ -263,7 +262,7 @@ async def add_crowd(
                 analysis = cached_analysis(photo, vision.image_model, text_vector)
                 await save(session, item, analysis, vision)
                 instance_of[item.id] = photo.instance
-            await commit(session)
+            await session.commit()
 
 
 async def stored_analysis(session: Any, item: Item) -> ReportAnalysis:
@@ -354,7 +353,7 @@ async def run_direction(
     crowd_kind = "found" if direction == "lost" else "lost"
     async with container.sessionmaker() as session:
         await session.execute(text("TRUNCATE items CASCADE"))
-        await commit(session)
+        await session.commit()
     crowd_time = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
     query_time = crowd_time + timedelta(hours=-1 if direction == "lost" else 1)
     desk = await make_user(container, "Crowd")
@@ -402,7 +401,7 @@ async def close_half_of_the_fillers(container: Container) -> None:
                 "WHERE image_key LIKE 'bench/filler:%' AND hashtext(id::text) % 2 = 0"
             )
         )
-        await commit(session)
+        await session.commit()
 
 
 # --- the tables ---------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select, update
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit, rollback
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import notify
 from mafqood.worker.outbox import OutboxJob
@@ -32,7 +31,7 @@ async def make_notifications(
                 params={"item_title": f"Wallet {number}", "status": "closed"},
             )
             ids.append(row.id)
-        await commit(session)
+        await session.commit()
     return ids
 
 
@@ -182,7 +181,7 @@ async def test_texts_are_in_the_recipients_language(
                 params={"item_title": "محفظة سوداء", "confidence": "high"},
                 item_id=item_id,
             )
-        await commit(session)
+        await session.commit()
     [ar] = (await client.get("/api/v1/notifications", headers=arabic.headers)).json()[
         "notifications"
     ]
@@ -213,7 +212,7 @@ async def test_every_text_key_exists_in_both_languages(
         account = await register(client, preferred_language=language)
         async with container.sessionmaker() as session:
             row = await notify(session, uuid.UUID(account.id), "match", key, params=params)
-            await commit(session)
+            await session.commit()
         assert "{" not in row.title + row.message
         assert "x" in row.message
 
@@ -243,7 +242,7 @@ async def test_rolled_back_notification_leaves_nothing(
             params={"item_title": "Keys"},
             event={"type": "item_status", "item_id": str(uuid.uuid4()), "status": "closed"},
         )
-        await rollback(session)
+        await session.rollback()
     async with container.sessionmaker() as session:
         assert list(await session.scalars(select(Notification.id))) == []
         assert list(await session.scalars(select(OutboxJob.id))) == []

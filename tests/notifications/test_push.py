@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.notifications import delivery
 from mafqood.notifications.models import Notification
 from mafqood.notifications.service import notify
@@ -182,7 +181,7 @@ async def _one_notification(container: Container, user_id: str) -> tuple[uuid.UU
             "notify.match_rejected",
             params={"item_title": "Bag"},
         )
-        await commit(session)
+        await session.commit()
         job_id = await session.scalar(select(OutboxJob.id))
     assert job_id is not None
     return row.id, job_id

@@ -15,7 +15,6 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from mafqood.auth.tokens import TokenService
-from mafqood.core.db import commit, rollback
 from mafqood.notifications.service import notify
 from mafqood.realtime import events
 from mafqood.realtime.hub import SEND_QUEUE_SIZE, ConnectionHub
@@ -131,7 +130,7 @@ async def test_event_crosses_from_one_instance_to_sockets_on_another(
         # Nothing is published before commit.
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(phone.recv(), 0.3)
-        await commit(session)
+        await session.commit()
     for socket in (phone, tablet):
         received = await next_event(socket)
         assert received == {
@@ -163,7 +162,7 @@ async def test_rolled_back_transaction_publishes_nothing(
             params={"item_title": "Bag"},
             event=events.item_status(uuid.uuid4(), "open"),
         )
-        await rollback(session)
+        await session.rollback()
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(socket.recv(), 0.5)
     await socket.close()

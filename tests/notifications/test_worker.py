@@ -10,7 +10,6 @@ import httpx
 from sqlalchemy import func, select, update
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit, rollback
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import notify
 from mafqood.realtime import events
@@ -46,7 +45,7 @@ async def _notify_rejection(container: Container, owner_id: str) -> Notification
             "notify.match_rejected",
             params={"item_title": "Bag"},
         )
-        await commit(session)
+        await session.commit()
     return row
 
 
@@ -97,7 +96,7 @@ async def test_match_reaches_both_owners_by_socket_and_push(
                     event=events.new_match(match_id, own_item, 0.87, "high"),
                 )
             )
-        await commit(session)
+        await session.commit()
 
     loser_event = await next_event(loser_socket)
     finder_event = await next_event(finder_socket)
@@ -201,7 +200,7 @@ async def test_nothing_is_lost_when_redis_is_down_at_commit(
             params={"item_title": "Keys", "status": "closed"},
             event=events.item_status(uuid.uuid4(), "closed"),
         )
-        await commit(session)
+        await session.commit()
     await cut_off.close()
     assert await pending_jobs(container) == 1
     await asyncio.sleep(0.5)
@@ -249,7 +248,7 @@ async def test_worker_killed_mid_queue_loses_nothing(
             ).id
             for account in accounts
         ]
-        await commit(session)
+        await session.commit()
 
     await wait_for(lambda: _sent_at_least(fcm, 2), interval=0.02)
     worker.kill()  # SIGKILL: no chance to finish or hand back anything
@@ -291,7 +290,7 @@ async def test_worker_stopped_gracefully_then_restarted_delivers_the_queue(
             ).id
             for n in range(3)
         ]
-        await commit(session)
+        await session.commit()
     await asyncio.sleep(0.3)
     assert fcm.sent == []
     worker.start()
@@ -319,7 +318,7 @@ async def test_expired_notifications_are_removed_by_the_periodic_job(
             "notify.match_rejected",
             params={"item_title": "B"},
         )
-        await commit(session)
+        await session.commit()
         await session.execute(
             update(Notification)
             .where(Notification.id == old.id)
@@ -340,10 +339,10 @@ async def test_mail_is_sent_by_the_worker_after_commit(
 ) -> None:
     async with container.sessionmaker() as session:
         queue_mail(session, "never@example.com", "Rolled back", "-")
-        await rollback(session)
+        await session.rollback()
     async with container.sessionmaker() as session:
         queue_mail(session, "sara@example.com", "Your item", "Someone found it.")
-        await commit(session)
+        await session.commit()
 
     async def delivered() -> bool:
         return len(mailbox.messages) >= 1

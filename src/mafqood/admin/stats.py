@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from mafqood.core.unit_of_work import UnitOfWork
 
 DAY = timedelta(days=1)
 MONTH = timedelta(days=30)
@@ -149,7 +150,7 @@ def _seconds(value: object) -> float | None:
     return None if value is None else float(str(value))
 
 
-async def compute(session: AsyncSession, start: datetime, end: datetime) -> Stats:
+async def compute(session: UnitOfWork, start: datetime, end: datetime) -> Stats:
     """The key metrics for start <= t < end."""
     period = {"start": start, "end": end}
     new_users = await session.scalar(_USERS, period)

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.auth import throttle
@@ -19,10 +18,10 @@ from mafqood.auth.schemas import RegisterIn
 from mafqood.auth.sessions import end_sockets_on_commit
 from mafqood.auth.tokens import TokenError, hash_token
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.core.errors import BadRequest, Conflict, Unauthorized
 from mafqood.core.i18n import Language, translate
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
 from mafqood.venues.models import VenueMember
 
@@ -45,13 +44,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _find_by_email(session: AsyncSession, email: str) -> User | None:
+async def _find_by_email(session: UnitOfWork, email: str) -> User | None:
     result = await session.execute(select(User).where(User.email == email.lower()))
     return result.scalar_one_or_none()
 
 
 async def _start_refresh(
-    session: AsyncSession,
+    session: UnitOfWork,
     container: Container,
     user: User,
     client: ClientInfo,
@@ -74,7 +73,7 @@ async def _start_refresh(
 
 
 async def _open_session(
-    session: AsyncSession, container: Container, user: User, client: ClientInfo
+    session: UnitOfWork, container: Container, user: User, client: ClientInfo
 ) -> Session:
     row, refresh = await _start_refresh(session, container, user, client)
     access = await _access_token(session, container, user, row.family_id)
@@ -82,7 +81,7 @@ async def _open_session(
 
 
 async def _access_token(
-    session: AsyncSession, container: Container, user: User, family_id: uuid.UUID
+    session: UnitOfWork, container: Container, user: User, family_id: uuid.UUID
 ) -> str:
     desk = await session.scalar(select(exists().where(VenueMember.user_id == user.id)))
     return container.tokens.access_token(
@@ -91,7 +90,7 @@ async def _access_token(
 
 
 async def register(
-    session: AsyncSession, container: Container, data: RegisterIn, client: ClientInfo
+    session: UnitOfWork, container: Container, data: RegisterIn, client: ClientInfo
 ) -> Session:
     email = data.email.lower()
     # Hash before touching the database: a request waiting for the CPU-heavy hash must not
@@ -120,12 +119,12 @@ async def register(
 
 
 async def login(
-    session: AsyncSession, container: Container, email: str, password: str, client: ClientInfo
+    session: UnitOfWork, container: Container, email: str, password: str, client: ClientInfo
 ) -> Session:
     user = await _find_by_email(session, email)
     await throttle.check_login(session, container, email, client)
     # End the read and give its connection back while the hash is checked (see register).
-    await commit(session)
+    await session.commit()
     # Always verify a hash, even for an unknown email, so timing does not reveal accounts.
     valid = await container.passwords.verify(password, user.password_hash if user else None)
     if user is None or not valid:
@@ -138,7 +137,7 @@ async def login(
             status=401,
         )
         await throttle.record_login_failure(session, container, email, user)
-        await commit(session)
+        await session.commit()
         raise Unauthorized("invalid_credentials")
     if not user.is_active:
         raise Unauthorized("account_disabled")
@@ -158,7 +157,7 @@ def _decode_refresh(container: Container, token: str) -> dict[str, Any]:
     return claims
 
 
-async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+async def _revoke_family(session: UnitOfWork, family_id: uuid.UUID) -> None:
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
@@ -167,7 +166,7 @@ async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
 
 
 async def refresh(
-    session: AsyncSession, container: Container, token: str, client: ClientInfo
+    session: UnitOfWork, container: Container, token: str, client: ClientInfo
 ) -> Session:
     claims = _decode_refresh(container, token)
     row = (
@@ -194,7 +193,7 @@ async def refresh(
                 entity_id=row.id,
                 status=401,
             )
-            await commit(session)
+            await session.commit()
             raise Unauthorized("token_reused")
         raise Unauthorized("invalid_token")
     user = await session.get(User, row.user_id)
@@ -207,7 +206,7 @@ async def refresh(
     return Session(user, access, new_token)
 
 
-async def logout(session: AsyncSession, container: Container, token: str) -> None:
+async def logout(session: UnitOfWork, container: Container, token: str) -> None:
     try:
         claims = container.tokens.decode(token, "refresh")
     except TokenError as exc:
@@ -222,7 +221,7 @@ async def logout(session: AsyncSession, container: Container, token: str) -> Non
 
 
 async def request_password_reset(
-    session: AsyncSession, container: Container, email: str, client: ClientInfo
+    session: UnitOfWork, container: Container, email: str, client: ClientInfo
 ) -> ResetMail | None:
     """The mail to send, or None for an unknown address or a mailbox that has had its share of
     reset mail lately (the caller answers the same)."""
@@ -250,7 +249,7 @@ async def request_password_reset(
 
 
 async def reset_password(
-    session: AsyncSession,
+    session: UnitOfWork,
     container: Container,
     token: str,
     new_password: str,

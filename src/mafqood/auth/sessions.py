@@ -14,11 +14,10 @@ import uuid
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.auth.models import RefreshToken
-from mafqood.core.db import on_commit
 from mafqood.core.errors import Unauthorized
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.realtime.bus import EventBus
 from mafqood.users.models import User
 
@@ -38,7 +37,7 @@ def _login_open(claims: dict[str, Any]) -> ColumnElement[bool]:
     return exists().where(RefreshToken.family_id == sid, RefreshToken.revoked_at.is_(None))
 
 
-async def token_user(session: AsyncSession, claims: dict[str, Any]) -> User:
+async def token_user(session: UnitOfWork, claims: dict[str, Any]) -> User:
     """The active user named by verified access-token claims, while the token's login is
     open; Unauthorized otherwise."""
     user_id = uuid.UUID(str(claims["user_id"]))
@@ -54,7 +53,7 @@ async def token_user(session: AsyncSession, claims: dict[str, Any]) -> User:
 
 
 def end_sockets_on_commit(
-    session: AsyncSession, bus: EventBus, user_id: uuid.UUID, sid: uuid.UUID | None
+    session: UnitOfWork, bus: EventBus, user_id: uuid.UUID, sid: uuid.UUID | None
 ) -> None:
     """Once the revocation has committed, every API process closes the open sockets of login
     `sid` (None: of every login of the user). HTTP requests need no message: they check."""
@@ -62,4 +61,4 @@ def end_sockets_on_commit(
     async def announce() -> None:
         await bus.end_sessions(user_id, sid)
 
-    on_commit(session, announce)
+    session.after_commit(announce)

@@ -12,13 +12,13 @@ import hashlib
 import math
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.auth.models import RefreshToken
 from mafqood.core.container import Container
 from mafqood.core.errors import RateLimited
 from mafqood.core.i18n import Language, translate
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.service import notify
 from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.rules import Rate
@@ -33,7 +33,7 @@ def _subject(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
-async def _signed_in_from(session: AsyncSession, email: str, ip: str) -> bool:
+async def _signed_in_from(session: UnitOfWork, email: str, ip: str) -> bool:
     """Whether the account of this email signed in from this address within the lifetime of
     a refresh token (their rows are the record of sign-ins). The same query runs whether or
     not the account exists."""
@@ -47,7 +47,7 @@ async def _signed_in_from(session: AsyncSession, email: str, ip: str) -> bool:
 
 
 async def check_login(
-    session: AsyncSession, container: Container, email: str, client: ClientInfo
+    session: UnitOfWork, container: Container, email: str, client: ClientInfo
 ) -> None:
     """Refuse a login, before its password is checked, while the account has used up its
     failures, except from an address that signed in to it before: the owner's own devices
@@ -66,7 +66,7 @@ async def check_login(
 
 
 async def record_login_failure(
-    session: AsyncSession, container: Container, email: str, user: User | None
+    session: UnitOfWork, container: Container, email: str, user: User | None
 ) -> None:
     """Count a wrong password; the one that uses up the account's budget tells its owner (in
     the caller's transaction)."""
@@ -80,7 +80,7 @@ async def record_login_failure(
         await _tell_owner(session, user, rate)
 
 
-async def _tell_owner(session: AsyncSession, user: User, rate: Rate) -> None:
+async def _tell_owner(session: UnitOfWork, user: User, rate: Rate) -> None:
     """A notification for the app and a mail, for an owner signed in nowhere."""
     params = {"count": str(rate.limit), "minutes": str(math.ceil(rate.period_seconds / 60))}
     await notify(session, user.id, "system", "notify.login_throttled", params=params)

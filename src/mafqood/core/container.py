@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from mafqood.auth.passwords import PasswordHasher
 from mafqood.auth.tokens import TokenService
 from mafqood.core.config import Settings
-from mafqood.core.db import make_engine, make_sessionmaker
+from mafqood.core.db import make_engine
 from mafqood.core.mail import MailSender, make_mail_sender
+from mafqood.core.unit_of_work import UnitOfWork, make_unit_of_work_factory
 from mafqood.matching.models_loader import pipeline_for
-from mafqood.moderation.nsfw import PhotoScreen, make_screen
+from mafqood.moderation.nsfw import PhotoScreening
 from mafqood.ratelimit.limiter import RateLimiter
 from mafqood.ratelimit.rules import Rules
 from mafqood.realtime.bus import EventBus
@@ -31,7 +32,7 @@ from mafqood.worker.sender import TaskSender
 class Container:
     settings: Settings
     engine: AsyncEngine
-    sessionmaker: async_sessionmaker[AsyncSession]
+    sessionmaker: async_sessionmaker[UnitOfWork]
     redis: Redis
     tokens: TokenService
     passwords: PasswordHasher
@@ -46,11 +47,15 @@ class Container:
     # Abuse limits (counted in Redis) and the screening of uploaded photos.
     rate_limiter: RateLimiter
     rate_rules: Rules
-    photo_screen: PhotoScreen
+    photo_screening: PhotoScreening
     # Health probes that other parts register: name -> (probe, required).
     extra_probes: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = field(
         default_factory=dict
     )
+
+    @property
+    def events(self) -> EventBus:
+        return self.bus
 
     @property
     def vision(self) -> VisionPipeline:
@@ -71,7 +76,7 @@ class Container:
         container = cls(
             settings=settings,
             engine=engine,
-            sessionmaker=make_sessionmaker(engine),
+            sessionmaker=make_unit_of_work_factory(engine),
             redis=redis,
             tokens=TokenService(
                 settings.signing_key(),
@@ -88,7 +93,7 @@ class Container:
             tasks=TaskSender(settings, settings.broker_url or redis_url),
             rate_limiter=RateLimiter(redis),
             rate_rules=Rules(settings),
-            photo_screen=make_screen(settings),
+            photo_screening=PhotoScreening.configured(settings),
         )
         # Services reach post-commit work (events, background tasks) through their session.
         container.sessionmaker.configure(effects=container)

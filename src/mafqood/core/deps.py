@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.auth.sessions import token_user
 from mafqood.auth.tokens import TokenError
 from mafqood.core.container import Container
-from mafqood.core.db import session_scope
 from mafqood.core.errors import Unauthorized
+from mafqood.core.unit_of_work import UnitOfWork, unit_of_work_scope
 from mafqood.users.models import User
 
 
@@ -25,14 +24,14 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-async def get_session(container: ContainerDep) -> AsyncIterator[AsyncSession]:
-    async for session in session_scope(container.sessionmaker):
+async def get_session(container: ContainerDep) -> AsyncIterator[UnitOfWork]:
+    async for session in unit_of_work_scope(container.sessionmaker):
         yield session
 
 
 # scope="function": commit before the response is sent, so a client never sees success
 # for a write that did not land.
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SessionDep = Annotated[UnitOfWork, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login")
 

@@ -119,7 +119,9 @@ async def _run(hooks: list[Hook], name: str) -> None:
             log.exception("transaction_hook_failed", hook=name)
 
 
-def make_unit_of_work_factory(engine: Any, effects: Effects) -> async_sessionmaker[UnitOfWork]:
+def make_unit_of_work_factory(
+    engine: Any, effects: Effects | None = None
+) -> async_sessionmaker[UnitOfWork]:
     return async_sessionmaker(
         engine, class_=UnitOfWork, expire_on_commit=False, autoflush=False, effects=effects
     )

@@ -12,12 +12,11 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from mafqood.core.container import Container
-from mafqood.core.db import on_commit
 from mafqood.core.errors import Conflict, FieldError, NotFound
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
 from mafqood.items.schemas import PhotoOut
 from mafqood.matching.processing import enqueue_analysis
@@ -55,7 +54,7 @@ async def read_photos(uploads: Sequence[UploadFile], container: Container) -> li
 
 
 async def store_views(
-    db: AsyncSession,
+    db: UnitOfWork,
     container: Container,
     item_id: uuid.UUID,
     photos: list[ProcessedPhoto],
@@ -68,12 +67,18 @@ async def store_views(
         position = first_position + offset
         key = photo_key(item_id, position)
         guard = await guard_report_photo(db, key, container.settings.orphan_photo_grace_seconds)
-        stored.append((position, await store_photo(db, container.storage, photo, key), guard))
+        stored.append(
+            (
+                position,
+                await store_photo(db, container.storage, container.photo_screening, photo, key),
+                guard,
+            )
+        )
     return stored
 
 
 async def add_rows(
-    db: AsyncSession, item_id: uuid.UUID, stored: list[tuple[int, StoredPhoto, uuid.UUID]]
+    db: UnitOfWork, item_id: uuid.UUID, stored: list[tuple[int, StoredPhoto, uuid.UUID]]
 ) -> None:
     for position, photo, guard in stored:
         db.add(
@@ -111,7 +116,7 @@ def photos_out(item: Item, storage: Storage) -> list[PhotoOut]:
     return result
 
 
-async def add_photo(db: AsyncSession, container: Container, item: Item, upload: UploadFile) -> Item:
+async def add_photo(db: UnitOfWork, container: Container, item: Item, upload: UploadFile) -> Item:
     """Append a view (the report must have fewer than MAX_PHOTOS)."""
     count = await db.scalar(select(func.count()).where(ItemPhoto.item_id == item.id)) or 0
     if count >= MAX_PHOTOS:
@@ -124,7 +129,7 @@ async def add_photo(db: AsyncSession, container: Container, item: Item, upload: 
 
 
 async def remove_photo(
-    db: AsyncSession, container: Container, item: Item, photo_id: uuid.UUID
+    db: UnitOfWork, container: Container, item: Item, photo_id: uuid.UUID
 ) -> Item:
     """Remove a view; the next becomes the main photo when the main one goes. The last
     photo stays (a report always has one)."""
@@ -159,12 +164,12 @@ async def remove_photo(
     async def remove_files() -> None:
         await container.storage.delete(keys)
 
-    on_commit(db, remove_files)
+    db.after_commit(remove_files)
     await _analyse_again(db, item)
     return item
 
 
-async def _analyse_again(db: AsyncSession, item: Item) -> None:
+async def _analyse_again(db: UnitOfWork, item: Item) -> None:
     """Back to the vision workers: the views changed, so do the vectors and the matches
     (pairs already found stay; new ones are told as usual)."""
     item.analysis_status = "pending"

@@ -9,12 +9,11 @@ from decimal import Decimal
 
 from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import BIT, DOUBLE_PRECISION, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
-from mafqood.core.db import on_commit
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.middleware import current_client
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemView
 from mafqood.items.schemas import ItemCreate
 from mafqood.matching.models import Match
@@ -50,7 +49,7 @@ def check_contact(data: ItemCreate) -> None:
         raise FieldError(missing, "coordinates_paired")
 
 
-async def find_duplicate(session: AsyncSession, user_id: uuid.UUID, image_hash: str) -> Item | None:
+async def find_duplicate(session: UnitOfWork, user_id: uuid.UUID, image_hash: str) -> Item | None:
     """One of the user's open reports with (nearly) this photo. Compared in the database, so a
     venue with thousands of reports does not load them all for each upload."""
     as_bits = func.cast(literal("x") + Item.image_hash, BIT(64))
@@ -69,7 +68,7 @@ async def find_duplicate(session: AsyncSession, user_id: uuid.UUID, image_hash: 
 
 
 async def create_item(
-    session: AsyncSession,
+    session: UnitOfWork,
     storage: Storage,
     owner: User,
     item_id: uuid.UUID,
@@ -113,14 +112,14 @@ async def create_item(
     return item
 
 
-async def get_item(session: AsyncSession, item_id: uuid.UUID) -> Item:
+async def get_item(session: UnitOfWork, item_id: uuid.UUID) -> Item:
     item = await session.get(Item, item_id)
     if item is None:
         raise NotFound("not_found")
     return item
 
 
-async def get_visible_item(session: AsyncSession, item_id: uuid.UUID, viewer: User | None) -> Item:
+async def get_visible_item(session: UnitOfWork, item_id: uuid.UUID, viewer: User | None) -> Item:
     """An item the viewer may see: their own, or anyone's that is not hidden by moderation.
     Anything else is "not found", so that its existence does not leak."""
     item = await session.get(Item, item_id)
@@ -129,7 +128,7 @@ async def get_visible_item(session: AsyncSession, item_id: uuid.UUID, viewer: Us
     return item
 
 
-async def get_owned_item(session: AsyncSession, item_id: uuid.UUID, owner: User) -> Item:
+async def get_owned_item(session: UnitOfWork, item_id: uuid.UUID, owner: User) -> Item:
     """Someone else's item answers 404, exactly like a missing one."""
     item = await session.get(Item, item_id, with_for_update=True)
     if item is None or item.user_id != owner.id:
@@ -137,7 +136,7 @@ async def get_owned_item(session: AsyncSession, item_id: uuid.UUID, owner: User)
     return item
 
 
-async def contact_visible(session: AsyncSession, item: Item, viewer: User | None) -> bool:
+async def contact_visible(session: UnitOfWork, item: Item, viewer: User | None) -> bool:
     """Those who hold the item see its contact details; the other side of a match sees them
     once contacts were shared (status contacted or claimed: for a found item with control
     details that needs an approved claim, not just two yeses), and so does a claimant whose
@@ -169,7 +168,7 @@ async def contact_visible(session: AsyncSession, item: Item, viewer: User | None
     return bool(await session.scalar(select(or_(shared_pair.exists(), approved_claim.exists()))))
 
 
-async def count_view(session: AsyncSession, item: Item, viewer: User | None) -> None:
+async def count_view(session: UnitOfWork, item: Item, viewer: User | None) -> None:
     """Each signed-in viewer counts once; owners and anonymous readers do not count."""
     if viewer is None or viewer.id == item.user_id:
         return
@@ -185,13 +184,13 @@ async def count_view(session: AsyncSession, item: Item, viewer: User | None) -> 
         await session.refresh(item, ["view_count", "updated_at"])
 
 
-async def owner_of(session: AsyncSession, item: Item) -> User:
+async def owner_of(session: UnitOfWork, item: Item) -> User:
     owner = await session.get(User, item.user_id)
     assert owner is not None  # enforced by the foreign key
     return owner
 
 
-async def change_status(session: AsyncSession, item: Item, requested: str) -> Item:
+async def change_status(session: UnitOfWork, item: Item, requested: str) -> Item:
     if requested != item.status and requested not in OWNER_TRANSITIONS[item.status]:
         raise Conflict(
             "invalid_status_transition",
@@ -205,7 +204,7 @@ async def change_status(session: AsyncSession, item: Item, requested: str) -> It
 
 
 async def delete_item(
-    session: AsyncSession, storage: Storage, item: Item, *, deleted_by: uuid.UUID | None = None
+    session: UnitOfWork, storage: Storage, item: Item, *, deleted_by: uuid.UUID | None = None
 ) -> None:
     """Delete the row now and the photos once that is committed (never the other way round:
     a failed commit must not leave an item without its photo). deleted_by: who, when not the
@@ -230,7 +229,7 @@ async def delete_item(
         async def remove_files() -> None:
             await storage.delete(keys)
 
-        on_commit(session, remove_files)
+        session.after_commit(remove_files)
 
 
 @dataclass(frozen=True)
@@ -281,13 +280,13 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
 
 
 async def browse(
-    session: AsyncSession, filters: BrowseFilters, page: int, page_size: int
+    session: UnitOfWork, filters: BrowseFilters, page: int, page_size: int
 ) -> tuple[list[Item], int]:
     return await newest_first_page(session, browse_query(filters), page, page_size)
 
 
 async def history(
-    session: AsyncSession, owner: User, status: str | None, page: int, page_size: int
+    session: UnitOfWork, owner: User, status: str | None, page: int, page_size: int
 ) -> tuple[list[Item], int]:
     statement = select(Item).where(Item.user_id == owner.id)
     if status:
@@ -296,7 +295,7 @@ async def history(
 
 
 async def newest_first_page(
-    session: AsyncSession, statement: Select[Item], page: int, page_size: int
+    session: UnitOfWork, statement: Select[Item], page: int, page_size: int
 ) -> tuple[list[Item], int]:
     """(one page of the items, newest first, total across all pages)."""
     total = await session.scalar(select(func.count()).select_from(statement.subquery()))

@@ -17,11 +17,10 @@ from typing import Literal
 import structlog
 from fastapi import Request, UploadFile
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.core.errors import Conflict
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service
 from mafqood.items.models import Item
 from mafqood.items.photos import add_rows, read_photos, store_views
@@ -39,7 +38,7 @@ ANSWER_SECONDS = 0.1
 
 
 async def submit(
-    db: AsyncSession,
+    db: UnitOfWork,
     container: Container,
     user: User,
     kind: Literal["lost", "found"],
@@ -63,13 +62,13 @@ async def submit(
     enqueue_analysis(db, item.id)
     with container.hub.analyses.expect(str(item.id)) as analysed:
         # Committing sends the job; the connection goes back to the pool for the wait.
-        await commit(db)
+        await db.commit()
         await _wait(db, container, item.id, analysed, deadline)
     return await present(db, container, item, user)
 
 
 async def _wait(
-    db: AsyncSession,
+    db: UnitOfWork,
     container: Container,
     item_id: uuid.UUID,
     analysed: asyncio.Future[None],
@@ -94,13 +93,13 @@ async def _wait(
             return
 
 
-async def _analysed(db: AsyncSession, item_id: uuid.UUID) -> bool:
+async def _analysed(db: UnitOfWork, item_id: uuid.UUID) -> bool:
     status = await db.scalar(select(Item.analysis_status).where(Item.id == item_id))
-    await commit(db)  # gives the connection back for the rest of the wait
+    await db.commit()  # gives the connection back for the rest of the wait
     return status != "pending"
 
 
-async def present(db: AsyncSession, container: Container, item: Item, user: User) -> ItemSubmitOut:
+async def present(db: UnitOfWork, container: Container, item: Item, user: User) -> ItemSubmitOut:
     """The report as it is now: with its matches once analysed."""
     await db.refresh(item)
     found = []

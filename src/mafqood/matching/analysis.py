@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemObjectVector
 from mafqood.observability.metrics import observe_inference
 from mafqood.vision import ImageAnalysis, VisionPipeline
@@ -58,7 +58,7 @@ def analyse_reports(
 
 
 async def save(
-    session: AsyncSession, item: Item, analysis: ReportAnalysis, vision: VisionPipeline
+    session: UnitOfWork, item: Item, analysis: ReportAnalysis, vision: VisionPipeline
 ) -> None:
     """Write the analysis on the report's rows (in the caller's transaction)."""
     _apply(item, analysis, vision)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 
 
@@ -16,7 +16,7 @@ class Backlog:
     oldest_seconds: float
 
 
-async def analysis_backlog(session: AsyncSession) -> Backlog:
+async def analysis_backlog(session: UnitOfWork) -> Backlog:
     """Served by the partial index on pending reports, however many reports there are."""
     row = (
         await session.execute(

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching import calibration, notices, scoring
 from mafqood.matching.analysis import ReportAnalysis
@@ -60,7 +60,7 @@ def _side(item: Item | CandidateRow) -> scoring.Side:
 
 
 async def match_and_notify(
-    session: AsyncSession,
+    session: UnitOfWork,
     vision: VisionPipeline,
     item: Item,
     analysis: ReportAnalysis,
@@ -75,7 +75,7 @@ async def match_and_notify(
 
 
 async def candidates(
-    session: AsyncSession, item: Item, analysis: ReportAnalysis, window: SearchWindow
+    session: UnitOfWork, item: Item, analysis: ReportAnalysis, window: SearchWindow
 ) -> dict[uuid.UUID, CandidateRow]:
     """The first stage: the reports that verification will see, by id."""
     query = Query(
@@ -98,7 +98,7 @@ async def candidates(
 
 
 async def find_matches(
-    session: AsyncSession,
+    session: UnitOfWork,
     vision: VisionPipeline,
     item: Item,
     analysis: ReportAnalysis,
@@ -178,7 +178,7 @@ def best_views(
 
 
 async def _store(
-    session: AsyncSession,
+    session: UnitOfWork,
     lost_id: uuid.UUID,
     found_id: uuid.UUID,
     similarity: float,

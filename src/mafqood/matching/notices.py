@@ -5,8 +5,8 @@ every member of the venue (see venues.access.recipients), never to its desk acco
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.notifications.service import notify
@@ -16,7 +16,7 @@ from mafqood.venues.access import recipients
 from mafqood.venues.models import Claim
 
 
-async def new_match(session: AsyncSession, match: Match, lost: Item, found: Item) -> None:
+async def new_match(session: UnitOfWork, match: Match, lost: Item, found: Item) -> None:
     """Both sides, each about their own report."""
     for mine in (lost, found):
         for user_id in await recipients(session, mine):
@@ -37,14 +37,14 @@ def contact_of(item: Item, owner: User) -> str:
     return item.contact_phone or item.contact_email or owner.phone or owner.email
 
 
-async def owner_of(session: AsyncSession, item: Item) -> User:
+async def owner_of(session: UnitOfWork, item: Item) -> User:
     """The account a report belongs to: a person, or a venue's desk (named after the venue)."""
     owner = await session.get(User, item.user_id)
     assert owner is not None  # enforced by the foreign key
     return owner
 
 
-async def answered(session: AsyncSession, match: Match, lost: Item, found: Item, by: User) -> None:
+async def answered(session: UnitOfWork, match: Match, lost: Item, found: Item, by: User) -> None:
     """One side answered: tell the other; when contacts are shared, give each the other's.
     A yes from the lost side on a found item with control details asks its owner to claim
     the item (answer the finder's questions), unless they already did."""
@@ -85,7 +85,7 @@ async def answered(session: AsyncSession, match: Match, lost: Item, found: Item,
         await _ask_to_claim(session, match, lost, found)
 
 
-async def _ask_to_claim(session: AsyncSession, match: Match, lost: Item, found: Item) -> None:
+async def _ask_to_claim(session: UnitOfWork, match: Match, lost: Item, found: Item) -> None:
     claimed = await session.scalar(
         select(Claim.id)
         .where(
@@ -114,7 +114,7 @@ async def _ask_to_claim(session: AsyncSession, match: Match, lost: Item, found: 
     )
 
 
-async def contacts_shared(session: AsyncSession, match: Match, lost: Item, found: Item) -> None:
+async def contacts_shared(session: UnitOfWork, match: Match, lost: Item, found: Item) -> None:
     """Each side gets the other's contact: the lost report's owner gets the finder's (a
     venue's desk for its items), every member of the finder side gets the owner's."""
     lost_owner, found_owner = await owner_of(session, lost), await owner_of(session, found)
@@ -141,7 +141,7 @@ async def contacts_shared(session: AsyncSession, match: Match, lost: Item, found
             )
 
 
-async def item_status_changed(session: AsyncSession, item: Item) -> None:
+async def item_status_changed(session: UnitOfWork, item: Item) -> None:
     """The other sides of the item's open matches learn that this report changed."""
     other_ids = await session.execute(
         select(Match.user_item_id, Match.matched_item_id).where(

@@ -26,10 +26,9 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy import String, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit, on_commit
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching import engine
 from mafqood.matching.analysis import ReportAnalysis, analyse_reports, save, view_keys
@@ -54,7 +53,7 @@ class AnalysisFailed(Exception):
         self.reason = reason
 
 
-def enqueue_analysis(session: AsyncSession, item_id: uuid.UUID) -> outbox.OutboxJob:
+def enqueue_analysis(session: UnitOfWork, item_id: uuid.UUID) -> outbox.OutboxJob:
     """Record the report's analysis job in the caller's transaction; sent after commit."""
     return outbox.enqueue(session, ANALYSE_REPORT, {"item_id": str(item_id)})
 
@@ -70,7 +69,7 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
         item = await session.get(Item, uuid.UUID(job.payload["item_id"]))
         if item is None or item.analysis_status != "pending":
             await session.delete(job)
-            await commit(session)
+            await session.commit()
             return "gone" if item is None else "skipped"
         analysed = view_keys(item)
         try:
@@ -78,14 +77,14 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
         except AnalysisFailed as failure:
             _finish(session, container, item, "failed", failure.reason, 0)
             await session.delete(job)
-            await commit(session)
+            await session.commit()
             log.warning("analysis_failed", item_id=str(item.id), reason=failure.reason)
             return "failed"
         await session.refresh(item, ["photos"])
         if view_keys(item) != analysed:
             return await _superseded(session, job)
         await save(session, item, analysis, vision)
-        await commit(session)
+        await session.commit()
 
     async with container.sessionmaker() as session:
         job = await outbox.claim(session, job_id)
@@ -98,7 +97,7 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
         )
         if item is None:
             await session.delete(job)
-            await commit(session)
+            await session.commit()
             return "gone"
         if view_keys(item) != analysed:
             return await _superseded(session, job)
@@ -108,16 +107,16 @@ async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
             found = await engine.match_and_notify(session, vision, item, analysis, window)
         _finish(session, container, item, "done", None, len(found))
         await session.delete(job)
-        await commit(session)
+        await session.commit()
     log.info("report_analysed", item_id=str(item.id), new_matches=len(found))
     return "done"
 
 
-async def _superseded(session: AsyncSession, job: outbox.OutboxJob) -> str:
+async def _superseded(session: UnitOfWork, job: outbox.OutboxJob) -> str:
     """The report's photos changed while they were analysed: the change queued a job of its
     own, which analyses the photos the report has now; this one's result is dropped."""
     await session.delete(job)
-    await commit(session)
+    await session.commit()
     return "skipped"
 
 
@@ -138,7 +137,7 @@ async def _analyse(container: Container, item: Item) -> ReportAnalysis:
 
 
 def _finish(
-    session: AsyncSession,
+    session: UnitOfWork,
     container: Container,
     item: Item,
     status: str,
@@ -156,10 +155,10 @@ def _finish(
     async def announce() -> None:
         await container.bus.publish_analysed(owner_id, item_id, event)
 
-    on_commit(session, announce)
+    session.after_commit(announce)
 
 
-async def mark_given_up(session: AsyncSession, item_id: uuid.UUID) -> None:
+async def mark_given_up(session: UnitOfWork, item_id: uuid.UUID) -> None:
     """The outbox stopped retrying this report's analysis: say so rather than wait forever."""
     item = await session.get(Item, item_id)
     if item is not None and item.analysis_status == "pending":
@@ -191,7 +190,7 @@ async def sweep_unanalysed(container: Container, older_than: timedelta = SWEEP_A
         item_ids = list(rows)
         for item_id in item_ids:
             enqueue_analysis(session, item_id)
-        await commit(session)
+        await session.commit()
     if item_ids:
         log.warning("unanalysed_reports_requeued", count=len(item_ids))
     return len(item_ids)

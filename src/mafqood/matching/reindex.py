@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from mafqood.core.db import commit
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching import engine
 from mafqood.matching.analysis import ReportAnalysis, analyse_reports, save, view_keys
@@ -51,11 +51,11 @@ def _stale(vision: VisionPipeline) -> ColumnElement[bool]:
     )
 
 
-async def count_stale(session: AsyncSession, vision: VisionPipeline) -> int:
+async def count_stale(session: UnitOfWork, vision: VisionPipeline) -> int:
     return int(await session.scalar(select(func.count()).where(_stale(vision))) or 0)
 
 
-async def _mark_photo_missing(session: AsyncSession, vision: VisionPipeline, item: Item) -> None:
+async def _mark_photo_missing(session: UnitOfWork, vision: VisionPipeline, item: Item) -> None:
     log.warning("reindex_photo_missing", item_id=str(item.id))
     # Marked as processed by this model so the run does not stop on it forever; its
     # features keep verifying, without what a newer format adds.
@@ -65,7 +65,7 @@ async def _mark_photo_missing(session: AsyncSession, vision: VisionPipeline, ite
 
 
 async def _store(
-    session: AsyncSession,
+    session: UnitOfWork,
     vision: VisionPipeline,
     item: Item,
     analysis: ReportAnalysis,
@@ -79,7 +79,7 @@ async def _store(
 
 
 async def reindex(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[UnitOfWork],
     storage: Storage,
     vision: VisionPipeline,
     *,
@@ -124,7 +124,7 @@ async def reindex(
                         session, vision, item, analysis, rematch_window
                     )
                     stats.done += 1
-            await commit(session)
+            await session.commit()
         if progress is not None:
             progress(stats.done + stats.missing_photo, total, time.perf_counter() - started)
     async with sessions() as session:

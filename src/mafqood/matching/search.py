@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import ColumnElement, and_, or_, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemObjectVector, ItemPhoto
 
 KM_PER_DEGREE = 111.2
@@ -102,7 +102,7 @@ def _filters(query: Query, window: SearchWindow) -> list[ColumnElement[bool]]:
 
 
 @asynccontextmanager
-async def graph_scan(session: AsyncSession, ef_search: int) -> AsyncIterator[None]:
+async def graph_scan(session: UnitOfWork, ef_search: int) -> AsyncIterator[None]:
     """Make the next ORDER BY <distance> LIMIT queries walk the HNSW graph.
 
     - iterative scan: with selective filters the graph alone returns fewer rows than asked
@@ -124,7 +124,7 @@ async def graph_scan(session: AsyncSession, ef_search: int) -> AsyncIterator[Non
 
 
 async def nearest_ids(
-    session: AsyncSession,
+    session: UnitOfWork,
     query: Query,
     window: SearchWindow,
     *,
@@ -187,7 +187,7 @@ async def nearest_ids(
 
 
 async def load_candidates(
-    session: AsyncSession, ids: list[uuid.UUID], text_vector: np.ndarray[Any, Any] | None
+    session: UnitOfWork, ids: list[uuid.UUID], text_vector: np.ndarray[Any, Any] | None
 ) -> list[CandidateRow]:
     if not ids:
         return []

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from mafqood.core.errors import AppError, NotFound
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.items.presenters import item_out
 from mafqood.items.schemas import MatchOut
@@ -64,7 +64,7 @@ def present(match: Match, mine: Item, other: Item, storage: Storage) -> MatchOut
 
 
 async def matches_for_items(
-    session: AsyncSession,
+    session: UnitOfWork,
     storage: Storage,
     items: Iterable[Item],
     match_filter: MatchFilter = MatchFilter(),
@@ -96,7 +96,7 @@ async def matches_for_items(
     return result
 
 
-async def awaits_claim(session: AsyncSession, lost: Item, found: Item) -> bool:
+async def awaits_claim(session: UnitOfWork, lost: Item, found: Item) -> bool:
     """The finder asked questions (control details) that the lost side's owner has not yet
     answered in an approved claim: two yeses alone do not share contacts then, since anyone
     can say "mine" to a photo."""
@@ -115,7 +115,7 @@ async def awaits_claim(session: AsyncSession, lost: Item, found: Item) -> bool:
 
 
 async def confirm(
-    session: AsyncSession, user: User, match_id: uuid.UUID, confirmed: bool, notes: str | None
+    session: UnitOfWork, user: User, match_id: uuid.UUID, confirmed: bool, notes: str | None
 ) -> tuple[Match, Item, Item]:
     """Record one side's answer (the lost report's owner; the found report's, or a member of
     the venue holding it). Both yes: contact details are shared and both items become

@@ -9,14 +9,13 @@ and enabled.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 from PIL import Image
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.config import Settings
-from mafqood.core.db import effects_of
 from mafqood.core.errors import FieldError
 from mafqood.observability.metrics import observe_inference
 
@@ -79,13 +78,22 @@ def make_screen(settings: Settings) -> PhotoScreen:
     return AllowAll()
 
 
-async def screen_photo(session: AsyncSession, image: Image.Image) -> None:
-    """Refuse a photo the configured screen finds explicit (422 on the image field)."""
-    effects = effects_of(session)
-    if effects is None or isinstance(effects.photo_screen, AllowAll):
-        return
-    screen = effects.photo_screen
-    with observe_inference(f"nsfw-{screen.name}"):
-        score = await asyncio.to_thread(screen.unsafe_score, image)
-    if score >= effects.settings.nsfw_threshold:
-        raise FieldError("image", "inappropriate_image")
+@dataclass(frozen=True)
+class PhotoScreening:
+    """The configured screen and the score from which a photo is refused."""
+
+    screen: PhotoScreen
+    threshold: float
+
+    @classmethod
+    def configured(cls, settings: Settings) -> PhotoScreening:
+        return cls(make_screen(settings), settings.nsfw_threshold)
+
+    async def check(self, image: Image.Image) -> None:
+        """Refuse a photo the screen finds explicit (422 on the image field)."""
+        if isinstance(self.screen, AllowAll):
+            return
+        with observe_inference(f"nsfw-{self.screen.name}"):
+            score = await asyncio.to_thread(self.screen.unsafe_score, image)
+        if score >= self.threshold:
+            raise FieldError("image", "inappropriate_image")

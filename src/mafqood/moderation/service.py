@@ -8,11 +8,11 @@ import uuid
 import structlog
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.core.errors import Conflict, Forbidden, NotFound
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.moderation.models import ItemReport
 from mafqood.observability.metrics import ITEM_REPORTS, ITEMS_HIDDEN
@@ -22,7 +22,7 @@ log = structlog.get_logger(__name__)
 
 
 async def report_item(
-    session: AsyncSession,
+    session: UnitOfWork,
     reporter: User,
     item_id: uuid.UUID,
     reason: str,
@@ -83,7 +83,7 @@ async def report_item(
     return report
 
 
-async def hidden_items(session: AsyncSession, limit: int) -> list[tuple[Item, list[str]]]:
+async def hidden_items(session: UnitOfWork, limit: int) -> list[tuple[Item, list[str]]]:
     items = (
         await session.execute(
             select(Item)
@@ -101,7 +101,7 @@ async def hidden_items(session: AsyncSession, limit: int) -> list[tuple[Item, li
     return found
 
 
-async def mark_reviewed(session: AsyncSession, item: Item) -> None:
+async def mark_reviewed(session: UnitOfWork, item: Item) -> None:
     """The item's reports are settled: they no longer count towards hiding it again."""
     await session.execute(
         update(ItemReport)

@@ -14,10 +14,9 @@ from typing import Literal
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.container import Container
-from mafqood.core.db import commit
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import unread_count
 from mafqood.push import FcmClient, PushConfigError, PushTemporaryError
@@ -46,7 +45,7 @@ class PushReport:
 
 
 async def push_notification(
-    session: AsyncSession,
+    session: UnitOfWork,
     client: FcmClient | None,
     notification: Notification,
     reached: set[str],
@@ -114,7 +113,7 @@ async def deliver(
         if notification is None:
             # Expired or its user deleted meanwhile: nothing left to deliver.
             await session.delete(job)
-            await commit(session)
+            await session.commit()
             return "gone"
 
         event = payload.get("event")
@@ -135,14 +134,14 @@ async def deliver(
 
         if error is None:
             await session.delete(job)
-            await commit(session)
+            await session.commit()
             return "delivered"
         payload["reached"] = sorted(reached)
         job.payload = payload
         outbox.postpone(
             job, f"{type(error).__name__}: {error}", settings.outbox_retry_after_seconds
         )
-        await commit(session)
+        await session.commit()
         log.warning(
             "notification_delivery_postponed",
             notification_id=str(notification.id),

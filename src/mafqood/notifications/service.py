@@ -10,11 +10,10 @@ from typing import Any, Literal
 import structlog
 from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from mafqood.core.db import effects_of, on_commit
 from mafqood.core.errors import NotFound
 from mafqood.core.i18n import DEFAULT_LANGUAGE, MESSAGES, SUPPORTED_LANGUAGES, Language
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import User
 from mafqood.worker import outbox
@@ -48,7 +47,7 @@ def _localise(params: dict[str, str], language: Language) -> dict[str, str]:
 
 
 async def notify(
-    session: AsyncSession,
+    session: UnitOfWork,
     user_id: uuid.UUID,
     kind: NotificationKind,
     text_key: str,
@@ -101,18 +100,17 @@ async def notify(
     await session.flush()
 
     async def deliver() -> None:
-        effects = effects_of(session)
         published = True
-        if event is not None and effects is not None:
-            published = await effects.bus.publish(user_id, event)
+        if event is not None:
+            published = await session.effects.events.publish(user_id, event)
         await outbox.send_job(session, job.id, DELIVER_NOTIFICATION, published=published)
 
-    on_commit(session, deliver)
+    session.after_commit(deliver)
     return notification
 
 
 async def list_notifications(
-    session: AsyncSession, user_id: uuid.UUID, page: int, page_size: int, unread_only: bool
+    session: UnitOfWork, user_id: uuid.UUID, page: int, page_size: int, unread_only: bool
 ) -> tuple[list[Notification], int, int]:
     """(page of notifications newest first, total matching, unread count)."""
     live = [Notification.user_id == user_id, Notification.expires_at > func.now()]
@@ -132,7 +130,7 @@ async def list_notifications(
 
 
 async def mark_read(
-    session: AsyncSession, user_id: uuid.UUID, notification_id: uuid.UUID
+    session: UnitOfWork, user_id: uuid.UUID, notification_id: uuid.UUID
 ) -> Notification:
     notification = await session.get(Notification, notification_id, with_for_update=True)
     if notification is None or notification.user_id != user_id:
@@ -143,7 +141,7 @@ async def mark_read(
     return notification
 
 
-async def mark_all_read(session: AsyncSession, user_id: uuid.UUID) -> int:
+async def mark_all_read(session: UnitOfWork, user_id: uuid.UUID) -> int:
     result = await session.execute(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.is_read.is_(False))
@@ -152,7 +150,7 @@ async def mark_all_read(session: AsyncSession, user_id: uuid.UUID) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
+async def unread_count(session: UnitOfWork, user_id: uuid.UUID) -> int:
     count = await session.scalar(
         select(func.count())
         .select_from(Notification)
@@ -166,7 +164,7 @@ async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
 
 
 async def register_device(
-    session: AsyncSession,
+    session: UnitOfWork,
     user_id: uuid.UUID,
     token: str,
     platform: str,
@@ -202,7 +200,7 @@ async def register_device(
     return device, bool(created)
 
 
-async def remove_device(session: AsyncSession, user_id: uuid.UUID, token: str) -> None:
+async def remove_device(session: UnitOfWork, user_id: uuid.UUID, token: str) -> None:
     result = await session.execute(
         delete(DeviceToken).where(DeviceToken.token == token, DeviceToken.user_id == user_id)
     )
@@ -210,7 +208,7 @@ async def remove_device(session: AsyncSession, user_id: uuid.UUID, token: str) -
         raise NotFound()
 
 
-async def delete_expired(session: AsyncSession) -> int:
+async def delete_expired(session: UnitOfWork) -> int:
     result = await session.execute(
         delete(Notification).where(Notification.expires_at <= func.now())
     )

@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile, status
 
-from mafqood.core.db import on_commit
 from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
 from mafqood.items.schemas import UploadOut
 from mafqood.photos.service import photo_keys, photo_urls, process_upload, store_photo
@@ -39,7 +38,7 @@ async def upload_image(
         key = f"avatars/{user.id}_{uuid.uuid4().hex[:12]}"
     else:
         key = f"temp/{uuid.uuid4()}"
-    stored = await store_photo(db, container.storage, photo, key)
+    stored = await store_photo(db, container.storage, container.photo_screening, photo, key)
     url, thumbnail_url, small_url = photo_urls(container.storage, stored.key)
     if type == "avatar":
         previous = _avatar_key(user.avatar_url, container.storage.url(""))
@@ -50,7 +49,7 @@ async def upload_image(
             async def remove_previous() -> None:
                 await storage.delete(photo_keys(previous))
 
-            on_commit(db, remove_previous)
+            db.after_commit(remove_previous)
     return UploadOut(url=url, thumbnail_url=thumbnail_url, small_thumbnail_url=small_url)
 
 

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
-from mafqood.core.db import commit, on_rollback
 from mafqood.core.errors import AppError, FieldError, PayloadTooLarge, UnsupportedMedia
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemPhoto
-from mafqood.moderation.nsfw import screen_photo
+from mafqood.moderation.nsfw import PhotoScreening
 from mafqood.photos.processing import PhotoError, ProcessedPhoto, process_photo
 from mafqood.storage import Storage, StorageError
 from mafqood.worker import outbox
@@ -75,10 +74,15 @@ async def process_upload(upload: UploadFile, max_bytes: int, max_pixels: int) ->
 
 
 async def store_photo(
-    session: AsyncSession, storage: Storage, photo: ProcessedPhoto, base_key: str
+    uow: UnitOfWork,
+    storage: Storage,
+    screening: PhotoScreening,
+    photo: ProcessedPhoto,
+    base_key: str,
 ) -> StoredPhoto:
-    """Put the photo and thumbnails in storage; they are removed again on rollback."""
-    await screen_photo(session, photo.image)
+    """Screen the photo, put it and its thumbnails in storage; they are removed again if the
+    unit of work rolls back."""
+    await screening.check(photo.image)
     stored = StoredPhoto(photo, base_key)
     original, thumb, small = stored.keys
     try:
@@ -94,7 +98,7 @@ async def store_photo(
     async def undo() -> None:
         await storage.delete(stored.keys)
 
-    on_rollback(session, undo)
+    uow.on_rollback(undo)
     return stored
 
 
@@ -103,21 +107,21 @@ async def _forget(storage: Storage, keys: list[str]) -> None:
         await storage.delete(keys)
 
 
-async def guard_report_photo(session: AsyncSession, base_key: str, grace_seconds: int) -> uuid.UUID:
+async def guard_report_photo(session: UnitOfWork, base_key: str, grace_seconds: int) -> uuid.UUID:
     """Commit, before a report's photo is written, a job that deletes the photo after
     grace_seconds unless a report holds it: files written by a process killed before its
     report committed do not stay in storage. The report's transaction calls
     `release_photo_guard`, so the job only ever runs for orphans."""
     job = outbox.add_job(session, REMOVE_ORPHAN_PHOTO, {"key": base_key}, grace_seconds)
-    await commit(session)
+    await session.commit()
     return job.id
 
 
-async def release_photo_guard(session: AsyncSession, guard_id: uuid.UUID) -> None:
+async def release_photo_guard(session: UnitOfWork, guard_id: uuid.UUID) -> None:
     await session.execute(delete(outbox.OutboxJob).where(outbox.OutboxJob.id == guard_id))
 
 
-async def remove_orphan_photo(session: AsyncSession, storage: Storage, job_id: uuid.UUID) -> bool:
+async def remove_orphan_photo(session: UnitOfWork, storage: Storage, job_id: uuid.UUID) -> bool:
     """Run a photo guard: delete the files when no report holds them. True when deleted."""
     job = await outbox.claim(session, job_id)
     if job is None:
@@ -130,5 +134,5 @@ async def remove_orphan_photo(session: AsyncSession, storage: Storage, job_id: u
         await storage.delete(photo_keys(base_key))
         log.info("orphan_photo_removed", key=base_key)
     await session.delete(job)
-    await commit(session)
+    await session.commit()
     return held is None

@@ -4,10 +4,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 
-from mafqood.audit import service as audit
-from mafqood.core.db import commit
 from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
-from mafqood.core.errors import Forbidden
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
 from mafqood.privacy import service
@@ -49,19 +46,7 @@ async def delete_my_account(
 ) -> AccountDeletedOut:
     """Delete your account for good, confirmed by your password: your reports and their
     photos, matches, notifications, devices and logins go with it."""
-    # No pooled connection is held while the hash is checked.
-    await commit(db)
-    if not await container.passwords.verify(body.password, user.password_hash):
-        audit.record(
-            db,
-            "account_deletion_refused",
-            client,
-            user_id=user.id,
-            entity_type="user",
-            entity_id=user.id,
-            status=403,
-        )
-        await commit(db)
-        raise Forbidden("password_incorrect")
-    await service.delete_account(db, container.storage, user, client)
+    await service.delete_account(
+        db, container.passwords, container.storage, user, body.password, client
+    )
     return AccountDeletedOut(message=translate("account_deleted", request_language(request)))

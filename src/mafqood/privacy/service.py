@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.audit.models import AuditLog
 from mafqood.auth.models import RefreshToken
-from mafqood.core.db import on_commit
+from mafqood.auth.passwords import PasswordHasher
+from mafqood.core.errors import Forbidden
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemPhoto, ItemView
 from mafqood.matching.models import Match
 from mafqood.moderation.models import ItemReport
@@ -56,7 +57,7 @@ def avatar_key(user: User, storage: Storage) -> str | None:
     return user.avatar_url[len(base) :].removesuffix("_thumb.jpg")
 
 
-async def export(session: AsyncSession, storage: Storage, user: User) -> ExportOut:
+async def export(session: UnitOfWork, storage: Storage, user: User) -> ExportOut:
     items = list(
         (
             await session.execute(
@@ -175,16 +176,34 @@ async def export(session: AsyncSession, storage: Storage, user: User) -> ExportO
 
 
 async def delete_account(
-    session: AsyncSession, storage: Storage, user: User, client: ClientInfo
+    session: UnitOfWork,
+    passwords: PasswordHasher,
+    storage: Storage,
+    user: User,
+    password: str,
+    client: ClientInfo,
 ) -> None:
-    """Delete the user and everything that is theirs, in one transaction; their photos are
-    removed from storage once that has committed.
+    """Delete the user and everything that is theirs, once their password confirms it, in one
+    transaction; their photos are removed from storage once that has committed.
 
     Rows that reference the user's reports go with them (matches, views, reports of them by
     others, and notifications to other users about them, which may carry the user's name or
     contact details). The user's earlier audit trail is deleted too; one `account_deleted`
     row remains, naming only the former account id.
     """
+    # No pooled connection is held while the hash is checked.
+    await session.commit()
+    if not await passwords.verify(password, user.password_hash):
+        audit.record(
+            session,
+            "account_deletion_refused",
+            client,
+            user_id=user.id,
+            entity_type="user",
+            entity_id=user.id,
+            status=403,
+        )
+        raise Forbidden("password_incorrect")
     user_id = user.id
     item_rows = (
         await session.execute(select(Item.id, Item.image_key).where(Item.user_id == user_id))
@@ -220,4 +239,4 @@ async def delete_account(
         async def remove_files() -> None:
             await storage.delete(keys)
 
-        on_commit(session, remove_files)
+        session.after_commit(remove_files)

@@ -10,7 +10,6 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from mafqood.auth import service as auth
-from mafqood.core.db import commit
 from mafqood.core.deps import ContainerDep, SessionDep
 from mafqood.core.errors import Unauthorized
 from mafqood.core.request_context import client_info
@@ -64,7 +63,6 @@ async def login(
     try:
         session = await auth.login(db, container, email, password, client_info(request))
     except Unauthorized as exc:
-        await commit(db)  # the failed attempt counts (throttles, audit)
         return redirect(request, "/staff/login", error=exc.code, next=target)
     keep_session(request, container.settings, session)
     return redirect(request, target)

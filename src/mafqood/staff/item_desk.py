@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from mafqood.core.errors import NotFound
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.venues import claims, handover, retention
 from mafqood.venues.models import Disposal, Venue
@@ -15,7 +14,7 @@ from mafqood.venues.models import Disposal, Venue
 CLAIMS_SHOWN = 50
 
 
-async def item_details(session: AsyncSession, venue: Venue, item: Item) -> dict[str, Any]:
+async def item_details(session: UnitOfWork, venue: Venue, item: Item) -> dict[str, Any]:
     rows, _ = await claims.item_claims(session, item, None, 1, CLAIMS_SHOWN)
     try:
         handed_over = await handover.handover_of(session, item)

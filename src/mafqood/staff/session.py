@@ -24,7 +24,6 @@ from mafqood.auth.sessions import token_user
 from mafqood.auth.tokens import TokenError
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.core.deps import ContainerDep, SessionDep
 from mafqood.core.errors import AppError, Forbidden, Unauthorized
 from mafqood.core.i18n import Language
@@ -130,7 +129,7 @@ async def _signed_in(request: Request, db: SessionDep, container: Container) -> 
         return None
     try:
         session = await auth.refresh(db, container, refresh, client_info(request))
-        await commit(db)
+        await db.commit()
     except AppError:
         end_session(request)
         return None

@@ -10,15 +10,15 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.errors import Forbidden, NotFound
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.users.models import User
 from mafqood.venues.models import Venue, VenueMember
 
 
-async def role_in(session: AsyncSession, venue_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
+async def role_in(session: UnitOfWork, venue_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
     return await session.scalar(
         select(VenueMember.role).where(
             VenueMember.venue_id == venue_id, VenueMember.user_id == user_id
@@ -27,7 +27,7 @@ async def role_in(session: AsyncSession, venue_id: uuid.UUID, user_id: uuid.UUID
 
 
 async def member_venue(
-    session: AsyncSession, venue_id: uuid.UUID, user: User, *, owner: bool = False
+    session: UnitOfWork, venue_id: uuid.UUID, user: User, *, owner: bool = False
 ) -> Venue:
     """The venue, for one of its members (owners only when owner=True: a staff member is
     told 403, since they know the venue exists)."""
@@ -40,7 +40,7 @@ async def member_venue(
     return venue
 
 
-async def acts_for(session: AsyncSession, user: User, item: Item) -> bool:
+async def acts_for(session: UnitOfWork, user: User, item: Item) -> bool:
     """The item's own reporter, or a member of the venue whose desk holds it."""
     if item.user_id == user.id:
         return True
@@ -49,7 +49,7 @@ async def acts_for(session: AsyncSession, user: User, item: Item) -> bool:
     return await role_in(session, item.venue_id, user.id) is not None
 
 
-async def finder_side_item(session: AsyncSession, item_id: uuid.UUID, user: User) -> Item:
+async def finder_side_item(session: UnitOfWork, item_id: uuid.UUID, user: User) -> Item:
     """A found item the user holds (theirs, or their venue's), locked for the change."""
     item = await session.get(Item, item_id, with_for_update=True)
     if item is None or item.type != "found" or not await acts_for(session, user, item):
@@ -57,7 +57,7 @@ async def finder_side_item(session: AsyncSession, item_id: uuid.UUID, user: User
     return item
 
 
-async def recipients(session: AsyncSession, item: Item) -> list[uuid.UUID]:
+async def recipients(session: UnitOfWork, item: Item) -> list[uuid.UUID]:
     """Who hears about an item: its reporter; for a venue's item, every member of the venue
     (the desk account itself is never signed in to)."""
     if item.venue_id is None:

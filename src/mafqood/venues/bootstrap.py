@@ -10,7 +10,6 @@ from sqlalchemy import select
 from mafqood.auth import service as auth
 from mafqood.auth.schemas import RegisterIn
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.core.request_context import ClientInfo
 from mafqood.users.models import User
 from mafqood.venues import service
@@ -38,5 +37,5 @@ async def create_venue_with_owner(
             data = RegisterIn(email=email, password=password or "", full_name=full_name)
             owner = (await auth.register(session, container, data, COMMAND_LINE)).user
         created = await service.create_venue(session, owner, venue, COMMAND_LINE)
-        await commit(session)
+        await session.commit()
         return Created(str(created.id), owner.email, new_account)

@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.core.errors import Conflict, FieldError, NotFound, RateLimited
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.notifications.service import notify
 from mafqood.photos.service import photo_urls
@@ -44,7 +44,7 @@ ClaimRow = tuple[Claim, Item, User]
 
 
 async def file_claim(
-    session: AsyncSession, user: User, item_id: uuid.UUID, data: ClaimIn, client: ClientInfo
+    session: UnitOfWork, user: User, item_id: uuid.UUID, data: ClaimIn, client: ClientInfo
 ) -> tuple[Claim, Item]:
     # The item is locked so that the counts below cannot be raced by parallel claims.
     item = await session.get(Item, item_id, with_for_update=True)
@@ -99,11 +99,11 @@ async def file_claim(
     return claim, item
 
 
-async def _count(session: AsyncSession, statement: Select[uuid.UUID]) -> int:
+async def _count(session: UnitOfWork, statement: Select[uuid.UUID]) -> int:
     return int(await session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
 
 
-async def held_item(session: AsyncSession, item_id: uuid.UUID, user: User) -> Item:
+async def held_item(session: UnitOfWork, item_id: uuid.UUID, user: User) -> Item:
     """A found item the user holds, for reading (access.finder_side_item locks it)."""
     item = await session.get(Item, item_id)
     if item is None or item.type != "found" or not await acts_for(session, user, item):
@@ -112,7 +112,7 @@ async def held_item(session: AsyncSession, item_id: uuid.UUID, user: User) -> It
 
 
 async def viewed_claim(
-    session: AsyncSession, claim_id: uuid.UUID, user: User
+    session: UnitOfWork, claim_id: uuid.UUID, user: User
 ) -> tuple[ClaimRow, bool]:
     """The claim with its item and claimant, and whether the viewer is on the finder side."""
     claim = await session.get(Claim, claim_id)
@@ -136,27 +136,27 @@ def _listing() -> Select[Claim, Item, User]:
 
 
 async def item_claims(
-    session: AsyncSession, item: Item, status: str | None, page: int, page_size: int
+    session: UnitOfWork, item: Item, status: str | None, page: int, page_size: int
 ) -> tuple[list[ClaimRow], int]:
     return await _page(session, _listing().where(Claim.item_id == item.id), status, page, page_size)
 
 
 async def venue_claims(
-    session: AsyncSession, venue: Venue, status: str | None, page: int, page_size: int
+    session: UnitOfWork, venue: Venue, status: str | None, page: int, page_size: int
 ) -> tuple[list[ClaimRow], int]:
     statement = _listing().where(Item.venue_id == venue.id)
     return await _page(session, statement, status, page, page_size)
 
 
 async def my_claims(
-    session: AsyncSession, user: User, status: str | None, page: int, page_size: int
+    session: UnitOfWork, user: User, status: str | None, page: int, page_size: int
 ) -> tuple[list[ClaimRow], int]:
     statement = _listing().where(Claim.claimant_id == user.id)
     return await _page(session, statement, status, page, page_size)
 
 
 async def _page(
-    session: AsyncSession,
+    session: UnitOfWork,
     statement: Select[Claim, Item, User],
     status: str | None,
     page: int,

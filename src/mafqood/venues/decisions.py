@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching import notices
 from mafqood.matching.models import Match
@@ -28,7 +28,7 @@ from mafqood.venues.models import Claim
 
 
 async def lock_pair(
-    session: AsyncSession, lost_item_id: uuid.UUID | None, found_id: uuid.UUID
+    session: UnitOfWork, lost_item_id: uuid.UUID | None, found_id: uuid.UUID
 ) -> tuple[Match | None, Item | None]:
     """The match between a claimant's lost report and the found item, and that report,
     locked before the found item: the order the confirm flow takes (match, lost, found), so
@@ -45,7 +45,7 @@ async def lock_pair(
 
 
 async def decide(
-    session: AsyncSession, user: User, claim_id: uuid.UUID, data: DecisionIn, client: ClientInfo
+    session: UnitOfWork, user: User, claim_id: uuid.UUID, data: DecisionIn, client: ClientInfo
 ) -> tuple[Claim, Item]:
     claim = await session.get(Claim, claim_id)
     if claim is None:
@@ -96,7 +96,7 @@ def close(claim: Claim, status: str, reason: str | None, by: User) -> None:
 
 
 async def _share(
-    session: AsyncSession, claim: Claim, item: Item, match: Match | None, lost: Item | None
+    session: UnitOfWork, claim: Claim, item: Item, match: Match | None, lost: Item | None
 ) -> None:
     if match is not None and lost is not None and match.status != "claimed":
         share_contacts(match, lost, item)

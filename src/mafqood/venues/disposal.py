@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.users.models import User
@@ -21,7 +21,7 @@ from mafqood.venues.ops_schemas import DisposalIn
 
 
 async def dispose(
-    session: AsyncSession,
+    session: UnitOfWork,
     venue: Venue,
     user: User,
     item_id: uuid.UUID,
@@ -75,7 +75,7 @@ async def dispose(
 
 
 async def history(
-    session: AsyncSession,
+    session: UnitOfWork,
     venue: Venue,
     start: datetime | None,
     end: datetime | None,

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching import notices
 from mafqood.notifications.service import notify
@@ -29,7 +29,7 @@ HANDED_OVER_REASON = "handed over to another claimant"
 
 
 async def hand_over(
-    session: AsyncSession, user: User, item_id: uuid.UUID, data: HandoverIn, client: ClientInfo
+    session: UnitOfWork, user: User, item_id: uuid.UUID, data: HandoverIn, client: ClientInfo
 ) -> Handover:
     given = await session.get(Claim, data.claim_id) if data.claim_id else None
     lost_item_id = given.lost_item_id if given is not None and given.item_id == item_id else None
@@ -88,7 +88,7 @@ async def hand_over(
 
 
 async def _close_other_claims(
-    session: AsyncSession, item: Item, given: Claim | None, by: User
+    session: UnitOfWork, item: Item, given: Claim | None, by: User
 ) -> None:
     waiting = await session.scalars(
         select(Claim).where(Claim.item_id == item.id, Claim.status == "pending").with_for_update()
@@ -109,7 +109,7 @@ async def _close_other_claims(
 
 
 async def _tell(
-    session: AsyncSession, item: Item, lost: Item | None, handover: Handover, by: User
+    session: UnitOfWork, item: Item, lost: Item | None, handover: Handover, by: User
 ) -> None:
     """The claimant and the rest of the finder side (the one who handed it over knows), then
     the other sides of both reports' open matches."""
@@ -130,7 +130,7 @@ async def _tell(
             await notices.item_status_changed(session, report)
 
 
-async def handover_of(session: AsyncSession, item: Item) -> Handover:
+async def handover_of(session: UnitOfWork, item: Item) -> Handover:
     handover = await session.scalar(select(Handover).where(Handover.item_id == item.id))
     if handover is None:
         raise NotFound()

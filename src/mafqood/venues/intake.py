@@ -17,12 +17,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData, UploadFile
 
 from mafqood.core.config import Settings
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.core.errors import (
     AppError,
     Conflict,
@@ -32,6 +30,7 @@ from mafqood.core.errors import (
     localise_field_errors,
 )
 from mafqood.core.i18n import Language, translate
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service as items
 from mafqood.items.models import Item
 from mafqood.items.schemas import ItemCreate
@@ -76,7 +75,7 @@ def parse_entries(form: FormData, settings: Settings) -> list[dict[str, Any]]:
 
 
 async def intake(
-    db: AsyncSession,
+    db: UnitOfWork,
     container: Container,
     venue: Venue,
     entries: list[dict[str, Any]],
@@ -119,7 +118,7 @@ async def intake(
 
 
 async def _create(
-    db: AsyncSession,
+    db: UnitOfWork,
     container: Container,
     venue: Venue,
     desk: User,
@@ -150,7 +149,7 @@ async def _create(
     item_id = uuid.uuid4()
     base_key = f"items/{item_id}"
     guard = await guard_report_photo(db, base_key, settings.orphan_photo_grace_seconds)
-    stored = await store_photo(db, container.storage, photo, base_key)
+    stored = await store_photo(db, container.storage, container.photo_screening, photo, base_key)
     for _attempt in range(TAG_ATTEMPTS):
         try:
             async with db.begin_nested():
@@ -169,7 +168,7 @@ async def _create(
         raise Conflict("conflict")
     await release_photo_guard(db, guard)
     enqueue_analysis(db, item.id)
-    await commit(db)
+    await db.commit()
     await db.refresh(item)
     return item
 

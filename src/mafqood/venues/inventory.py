@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.errors import NotFound
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.items.service import escape_like, newest_first_page
 from mafqood.matching.models import Match
@@ -29,7 +29,7 @@ class InventoryFilters:
 
 
 async def search(
-    session: AsyncSession, venue: Venue, filters: InventoryFilters, page: int, page_size: int
+    session: UnitOfWork, venue: Venue, filters: InventoryFilters, page: int, page_size: int
 ) -> tuple[list[Item], int]:
     statement = select(Item).where(Item.venue_id == venue.id)
     if filters.query:
@@ -62,7 +62,7 @@ async def search(
     return await newest_first_page(session, statement, page, page_size)
 
 
-async def venue_item(session: AsyncSession, venue: Venue, item_id: uuid.UUID) -> Item:
+async def venue_item(session: UnitOfWork, venue: Venue, item_id: uuid.UUID) -> Item:
     """One of the venue's items; another venue's (or a person's) is not found."""
     item = await session.get(Item, item_id)
     if item is None or item.venue_id != venue.id:
@@ -70,7 +70,7 @@ async def venue_item(session: AsyncSession, venue: Venue, item_id: uuid.UUID) ->
     return item
 
 
-async def pending_claims(session: AsyncSession, items: list[Item]) -> dict[uuid.UUID, int]:
+async def pending_claims(session: UnitOfWork, items: list[Item]) -> dict[uuid.UUID, int]:
     if not items:
         return {}
     rows = await session.execute(
@@ -81,7 +81,7 @@ async def pending_claims(session: AsyncSession, items: list[Item]) -> dict[uuid.
     return {item_id: count for item_id, count in rows}
 
 
-async def update(session: AsyncSession, item: Item, data: VenueItemUpdate) -> Item:
+async def update(session: UnitOfWork, item: Item, data: VenueItemUpdate) -> Item:
     for field, value in data.model_dump(exclude_unset=True).items():
         setattr(item, field, value)
     item.updated_at = func.now()

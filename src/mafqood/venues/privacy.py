@@ -7,14 +7,14 @@ them: they are neither exported as the member's reports nor deleted with the mem
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.privacy.schemas import ExportClaim, ExportHandover, ExportMembership
 from mafqood.users.models import User
 from mafqood.venues.models import Claim, Handover, Venue, VenueMember
 
 
-async def memberships(session: AsyncSession, user: User) -> list[ExportMembership]:
+async def memberships(session: UnitOfWork, user: User) -> list[ExportMembership]:
     rows = await session.execute(
         select(VenueMember, Venue.name)
         .join(Venue, Venue.id == VenueMember.venue_id)
@@ -32,14 +32,14 @@ async def memberships(session: AsyncSession, user: User) -> list[ExportMembershi
     ]
 
 
-async def claims(session: AsyncSession, user: User) -> list[ExportClaim]:
+async def claims(session: UnitOfWork, user: User) -> list[ExportClaim]:
     rows = await session.scalars(
         select(Claim).where(Claim.claimant_id == user.id).order_by(Claim.created_at)
     )
     return [ExportClaim.model_validate(row) for row in rows]
 
 
-async def handovers(session: AsyncSession, user: User) -> list[ExportHandover]:
+async def handovers(session: UnitOfWork, user: User) -> list[ExportHandover]:
     rows = await session.scalars(
         select(Handover)
         .where(or_(Handover.collected_by_user_id == user.id, Handover.staff_id == user.id))
@@ -48,7 +48,7 @@ async def handovers(session: AsyncSession, user: User) -> list[ExportHandover]:
     return [ExportHandover.model_validate(row) for row in rows]
 
 
-async def hand_over_ownership(session: AsyncSession, user: User) -> None:
+async def hand_over_ownership(session: UnitOfWork, user: User) -> None:
     """Before an account goes: a venue whose only owner it is gets its longest-serving staff
     member as owner, so the desk is never left without someone to manage it. (A venue with
     no other member keeps its items and records; an administrator can invite a new owner.)"""

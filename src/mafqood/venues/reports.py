@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.core.errors import FieldError
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.venues.models import Venue
 from mafqood.venues.ops_schemas import (
     DEFAULT_REPORT_DAYS,
@@ -112,7 +112,7 @@ def period(start: datetime | None, end: datetime | None) -> tuple[datetime, date
 
 
 async def weekly(
-    session: AsyncSession, venue: Venue, start: datetime, end: datetime
+    session: UnitOfWork, venue: Venue, start: datetime, end: datetime
 ) -> list[tuple[datetime, int, int]]:
     """(week start, received, returned) for each week of the period, for charts."""
     rows = await session.execute(_WEEKLY, {"venue": venue.id, "start": start, "end": end})
@@ -123,7 +123,7 @@ def _hours(value: Any) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-async def build(session: AsyncSession, venue: Venue, start: datetime, end: datetime) -> ReportOut:
+async def build(session: UnitOfWork, venue: Venue, start: datetime, end: datetime) -> ReportOut:
     bounds = {"venue": venue.id, "start": start, "end": end}
     totals = (0, 0, 0)
     categories: list[CategoryRow] = []

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from mafqood.core.db import commit
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.notifications.service import notify
 from mafqood.venues.models import Disposal, Handover, Venue, VenueMember
@@ -73,7 +72,7 @@ def still_held() -> ColumnElement[bool]:
 
 
 async def due_page(
-    session: AsyncSession, venue: Venue, page: int, page_size: int
+    session: UnitOfWork, venue: Venue, page: int, page_size: int
 ) -> tuple[list[tuple[Item, datetime, int]], int]:
     """(items past their period with their due date and held days, most overdue first; total)."""
     due = due_at()
@@ -89,7 +88,7 @@ async def due_page(
     return [(item, at, days) for item, at, days in rows], int(total or 0)
 
 
-async def is_due(session: AsyncSession, item: Item) -> bool:
+async def is_due(session: UnitOfWork, item: Item) -> bool:
     due = await session.scalar(
         select(due_at() <= func.now())
         .join(Venue, Venue.id == Item.venue_id)
@@ -156,7 +155,7 @@ async def _notice(
                     params={"count": str(count), "venue": name},
                     event={"type": "retention_due", "venue_id": str(venue_id), "count": count},
                 )
-            await commit(session)
+            await session.commit()
     except BaseException:
         # Not told: a later run today may try again.
         await redis.delete(day_key)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mafqood.audit import service as audit
 from mafqood.auth.tokens import hash_token
@@ -17,6 +16,7 @@ from mafqood.core.config import Settings
 from mafqood.core.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language, translate
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
 from mafqood.venues.retention import retention_days
@@ -56,7 +56,7 @@ def venue_out(venue: Venue, role: str) -> VenueOut:
 
 
 async def create_venue(
-    session: AsyncSession, owner: User, data: VenueIn, client: ClientInfo
+    session: UnitOfWork, owner: User, data: VenueIn, client: ClientInfo
 ) -> Venue:
     """The venue, its desk account and its first owner, in the caller's transaction."""
     venue_id = uuid.uuid4()
@@ -88,7 +88,7 @@ async def create_venue(
     return venue
 
 
-async def my_venues(session: AsyncSession, user: User) -> list[tuple[Venue, str]]:
+async def my_venues(session: UnitOfWork, user: User) -> list[tuple[Venue, str]]:
     rows = await session.execute(
         select(Venue, VenueMember.role)
         .join(VenueMember, VenueMember.venue_id == Venue.id)
@@ -98,7 +98,7 @@ async def my_venues(session: AsyncSession, user: User) -> list[tuple[Venue, str]
     return [(venue, role) for venue, role in rows]
 
 
-async def update_venue(session: AsyncSession, venue: Venue, data: VenueUpdate) -> Venue:
+async def update_venue(session: UnitOfWork, venue: Venue, data: VenueUpdate) -> Venue:
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None and field in REQUIRED_FIELDS:
@@ -115,7 +115,7 @@ async def update_venue(session: AsyncSession, venue: Venue, data: VenueUpdate) -
     return venue
 
 
-async def members(session: AsyncSession, venue: Venue) -> list[MemberOut]:
+async def members(session: UnitOfWork, venue: Venue) -> list[MemberOut]:
     rows = await session.execute(
         select(VenueMember, User)
         .join(User, User.id == VenueMember.user_id)
@@ -135,7 +135,7 @@ async def members(session: AsyncSession, venue: Venue) -> list[MemberOut]:
 
 
 async def remove_member(
-    session: AsyncSession, venue: Venue, by: User, user_id: uuid.UUID, client: ClientInfo
+    session: UnitOfWork, venue: Venue, by: User, user_id: uuid.UUID, client: ClientInfo
 ) -> None:
     """Owners remove anyone; a staff member may only leave. The last owner stays."""
     member = await session.get(VenueMember, (venue.id, user_id), with_for_update=True)
@@ -178,7 +178,7 @@ def staff_link(settings: Settings, path: str) -> str:
 
 
 async def invite(
-    session: AsyncSession,
+    session: UnitOfWork,
     settings: Settings,
     venue: Venue,
     by: User,
@@ -237,7 +237,7 @@ async def invite(
     return invitation
 
 
-async def invitations(session: AsyncSession, venue: Venue) -> list[VenueInvitation]:
+async def invitations(session: UnitOfWork, venue: Venue) -> list[VenueInvitation]:
     rows = await session.scalars(
         select(VenueInvitation)
         .where(VenueInvitation.venue_id == venue.id)
@@ -246,7 +246,7 @@ async def invitations(session: AsyncSession, venue: Venue) -> list[VenueInvitati
     return list(rows)
 
 
-async def revoke_invitation(session: AsyncSession, venue: Venue, invitation_id: uuid.UUID) -> None:
+async def revoke_invitation(session: UnitOfWork, venue: Venue, invitation_id: uuid.UUID) -> None:
     result = await session.execute(
         delete(VenueInvitation).where(
             VenueInvitation.id == invitation_id,
@@ -259,7 +259,7 @@ async def revoke_invitation(session: AsyncSession, venue: Venue, invitation_id: 
 
 
 async def accept_invitation(
-    session: AsyncSession, user: User, token: str, client: ClientInfo
+    session: UnitOfWork, user: User, token: str, client: ClientInfo
 ) -> tuple[Venue, str]:
     """Only the invited address may accept, once, before it expires."""
     invitation = await session.scalar(
@@ -300,7 +300,7 @@ async def accept_invitation(
 
 
 async def appoint_owner(
-    session: AsyncSession, venue_id: uuid.UUID, email: str, by: User, client: ClientInfo
+    session: UnitOfWork, venue_id: uuid.UUID, email: str, by: User, client: ClientInfo
 ) -> Venue:
     """An administrator makes an account an owner: for a venue left without one (its last
     owner's account deleted with no staff to take over) or a venue's request."""

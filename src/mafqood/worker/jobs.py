@@ -14,7 +14,6 @@ from sqlalchemy import delete, func, update
 
 from mafqood.auth.models import RefreshToken
 from mafqood.core.container import Container
-from mafqood.core.db import commit
 from mafqood.matching.models import Match
 from mafqood.matching.processing import mark_given_up
 from mafqood.notifications.service import delete_expired
@@ -42,7 +41,7 @@ async def drain_outbox(container: Container) -> int:
                 if job.task == ANALYSE_REPORT:
                     await mark_given_up(session, uuid.UUID(job.payload["item_id"]))
         due = [(job.id, job.task) for job in jobs]
-        await commit(session)
+        await session.commit()
     for job_id, task in due:
         await container.tasks.send(task, [str(job_id)])
     if due:
@@ -58,14 +57,14 @@ async def send_mail(container: Container, job_id: uuid.UUID) -> bool:
         mail: dict[str, Any] = job.payload
         await container.mail.send(mail["to"], mail["subject"], mail["body"])
         await session.delete(job)
-        await commit(session)
+        await session.commit()
         return True
 
 
 async def expire_notifications(container: Container) -> int:
     async with container.sessionmaker() as session:
         count = await delete_expired(session)
-        await commit(session)
+        await session.commit()
     if count:
         log.info("notifications_expired", count=count)
     return count
@@ -80,7 +79,7 @@ async def expire_matches(container: Container) -> int:
             .where(Match.status == "pending", Match.updated_at < func.now() - cutoff)
             .values(status="expired", updated_at=func.now())
         )
-        await commit(session)
+        await session.commit()
     count = int(result.rowcount)  # type: ignore[attr-defined]
     if count:
         log.info("matches_expired", count=count)
@@ -92,7 +91,7 @@ async def purge_refresh_tokens(container: Container) -> int:
         result = await session.execute(
             delete(RefreshToken).where(RefreshToken.expires_at < func.now())
         )
-        await commit(session)
+        await session.commit()
     count = int(result.rowcount)  # type: ignore[attr-defined]
     if count:
         log.info("refresh_tokens_purged", count=count)

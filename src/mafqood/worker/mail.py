@@ -3,12 +3,11 @@ mail is not lost when the process stops: it is an outbox job, retried until it g
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.worker import outbox
 from mafqood.worker.app import SEND_MAIL
 
 
-def queue_mail(session: AsyncSession, to: str, subject: str, body: str) -> outbox.OutboxJob:
+def queue_mail(session: UnitOfWork, to: str, subject: str, body: str) -> outbox.OutboxJob:
     """Send once the session's transaction commits (never if it rolls back)."""
     return outbox.enqueue(session, SEND_MAIL, {"to": to, "subject": subject, "body": body})

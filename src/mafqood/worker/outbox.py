@@ -15,10 +15,10 @@ from typing import Any
 import structlog
 from sqlalchemy import String, Text, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mafqood.core.db import Base, effects_of, on_commit
+from mafqood.core.db import Base
+from mafqood.core.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
@@ -42,17 +42,13 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** max(0, min(attempts, 16))), MAX_BACKOFF)
 
 
-def _retry_after(session: AsyncSession) -> float:
-    effects = effects_of(session)
-    return float(effects.settings.outbox_retry_after_seconds) if effects else 60.0
-
-
 def add_job(
-    session: AsyncSession, task: str, payload: dict[str, Any], delay_seconds: float | None = None
+    session: UnitOfWork, task: str, payload: dict[str, Any], delay_seconds: float | None = None
 ) -> OutboxJob:
     """The row only: the drain sends it once `delay_seconds` (default: the retry delay) have
     passed; `enqueue` also sends it at once after commit."""
-    delay = _retry_after(session) if delay_seconds is None else delay_seconds
+    retry_after = session.effects.settings.outbox_retry_after_seconds
+    delay = retry_after if delay_seconds is None else delay_seconds
     job = OutboxJob(
         id=uuid.uuid4(),
         task=task,
@@ -64,17 +60,13 @@ def add_job(
     return job
 
 
-async def send_job(session: AsyncSession, job_id: uuid.UUID, task: str, **kwargs: Any) -> bool:
+async def send_job(uow: UnitOfWork, job_id: uuid.UUID, task: str, **kwargs: Any) -> bool:
     """Hand a committed job to the workers now. False (and logged) when that failed: the
     drain sends it later."""
-    effects = effects_of(session)
-    if effects is None:
-        log.warning("task_not_sent_no_sender", task=task, job_id=str(job_id))
-        return False
-    return await effects.tasks.send(task, [str(job_id)], kwargs)
+    return await uow.effects.tasks.send(task, [str(job_id)], kwargs)
 
 
-def enqueue(session: AsyncSession, task: str, payload: dict[str, Any]) -> OutboxJob:
+def enqueue(session: UnitOfWork, task: str, payload: dict[str, Any]) -> OutboxJob:
     """Run `task` for this payload once the session's transaction commits (never if it
     rolls back)."""
     job = add_job(session, task, payload)
@@ -82,11 +74,11 @@ def enqueue(session: AsyncSession, task: str, payload: dict[str, Any]) -> Outbox
     async def send() -> None:
         await send_job(session, job.id, task)
 
-    on_commit(session, send)
+    session.after_commit(send)
     return job
 
 
-async def claim(session: AsyncSession, job_id: uuid.UUID) -> OutboxJob | None:
+async def claim(session: UnitOfWork, job_id: uuid.UUID) -> OutboxJob | None:
     """Lock the job for this transaction. None when it is done already, or another worker
     holds it right now (that worker finishes it or leaves it for the drain)."""
     result = await session.execute(
@@ -102,7 +94,7 @@ def postpone(job: OutboxJob, error: str, base_seconds: float) -> None:
     job.available_at = datetime.now(UTC) + backoff(job.attempts, base_seconds)
 
 
-async def due_jobs(session: AsyncSession, max_attempts: int, limit: int = 500) -> list[OutboxJob]:
+async def due_jobs(session: UnitOfWork, max_attempts: int, limit: int = 500) -> list[OutboxJob]:
     result = await session.execute(
         select(OutboxJob)
         .where(OutboxJob.available_at <= func.now(), OutboxJob.attempts < max_attempts)
