@@ -26,8 +26,8 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from mafqood.composition.container import Container
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
 from mafqood.core.embedded import EmbeddedRedis, free_port, start_postgres
 from mafqood.main import create_app
 from mafqood.migrations import upgrade_to_head

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from sqlalchemy import update
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.users.models import User
 from tests import images

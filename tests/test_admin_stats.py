@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
 from mafqood.auth.models import RefreshToken
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.matching.models import Match
 from mafqood.users.models import User
 from tests.factories import Account, insert_report, make_admin, register

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from mafqood.audit.models import AuditLog
 from mafqood.auth.models import RefreshToken
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, register
 

@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.notifications.service import notify
 from tests.conftest import AppFactory, asgi_client
 from tests.factories import Account, create_item, register

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item, ItemObjectVector
 from mafqood.matching import engine
 from mafqood.matching.analysis import ReportAnalysis, save

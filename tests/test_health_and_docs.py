@@ -4,8 +4,8 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from mafqood.composition.container import Container
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
 from mafqood.core.embedded import free_port
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
 from mafqood.audit.models import AuditLog
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.users.models import User
 from tests.conftest import TEST_SECRET, AppFactory, asgi_client

@@ -7,7 +7,7 @@ import uuid
 import httpx
 from sqlalchemy import select, update
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.storage import LocalStorage

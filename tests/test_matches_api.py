@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from tests.factories import Account, create_item, pin_match, register

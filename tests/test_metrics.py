@@ -9,7 +9,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.observability.metrics import observe_inference
 from mafqood.worker.app import QUEUE
 from mafqood.worker.outbox import OutboxJob

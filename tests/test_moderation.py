@@ -12,8 +12,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from mafqood.audit.models import AuditLog
+from mafqood.composition.container import Container
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
 from mafqood.moderation.nsfw import AllowAll, PhotoScreening, ScreenUnavailable, make_screen
 from tests import images
 from tests.factories import Account, create_item, make_admin, pin_match, register

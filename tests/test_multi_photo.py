@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import ItemObjectVector
 from tests import images
 from tests.factories import item_form, register, wait_for

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from PIL.JpegImagePlugin import JpegImageFile
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.photos.processing import PhotoError, process_photo, sniff_format
 from mafqood.storage import LocalStorage
 from tests import images

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, or_, select, text
 
 from mafqood.audit.models import AuditLog
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.notifications.models import DeviceToken, Notification

@@ -12,10 +12,10 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 
 from mafqood.audit.models import AuditLog
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.middleware import forwarded_client
+from mafqood.core.rates import Rate, parse_rate
 from mafqood.ratelimit.limiter import RateLimiter
-from mafqood.ratelimit.rules import Rate, parse_rate
 from tests import images
 from tests.conftest import AppFactory, Servers, asgi_client
 from tests.factories import PASSWORD, register

@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import undefer
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item, ItemObjectVector
 from mafqood.matching.models import Match
 from mafqood.matching.models_loader import search_window

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.models import Base
 
 # Indexes and constraints are written in the migrations only (see 0001); compare the shape.

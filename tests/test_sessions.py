@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests.factories import NEW_PASSWORD, PASSWORD, Account, register, reset_password
 
 

@@ -12,9 +12,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
-from mafqood.matching import processing
+from mafqood.matching import queue
 from mafqood.matching.models import Match
 from mafqood.notifications.models import Notification
 from mafqood.photos.service import guard_report_photo, photo_keys, remove_orphan_photo
@@ -130,7 +130,7 @@ async def _pending_report(container: Container, owner: Account, key: str) -> uui
         item = report_row(owner.id, image_key=key)
         session.add(item)
         await session.flush()
-        processing.enqueue_analysis(session, item.id)
+        queue.enqueue_analysis(session, item.id)
         await session.commit()
         return item.id
 
@@ -180,9 +180,9 @@ async def test_the_sweep_requeues_reports_left_without_a_job(
             )
         )
         await session.commit()
-    assert await processing.sweep_unanalysed(container) == 1
+    assert await queue.sweep_unanalysed(container.sessionmaker) == 1
     await wait_for(failed, timeout=60)
-    assert await processing.sweep_unanalysed(container) == 0
+    assert await queue.sweep_unanalysed(container.sessionmaker) == 0
 
 
 async def test_health_and_metrics_tell_a_stuck_analysis(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from mafqood.audit import service as audit
 from mafqood.audit.models import AuditLog
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import MissingEffects, make_unit_of_work_factory
 

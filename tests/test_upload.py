@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.storage import LocalStorage
 from tests import images
 from tests.factories import register

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.notifications.models import Notification

@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.worker.app import PING, QUEUE
 from tests.conftest import TEST_SECRET, Servers
 

@@ -18,7 +18,7 @@ tell no report from another and only the photos (and the service's filters) deci
   other, after the whole gallery has been analysed.
 
 Reports are made as the API makes them (photos.process_photo, store_photo, items.create_item,
-processing.enqueue_analysis, commit) and analysed by `processing.analyse_report(container,
+queue.enqueue_analysis, commit) and analysed by `processing.analyse_report(container,
 job_id)`, the vision worker's job function itself (minus Celery): analysis, candidate search
 in PostgreSQL/pgvector, same-instance verification, scoring, storing the matches and their
 notifications. The query latency is that call. Matches are read back from the database by
@@ -45,13 +45,13 @@ from typing import Protocol
 
 from sqlalchemy import select
 
+from mafqood.composition.container import Container
+from mafqood.composition.runtime import prepare_runtime
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
 from mafqood.core.logging import configure_logging
-from mafqood.core.runtime import prepare_runtime
 from mafqood.items.schemas import ItemCreate
 from mafqood.items.service import create_item
-from mafqood.matching import processing
+from mafqood.matching import processing, queue
 from mafqood.matching.models import Match
 from mafqood.photos.processing import process_photo
 from mafqood.photos.service import store_photo
@@ -176,7 +176,7 @@ async def report(
             session, container.storage, container.photo_screening, processed, f"items/{item_id}"
         )
         item = await create_item(session, container.storage, owner, item_id, kind, form, stored)
-        job = processing.enqueue_analysis(session, item.id)
+        job = queue.enqueue_analysis(session, item.id)
         await session.commit()
         return item.id, job.id
 

@@ -50,10 +50,10 @@ import numpy as np
 from PIL import Image
 from sqlalchemy import select, text
 
+from mafqood.composition.container import Container
+from mafqood.composition.runtime import prepare_runtime
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
 from mafqood.core.logging import configure_logging
-from mafqood.core.runtime import prepare_runtime
 from mafqood.items.models import Item, ItemObjectVector
 from mafqood.matching import engine, processing
 from mafqood.matching.analysis import ReportAnalysis, save

@@ -35,9 +35,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from mafqood.composition.container import Container
+from mafqood.composition.runtime import prepare_runtime
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
-from mafqood.core.runtime import prepare_runtime
 from mafqood.items.models import Item
 from mafqood.main import create_app
 from mafqood.matching.models import Match

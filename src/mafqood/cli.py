@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mafqood.composition.runtime import prepare_runtime
 from mafqood.core.config import get_settings
 from mafqood.core.logging import configure_logging
-from mafqood.core.runtime import prepare_runtime
 from mafqood.worker.app import QUEUE, VISION_QUEUE
 
 
@@ -155,7 +155,7 @@ def _eval(args: argparse.Namespace) -> int:
 def _reindex(args: argparse.Namespace) -> int:
     import asyncio
 
-    from mafqood.core.container import Container
+    from mafqood.composition.container import Container
     from mafqood.matching.models_loader import search_window
     from mafqood.matching.reindex import print_progress, reindex
 
@@ -203,7 +203,7 @@ def _create_venue(args: argparse.Namespace) -> int:
 
     from pydantic import ValidationError
 
-    from mafqood.core.container import Container
+    from mafqood.composition.container import Container
     from mafqood.core.errors import AppError
     from mafqood.venues.bootstrap import create_venue_with_owner
     from mafqood.venues.schemas import VenueIn

@@ -14,8 +14,9 @@ from mafqood import __version__
 from mafqood.admin.router import reset_router
 from mafqood.admin.router import router as admin_router
 from mafqood.auth.router import router as auth_router
+from mafqood.composition.container import Container
+from mafqood.composition.runtime import prepare_runtime
 from mafqood.core.config import Settings, get_settings
-from mafqood.core.container import Container
 from mafqood.core.errors import install_error_handlers
 from mafqood.core.logging import configure_logging
 from mafqood.core.middleware import (
@@ -25,7 +26,6 @@ from mafqood.core.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
-from mafqood.core.runtime import prepare_runtime
 from mafqood.health.router import router as health_router
 from mafqood.items.router import router as items_router
 from mafqood.matching.router import router as matching_router

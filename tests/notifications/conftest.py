@@ -29,7 +29,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from werkzeug import Request, Response
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.embedded import free_port
 from mafqood.main import create_app
 from mafqood.matching.models import Match

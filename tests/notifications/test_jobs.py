@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 
 from mafqood.auth.models import RefreshToken
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.embedded import free_port
 from mafqood.matching.models import Match
 from mafqood.storage import LocalStorage, S3Storage

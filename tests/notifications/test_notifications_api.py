@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import notify
 from mafqood.worker.outbox import OutboxJob

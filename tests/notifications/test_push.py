@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.notifications import delivery
 from mafqood.notifications.models import Notification
 from mafqood.notifications.service import notify

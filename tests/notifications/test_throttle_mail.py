@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from email.message import Message
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests.conftest import AppFactory, Mailbox, asgi_client
 from tests.factories import register, wait_for
 from tests.notifications.conftest import pending_jobs

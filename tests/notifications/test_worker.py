@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import func, select, update
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import notify
 from mafqood.realtime import events

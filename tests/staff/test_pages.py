@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from PIL import Image
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests import images
 from tests.factories import Account, register
 from tests.venues.helpers import add_member, create_venue, intake_one

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests.conftest import Servers
 from tests.workers import WorkerProcess, base_worker_env, running
 

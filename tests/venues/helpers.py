@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.venues.models import VenueMember
 from tests import images
 from tests.factories import Account, register

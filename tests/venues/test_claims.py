@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import select, update
 
 from mafqood.audit.models import AuditLog
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.i18n import MESSAGES
 from mafqood.items.models import Item
 from mafqood.matching.models import Match

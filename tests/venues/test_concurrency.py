@@ -7,7 +7,7 @@ import asyncio
 
 import httpx
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests.factories import register
 from tests.venues.claim_helpers import claim, decide, file_claim
 from tests.venues.helpers import add_member, create_venue, entry, intake, intake_one

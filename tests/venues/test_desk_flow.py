@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests import images
 from tests.factories import create_item, register, wait_for
 from tests.venues.claim_helpers import decide, file_claim, notifications

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.venues.models import Claim, Disposal, Handover

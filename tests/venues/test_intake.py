@@ -9,7 +9,7 @@ import uuid
 import httpx
 from PIL import Image
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests import images
 from tests.factories import register
 from tests.venues.helpers import add_member, create_venue, entry, intake, intake_one

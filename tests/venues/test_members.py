@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from tests.conftest import Mailbox
 from tests.factories import PASSWORD, make_admin, register, wait_for
 from tests.venues.helpers import add_member, create_venue, intake_one, venue_body

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.venues import reports
 from mafqood.venues.models import Claim, Handover, Venue
 from tests.factories import Account, insert_report, pin_match, register

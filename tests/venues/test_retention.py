@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import select, text
 
 from mafqood.audit.models import AuditLog
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.matching.models import Match
 from mafqood.venues import retention
 from mafqood.venues.models import Disposal, Handover

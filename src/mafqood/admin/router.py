@@ -11,11 +11,13 @@ from sqlalchemy import text
 from mafqood.admin import stats
 from mafqood.admin.schemas import StatsOut
 from mafqood.audit import service as audit
-from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError, Forbidden
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange, InputModel
+from mafqood.core.web import SessionDep
 from mafqood.items import service as items
 from mafqood.moderation import service as moderation
 from mafqood.moderation.schemas import HiddenItemOut, HiddenItemsOut, ReviewIn

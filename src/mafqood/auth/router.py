@@ -15,9 +15,10 @@ from mafqood.auth.schemas import (
     ResetPasswordIn,
     TokenPairOut,
 )
-from mafqood.core.deps import ContainerDep, SessionDep
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
+from mafqood.core.web import SessionDep
 from mafqood.users.schemas import UserOut
 from mafqood.worker.mail import queue_mail
 

@@ -17,7 +17,7 @@ from mafqood.auth.models import RefreshToken
 from mafqood.auth.schemas import RegisterIn
 from mafqood.auth.sessions import end_sockets_on_commit
 from mafqood.auth.tokens import TokenError, hash_token
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.errors import BadRequest, Conflict, Unauthorized
 from mafqood.core.i18n import Language, translate
 from mafqood.core.request_context import ClientInfo

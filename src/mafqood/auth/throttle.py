@@ -14,14 +14,14 @@ import math
 from sqlalchemy import select
 
 from mafqood.auth.models import RefreshToken
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.errors import RateLimited
 from mafqood.core.i18n import Language, translate
+from mafqood.core.rates import Rate
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.service import notify
 from mafqood.observability.metrics import RATE_LIMITED
-from mafqood.ratelimit.rules import Rate
 from mafqood.users.models import User
 from mafqood.worker.mail import queue_mail
 

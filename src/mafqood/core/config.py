@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from mafqood.ratelimit.rules import check_rate
+from mafqood.core.rates import check_rate
 
 Environment = Literal["development", "test", "production"]
 # "count/period" like 5/15m, 3/1h, 100/1m; "off" disables that one limit.

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from mafqood import __version__
-from mafqood.core.container import Container
-from mafqood.core.deps import ContainerDep
+from mafqood.composition.container import Container
+from mafqood.composition.deps import ContainerDep
 
 router = APIRouter(tags=["health"])
 

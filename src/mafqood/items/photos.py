@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from starlette.datastructures import UploadFile
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
 from mafqood.items.schemas import PhotoOut
-from mafqood.matching.processing import enqueue_analysis
+from mafqood.matching.queue import enqueue_analysis
 from mafqood.photos.processing import ProcessedPhoto
 from mafqood.photos.service import (
     StoredPhoto,

@@ -5,10 +5,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 
-from mafqood.core.deps import ContainerDep, CurrentUser, OptionalUser, SessionDep
+from mafqood.auth.deps import CurrentUser, OptionalUser
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.validation import DateTimeInRange
+from mafqood.core.web import SessionDep
 from mafqood.items import photos, service, submission
 from mafqood.items.presenters import item_detail, item_out
 from mafqood.items.schemas import (

@@ -18,7 +18,7 @@ import structlog
 from fastapi import Request, UploadFile
 from sqlalchemy import select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.errors import Conflict
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service
@@ -27,7 +27,7 @@ from mafqood.items.photos import add_rows, read_photos, store_views
 from mafqood.items.presenters import item_detail
 from mafqood.items.schemas import AnalysisStatus, ItemCreate, ItemSubmitOut
 from mafqood.matching import service as matching
-from mafqood.matching.processing import enqueue_analysis
+from mafqood.matching.queue import enqueue_analysis
 from mafqood.users.models import User
 from mafqood.worker.app import VISION_QUEUE
 

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import String, cast, func, select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching import engine
@@ -36,13 +35,8 @@ from mafqood.matching.models_loader import search_window
 from mafqood.realtime import events
 from mafqood.storage import StorageError
 from mafqood.worker import outbox
-from mafqood.worker.app import ANALYSE_REPORT
 
 log = structlog.get_logger(__name__)
-
-# Reports left pending this long without a job (none was recorded, or it was given up on)
-# get a new one from the sweep.
-SWEEP_AFTER = timedelta(minutes=10)
 
 
 class AnalysisFailed(Exception):
@@ -51,11 +45,6 @@ class AnalysisFailed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def enqueue_analysis(session: UnitOfWork, item_id: uuid.UUID) -> outbox.OutboxJob:
-    """Record the report's analysis job in the caller's transaction; sent after commit."""
-    return outbox.enqueue(session, ANALYSE_REPORT, {"item_id": str(item_id)})
 
 
 async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
@@ -156,41 +145,3 @@ def _finish(
         await container.bus.publish_analysed(owner_id, item_id, event)
 
     session.after_commit(announce)
-
-
-async def mark_given_up(session: UnitOfWork, item_id: uuid.UUID) -> None:
-    """The outbox stopped retrying this report's analysis: say so rather than wait forever."""
-    item = await session.get(Item, item_id)
-    if item is not None and item.analysis_status == "pending":
-        item.analysis_status = "failed"
-        item.analysis_error = "analysis_gave_up"
-        item.analysed_at = datetime.now(UTC)
-
-
-async def sweep_unanalysed(container: Container, older_than: timedelta = SWEEP_AFTER) -> int:
-    """A new job for every report pending for a while without one. Returns how many."""
-    async with container.sessionmaker() as session:
-        has_job = (
-            select(outbox.OutboxJob.id)
-            .where(
-                outbox.OutboxJob.task == ANALYSE_REPORT,
-                outbox.OutboxJob.payload["item_id"].astext == cast(Item.id, String),
-            )
-            .exists()
-        )
-        rows = await session.scalars(
-            select(Item.id)
-            .where(
-                Item.analysis_status == "pending",
-                Item.created_at < func.now() - older_than,
-                ~has_job,
-            )
-            .limit(1000)
-        )
-        item_ids = list(rows)
-        for item_id in item_ids:
-            enqueue_analysis(session, item_id)
-        await session.commit()
-    if item_ids:
-        log.warning("unanalysed_reports_requeued", count=len(item_ids))
-    return len(item_ids)

@@ -6,8 +6,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from mafqood.audit import service as audit
-from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.request_context import ClientDep
+from mafqood.core.web import SessionDep
 from mafqood.items import service as items
 from mafqood.matching import notices, service
 from mafqood.matching.schemas import (

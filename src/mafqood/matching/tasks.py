@@ -10,7 +10,7 @@ import structlog
 from celery import Task
 from celery.signals import worker_process_init
 
-from mafqood.matching import processing
+from mafqood.matching import processing, queue
 from mafqood.matching.models_loader import search_window
 from mafqood.matching.reindex import reindex
 from mafqood.worker import runtime
@@ -45,7 +45,7 @@ def analyse_report(self: Task, job_id: str) -> str:
 @task(SWEEP_UNANALYSED)
 def sweep_unanalysed() -> int:
     worker = runtime.current()
-    return worker.run(processing.sweep_unanalysed(worker.container))
+    return worker.run(queue.sweep_unanalysed(worker.container.sessionmaker))
 
 
 @task(REINDEX)

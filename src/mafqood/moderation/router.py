@@ -5,9 +5,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
-from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
+from mafqood.core.web import SessionDep
 from mafqood.moderation import service
 from mafqood.moderation.schemas import ReportIn, ReportOut
 

@@ -15,7 +15,7 @@ from typing import Literal
 import structlog
 from sqlalchemy import select
 
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.service import unread_count

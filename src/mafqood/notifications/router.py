@@ -5,8 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from mafqood.core.deps import CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
 from mafqood.core.i18n import request_language, translate
+from mafqood.core.web import SessionDep
 from mafqood.notifications import service
 from mafqood.notifications.schemas import (
     DeviceDeleteIn,

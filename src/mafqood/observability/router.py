@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import func, select
 
 from mafqood.admin import stats
-from mafqood.core.container import Container
-from mafqood.core.deps import ContainerDep
+from mafqood.composition.container import Container
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import NotFound, Unauthorized
 from mafqood.health.router import probe_all
 from mafqood.matching.backlog import analysis_backlog

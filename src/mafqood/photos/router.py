@@ -5,7 +5,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile, status
 
-from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
+from mafqood.composition.deps import ContainerDep
+from mafqood.core.web import SessionDep
 from mafqood.items.schemas import UploadOut
 from mafqood.photos.service import photo_keys, photo_urls, process_upload, store_photo
 

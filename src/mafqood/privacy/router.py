@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 
-from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
+from mafqood.core.web import SessionDep
 from mafqood.privacy import service
 from mafqood.privacy.schemas import AccountDeletedOut, AccountDeleteIn, ExportOut
 

@@ -22,7 +22,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from mafqood.ratelimit.rules import Rate
+from mafqood.core.rates import Rate
 
 log = structlog.get_logger(__name__)
 

@@ -18,14 +18,15 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mafqood.auth.tokens import TokenError
+from mafqood.composition.container import Container
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
 from mafqood.core.errors import error_body
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.middleware import PERSONAL_UPLOADS
+from mafqood.core.rates import Rate
 from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.limiter import Decision, RateLimiter
-from mafqood.ratelimit.rules import Rate, Rules
+from mafqood.ratelimit.rules import Rules
 from mafqood.staff.cookies import ACCESS_COOKIE
 
 log = structlog.get_logger(__name__)

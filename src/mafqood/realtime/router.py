@@ -28,7 +28,7 @@ from fastapi import APIRouter, WebSocket
 
 from mafqood.auth.sessions import session_id, token_user
 from mafqood.auth.tokens import TokenError
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.errors import Unauthorized
 from mafqood.realtime.hub import CLOSE_POLICY_VIOLATION
 

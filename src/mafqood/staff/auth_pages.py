@@ -10,9 +10,10 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from mafqood.auth import service as auth
-from mafqood.core.deps import ContainerDep, SessionDep
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import Unauthorized
 from mafqood.core.request_context import client_info
+from mafqood.core.web import SessionDep
 from mafqood.items.vocabulary import LOCATION_TYPES
 from mafqood.staff.cookies import LANGUAGE_COOKIE, REFRESH_COOKIE
 from mafqood.staff.render import page, redirect

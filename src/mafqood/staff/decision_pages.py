@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from mafqood.core.deps import SessionDep
 from mafqood.core.request_context import client_info
+from mafqood.core.web import SessionDep
 from mafqood.items.schemas import Pagination
 from mafqood.staff.render import page, redirect
 from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text

@@ -10,8 +10,9 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from mafqood.core.deps import ContainerDep, SessionDep
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.validation import DateTimeInRange, InputModel, blank_to_none
+from mafqood.core.web import SessionDep
 from mafqood.items.schemas import Category, ItemStatus, Pagination
 from mafqood.items.vocabulary import CATEGORIES
 from mafqood.matching import service as matching

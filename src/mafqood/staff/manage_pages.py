@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from fastapi import Request
 from fastapi.responses import Response
 
-from mafqood.core.deps import ContainerDep, SessionDep
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.request_context import client_info
+from mafqood.core.web import SessionDep
 from mafqood.staff.charts import weekly_bars
 from mafqood.staff.render import page, redirect, security_headers
 from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text

@@ -14,8 +14,8 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from mafqood.core.deps import SessionDep
 from mafqood.core.errors import AppError, FieldError
+from mafqood.core.web import SessionDep
 from mafqood.staff.render import page, redirect
 from mafqood.staff.session import SignInRequired, StaffUser, check_csrf
 from mafqood.venues import access

@@ -22,12 +22,13 @@ from fastapi.responses import Response
 from mafqood.auth import service as auth
 from mafqood.auth.sessions import token_user
 from mafqood.auth.tokens import TokenError
+from mafqood.composition.container import Container
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
-from mafqood.core.deps import ContainerDep, SessionDep
 from mafqood.core.errors import AppError, Forbidden, Unauthorized
 from mafqood.core.i18n import Language
 from mafqood.core.request_context import client_info
+from mafqood.core.web import SessionDep
 from mafqood.staff.cookies import ACCESS_COOKIE, CSRF_COOKIE, LANGUAGE_COOKIE, REFRESH_COOKIE
 from mafqood.users.models import User
 

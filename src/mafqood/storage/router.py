@@ -8,8 +8,9 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
-from mafqood.core.deps import ContainerDep, SessionDep
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import NotFound
+from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
 from mafqood.storage.base import IMMUTABLE_CACHE_CONTROL, StorageError
 from mafqood.storage.local import MEDIA_ROUTE, LocalStorage

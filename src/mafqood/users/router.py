@@ -4,8 +4,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from mafqood.core.deps import CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError
+from mafqood.core.web import SessionDep
 from mafqood.users.schemas import ProfileUpdateIn, UserOut
 
 router = APIRouter(prefix="/auth/users", tags=["users"])

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mafqood.auth import service as auth
 from mafqood.auth.schemas import RegisterIn
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.core.request_context import ClientInfo
 from mafqood.users.models import User
 from mafqood.venues import service

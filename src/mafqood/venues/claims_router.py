@@ -9,8 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.request_context import ClientDep
+from mafqood.core.web import SessionDep
 from mafqood.items.schemas import Pagination
 from mafqood.users.models import User
 from mafqood.venues import access, claims, decisions, handover

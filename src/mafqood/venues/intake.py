@@ -19,8 +19,8 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import FormData, UploadFile
 
+from mafqood.composition.container import Container
 from mafqood.core.config import Settings
-from mafqood.core.container import Container
 from mafqood.core.errors import (
     AppError,
     Conflict,
@@ -34,7 +34,7 @@ from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service as items
 from mafqood.items.models import Item
 from mafqood.items.schemas import ItemCreate
-from mafqood.matching.processing import enqueue_analysis
+from mafqood.matching.queue import enqueue_analysis
 from mafqood.photos.service import (
     guard_report_photo,
     process_upload,

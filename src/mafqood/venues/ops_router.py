@@ -8,10 +8,11 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from mafqood.core.deps import CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError
 from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange
+from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
 from mafqood.items.schemas import Pagination
 from mafqood.venues import access, disposal, reports, retention

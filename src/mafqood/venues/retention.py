@@ -16,7 +16,7 @@ from mafqood.notifications.service import notify
 from mafqood.venues.models import Disposal, Handover, Venue, VenueMember
 
 if TYPE_CHECKING:
-    from mafqood.core.container import Container
+    from mafqood.composition.container import Container
 
 log = structlog.get_logger(__name__)
 

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from mafqood.core.deps import ContainerDep, CurrentUser, SessionDep
+from mafqood.auth.deps import CurrentUser
+from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language
 from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange
+from mafqood.core.web import SessionDep
 from mafqood.items.schemas import Category, ItemStatus, Pagination
 from mafqood.venues import access, intake, inventory, labels, service
 from mafqood.venues.presenters import venue_item

@@ -13,9 +13,9 @@ import structlog
 from sqlalchemy import delete, func, update
 
 from mafqood.auth.models import RefreshToken
-from mafqood.core.container import Container
+from mafqood.composition.container import Container
 from mafqood.matching.models import Match
-from mafqood.matching.processing import mark_given_up
+from mafqood.matching.queue import mark_given_up
 from mafqood.notifications.service import delete_expired
 from mafqood.storage import LocalStorage, S3Storage
 from mafqood.worker import outbox

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 # Every table must be known before the first flush (foreign keys between domains).
 import mafqood.models  # noqa: F401
+from mafqood.composition.container import Container
 from mafqood.core.config import Settings, get_settings
-from mafqood.core.container import Container
 from mafqood.core.logging import configure_logging
 from mafqood.push import FcmClient, make_fcm_client
 

@@ -1,4 +1,5 @@
-"""The long-lived objects one API process shares, built at start-up and kept on app.state."""
+"""The long-lived objects one process shares, built at start-up (kept on app.state in an API
+process, on the worker runtime in a worker)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -17,15 +19,16 @@ from mafqood.core.config import Settings
 from mafqood.core.db import make_engine
 from mafqood.core.mail import MailSender, make_mail_sender
 from mafqood.core.unit_of_work import UnitOfWork, make_unit_of_work_factory
-from mafqood.matching.models_loader import pipeline_for
 from mafqood.moderation.nsfw import PhotoScreening
 from mafqood.ratelimit.limiter import RateLimiter
 from mafqood.ratelimit.rules import Rules
 from mafqood.realtime.bus import EventBus
 from mafqood.realtime.hub import ConnectionHub
 from mafqood.storage import Storage, make_storage
-from mafqood.vision import VisionPipeline
 from mafqood.worker.sender import TaskSender
+
+if TYPE_CHECKING:
+    from mafqood.vision import VisionPipeline
 
 
 @dataclass
@@ -60,7 +63,10 @@ class Container:
     @property
     def vision(self) -> VisionPipeline:
         """Loaded on first use, shared by the whole process. Only vision workers and the
-        command line use it: API processes never run a model."""
+        command line use it: API processes never run a model, and never import one (the
+        import is here, not at the top, for that reason)."""
+        from mafqood.matching.models_loader import pipeline_for
+
         return pipeline_for(self.settings)
 
     @classmethod

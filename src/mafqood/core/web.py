@@ -1,0 +1,35 @@
+"""Request dependencies every domain's routers share; nothing here knows a domain.
+
+The process's shared objects are built by the composition at start-up and kept on
+`app.state.container`; a domain reaches one of them through `process_object`, by name, in a
+typed alias of its own (e.g. the auth package's `TokensDep`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from mafqood.core.config import Settings
+from mafqood.core.unit_of_work import UnitOfWork, unit_of_work_scope
+
+
+def process_object(name: str) -> Callable[[Request], Any]:
+    def shared(request: Request) -> Any:
+        return getattr(request.app.state.container, name)
+
+    shared.__name__ = f"process_{name}"
+    return shared
+
+
+async def get_unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    async for uow in unit_of_work_scope(request.app.state.container.sessionmaker):
+        yield uow
+
+
+# scope="function": commit before the response is sent, so a client never sees success
+# for a write that did not land.
+SessionDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function")]
+SettingsDep = Annotated[Settings, Depends(process_object("settings"))]
