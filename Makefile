@@ -15,6 +15,7 @@ lint: setup
 	.venv/bin/ruff check src tests scripts
 	.venv/bin/ruff format --check src tests scripts
 	.venv/bin/mypy
+	.venv/bin/lint-imports --no-cache
 
 # Benchmarks print tables (docs/benchmarks.md); matching_search fills .data/bench first.
 bench: setup
