@@ -12,7 +12,6 @@ from mafqood.admin import stats
 from mafqood.admin.schemas import StatsOut
 from mafqood.audit import service as audit
 from mafqood.auth.deps import CurrentUser
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError, Forbidden
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
@@ -21,6 +20,8 @@ from mafqood.core.web import SessionDep
 from mafqood.items import service as items
 from mafqood.moderation import service as moderation
 from mafqood.moderation.schemas import HiddenItemOut, HiddenItemsOut, ReviewIn
+from mafqood.ratelimit.limiter import RateLimiterDep
+from mafqood.storage.deps import StorageDep
 from mafqood.users.models import User
 from mafqood.venues import service as venues
 from mafqood.venues.schemas import MemberListOut
@@ -99,7 +100,7 @@ async def review_item(
     request: Request,
     admin: AdminUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     client: ClientDep,
 ) -> MessageOut:
     """Settle the reports of an item: show it again, or delete it with its photos."""
@@ -113,7 +114,7 @@ async def review_item(
         entity_id=item.id,
     )
     if body.action == "remove":
-        await items.delete_item(db, container.storage, item, deleted_by=admin.id)
+        await items.delete_item(db, storage, item, deleted_by=admin.id)
     else:
         await moderation.mark_reviewed(db, item)
     return MessageOut(message=translate("review_done", request_language(request)))
@@ -146,7 +147,7 @@ reset_router = APIRouter(tags=["admin"])
 
 @reset_router.delete("/api/reset", response_model=MessageOut, responses=ADMIN_ERRORS)
 async def reset(
-    request: Request, admin: AdminUser, db: SessionDep, container: ContainerDep, client: ClientDep
+    request: Request, admin: AdminUser, db: SessionDep, limiter: RateLimiterDep, client: ClientDep
 ) -> MessageOut:
     """Empty every table (development and test only; not served in production)."""
     tables = await db.scalar(
@@ -159,5 +160,5 @@ async def reset(
     await db.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.expunge_all()
     audit.record(db, "database_reset", client, entity_type="user", entity_id=admin_id)
-    await container.rate_limiter.reset()
+    await limiter.reset()
     return MessageOut(message=translate("database_reset", request_language(request)))

@@ -7,13 +7,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mafqood.auth.passwords import PasswordHasher
+from mafqood.auth.ports import AuthServices
 from mafqood.auth.sessions import token_user
 from mafqood.auth.tokens import TokenError, TokenService
 from mafqood.core.errors import Unauthorized
-from mafqood.core.web import SessionDep, process_object
+from mafqood.core.web import SessionDep, process_container, process_object
 from mafqood.users.models import User
 
 TokensDep = Annotated[TokenService, Depends(process_object("tokens"))]
+PasswordsDep = Annotated[PasswordHasher, Depends(process_object("passwords"))]
+AuthServicesDep = Annotated[AuthServices, Depends(process_container)]
 _bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login")
 
 

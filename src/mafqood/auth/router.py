@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from mafqood.auth import service
+from mafqood.auth.deps import AuthServicesDep
 from mafqood.auth.schemas import (
     AuthOut,
     ForgotPasswordIn,
@@ -15,7 +16,6 @@ from mafqood.auth.schemas import (
     ResetPasswordIn,
     TokenPairOut,
 )
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
@@ -30,7 +30,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _auth_out(session: service.Session, container: ContainerDep) -> AuthOut:
+def _auth_out(session: service.Session, container: AuthServicesDep) -> AuthOut:
     return AuthOut(
         user=UserOut.model_validate(session.user),
         token=session.access_token,
@@ -46,7 +46,7 @@ def _auth_out(session: service.Session, container: ContainerDep) -> AuthOut:
     responses={409: {"description": "An account with this email exists"}, **ERRORS},
 )
 async def register(
-    body: RegisterIn, db: SessionDep, container: ContainerDep, client: ClientDep
+    body: RegisterIn, db: SessionDep, container: AuthServicesDep, client: ClientDep
 ) -> AuthOut:
     """Create an account and sign it in."""
     return _auth_out(await service.register(db, container, body, client), container)
@@ -54,7 +54,7 @@ async def register(
 
 @router.post("/login", response_model=AuthOut, responses=ERRORS)
 async def login(
-    body: LoginIn, db: SessionDep, container: ContainerDep, client: ClientDep
+    body: LoginIn, db: SessionDep, container: AuthServicesDep, client: ClientDep
 ) -> AuthOut:
     return _auth_out(
         await service.login(db, container, body.email, body.password, client), container
@@ -63,7 +63,7 @@ async def login(
 
 @router.post("/refresh", response_model=TokenPairOut, responses=ERRORS)
 async def refresh(
-    body: RefreshIn, db: SessionDep, container: ContainerDep, client: ClientDep
+    body: RefreshIn, db: SessionDep, container: AuthServicesDep, client: ClientDep
 ) -> TokenPairOut:
     """Exchange a refresh token for a new pair. Each refresh token works once."""
     session = await service.refresh(db, container, body.refresh_token, client)
@@ -76,7 +76,7 @@ async def refresh(
 
 @router.post("/logout", response_model=MessageOut, responses=ERRORS)
 async def logout(
-    body: RefreshIn, request: Request, db: SessionDep, container: ContainerDep
+    body: RefreshIn, request: Request, db: SessionDep, container: AuthServicesDep
 ) -> MessageOut:
     """Revoke the login that this refresh token belongs to."""
     await service.logout(db, container, body.refresh_token)
@@ -88,7 +88,7 @@ async def forgot_password(
     body: ForgotPasswordIn,
     request: Request,
     db: SessionDep,
-    container: ContainerDep,
+    container: AuthServicesDep,
     client: ClientDep,
 ) -> MessageOut:
     """Mail a reset link. The answer is the same whether or not the address has an account."""
@@ -109,7 +109,7 @@ async def reset_password(
     body: ResetPasswordIn,
     request: Request,
     db: SessionDep,
-    container: ContainerDep,
+    container: AuthServicesDep,
     client: ClientDep,
 ) -> MessageOut:
     """Set a new password with the token from the reset mail; ends every existing login."""

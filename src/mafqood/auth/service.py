@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from mafqood.audit import service as audit
 from mafqood.auth import throttle
 from mafqood.auth.models import RefreshToken
+from mafqood.auth.ports import AuthServices
 from mafqood.auth.schemas import RegisterIn
 from mafqood.auth.sessions import end_sockets_on_commit
 from mafqood.auth.tokens import TokenError, hash_token
-from mafqood.composition.container import Container
 from mafqood.core.errors import BadRequest, Conflict, Unauthorized
 from mafqood.core.i18n import Language, translate
 from mafqood.core.request_context import ClientInfo
@@ -51,7 +51,7 @@ async def _find_by_email(session: UnitOfWork, email: str) -> User | None:
 
 async def _start_refresh(
     session: UnitOfWork,
-    container: Container,
+    container: AuthServices,
     user: User,
     client: ClientInfo,
     family_id: uuid.UUID | None = None,
@@ -73,7 +73,7 @@ async def _start_refresh(
 
 
 async def _open_session(
-    session: UnitOfWork, container: Container, user: User, client: ClientInfo
+    session: UnitOfWork, container: AuthServices, user: User, client: ClientInfo
 ) -> Session:
     row, refresh = await _start_refresh(session, container, user, client)
     access = await _access_token(session, container, user, row.family_id)
@@ -81,7 +81,7 @@ async def _open_session(
 
 
 async def _access_token(
-    session: UnitOfWork, container: Container, user: User, family_id: uuid.UUID
+    session: UnitOfWork, container: AuthServices, user: User, family_id: uuid.UUID
 ) -> str:
     desk = await session.scalar(select(exists().where(VenueMember.user_id == user.id)))
     return container.tokens.access_token(
@@ -90,7 +90,7 @@ async def _access_token(
 
 
 async def register(
-    session: UnitOfWork, container: Container, data: RegisterIn, client: ClientInfo
+    session: UnitOfWork, container: AuthServices, data: RegisterIn, client: ClientInfo
 ) -> Session:
     email = data.email.lower()
     # Hash before touching the database: a request waiting for the CPU-heavy hash must not
@@ -119,7 +119,7 @@ async def register(
 
 
 async def login(
-    session: UnitOfWork, container: Container, email: str, password: str, client: ClientInfo
+    session: UnitOfWork, container: AuthServices, email: str, password: str, client: ClientInfo
 ) -> Session:
     user = await _find_by_email(session, email)
     await throttle.check_login(session, container, email, client)
@@ -146,7 +146,7 @@ async def login(
     return await _open_session(session, container, user, client)
 
 
-def _decode_refresh(container: Container, token: str) -> dict[str, Any]:
+def _decode_refresh(container: AuthServices, token: str) -> dict[str, Any]:
     try:
         claims = container.tokens.decode(token, "refresh")
         uuid.UUID(str(claims.get("token_id")))
@@ -166,7 +166,7 @@ async def _revoke_family(session: UnitOfWork, family_id: uuid.UUID) -> None:
 
 
 async def refresh(
-    session: UnitOfWork, container: Container, token: str, client: ClientInfo
+    session: UnitOfWork, container: AuthServices, token: str, client: ClientInfo
 ) -> Session:
     claims = _decode_refresh(container, token)
     row = (
@@ -206,7 +206,7 @@ async def refresh(
     return Session(user, access, new_token)
 
 
-async def logout(session: UnitOfWork, container: Container, token: str) -> None:
+async def logout(session: UnitOfWork, container: AuthServices, token: str) -> None:
     try:
         claims = container.tokens.decode(token, "refresh")
     except TokenError as exc:
@@ -221,7 +221,7 @@ async def logout(session: UnitOfWork, container: Container, token: str) -> None:
 
 
 async def request_password_reset(
-    session: UnitOfWork, container: Container, email: str, client: ClientInfo
+    session: UnitOfWork, container: AuthServices, email: str, client: ClientInfo
 ) -> ResetMail | None:
     """The mail to send, or None for an unknown address or a mailbox that has had its share of
     reset mail lately (the caller answers the same)."""
@@ -250,7 +250,7 @@ async def request_password_reset(
 
 async def reset_password(
     session: UnitOfWork,
-    container: Container,
+    container: AuthServices,
     token: str,
     new_password: str,
     client: ClientInfo,

@@ -14,7 +14,7 @@ import math
 from sqlalchemy import select
 
 from mafqood.auth.models import RefreshToken
-from mafqood.composition.container import Container
+from mafqood.auth.ports import AuthServices
 from mafqood.core.errors import RateLimited
 from mafqood.core.i18n import Language, translate
 from mafqood.core.rates import Rate
@@ -47,7 +47,7 @@ async def _signed_in_from(session: UnitOfWork, email: str, ip: str) -> bool:
 
 
 async def check_login(
-    session: UnitOfWork, container: Container, email: str, client: ClientInfo
+    session: UnitOfWork, container: AuthServices, email: str, client: ClientInfo
 ) -> None:
     """Refuse a login, before its password is checked, while the account has used up its
     failures, except from an address that signed in to it before: the owner's own devices
@@ -66,7 +66,7 @@ async def check_login(
 
 
 async def record_login_failure(
-    session: UnitOfWork, container: Container, email: str, user: User | None
+    session: UnitOfWork, container: AuthServices, email: str, user: User | None
 ) -> None:
     """Count a wrong password; the one that uses up the account's budget tells its owner (in
     the caller's transaction)."""
@@ -93,7 +93,7 @@ async def _tell_owner(session: UnitOfWork, user: User, rate: Rate) -> None:
     )
 
 
-async def reset_mail_allowed(container: Container, email: str) -> bool:
+async def reset_mail_allowed(container: AuthServices, email: str) -> bool:
     """Whether another reset mail may go to this mailbox now (counted for every request)."""
     rate = container.rate_rules.reset_mail
     if rate is None:

@@ -33,3 +33,9 @@ async def get_unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 # for a write that did not land.
 SessionDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function")]
 SettingsDep = Annotated[Settings, Depends(process_object("settings"))]
+
+
+def process_container(request: Request) -> Any:
+    """All of the process's shared objects. A domain that needs several of them declares
+    which as a Protocol of its own (its port) and types this dependency with it."""
+    return request.app.state.container

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from mafqood import __version__
-from mafqood.composition.container import Container
-from mafqood.composition.deps import ContainerDep
+from mafqood.core.web import process_container
+from mafqood.health.ports import ProbedServices
+
+ProbedServicesDep = Annotated[ProbedServices, Depends(process_container)]
 
 router = APIRouter(tags=["health"])
 
@@ -29,16 +31,16 @@ class HealthOut(BaseModel):
     services: dict[str, ServiceStatus]
 
 
-async def _database(container: Container) -> bool:
+async def _database(container: ProbedServices) -> bool:
     async with container.engine.connect() as connection:
         return (await connection.execute(text("SELECT 1"))).scalar() == 1
 
 
-async def _redis(container: Container) -> bool:
+async def _redis(container: ProbedServices) -> bool:
     return bool(await container.redis.ping())
 
 
-def probes(container: Container) -> dict[str, tuple[Callable[[], Awaitable[bool]], bool]]:
+def probes(container: ProbedServices) -> dict[str, tuple[Callable[[], Awaitable[bool]], bool]]:
     """name -> (probe, required). Optional services degrade the status instead of failing it."""
     found: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = {
         "database": (lambda: _database(container), True),
@@ -57,7 +59,7 @@ async def _run(probe: Callable[[], Awaitable[bool]]) -> ServiceStatus:
     return "healthy" if healthy else "unhealthy"
 
 
-async def probe_all(container: Container) -> dict[str, ServiceStatus]:
+async def probe_all(container: ProbedServices) -> dict[str, ServiceStatus]:
     """Every probe at once, each within its timeout."""
     checks = probes(container)
     results = await asyncio.gather(*(_run(probe) for probe, _ in checks.values()))
@@ -69,7 +71,7 @@ async def probe_all(container: Container) -> dict[str, ServiceStatus]:
     response_model=HealthOut,
     responses={503: {"model": HealthOut, "description": "A required service is down"}},
 )
-async def health(container: ContainerDep) -> JSONResponse:
+async def health(container: ProbedServicesDep) -> JSONResponse:
     checks = probes(container)
     services = await probe_all(container)
     required_down = any(

@@ -26,12 +26,12 @@ from datetime import UTC, datetime
 
 import structlog
 
-from mafqood.composition.container import Container
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.matching import engine
 from mafqood.matching.analysis import ReportAnalysis, analyse_reports, save, view_keys
 from mafqood.matching.models_loader import search_window
+from mafqood.matching.ports import VisionServices
 from mafqood.realtime import events
 from mafqood.storage import StorageError
 from mafqood.worker import outbox
@@ -47,7 +47,7 @@ class AnalysisFailed(Exception):
         self.reason = reason
 
 
-async def analyse_report(container: Container, job_id: uuid.UUID) -> str:
+async def analyse_report(container: VisionServices, job_id: uuid.UUID) -> str:
     """Run one analysis job. Returns what happened: done, failed, skipped (done already, or
     another worker holds it right now) or gone (the report was deleted meanwhile)."""
     vision = container.vision
@@ -109,7 +109,7 @@ async def _superseded(session: UnitOfWork, job: outbox.OutboxJob) -> str:
     return "skipped"
 
 
-async def _analyse(container: Container, item: Item) -> ReportAnalysis:
+async def _analyse(container: VisionServices, item: Item) -> ReportAnalysis:
     photos = []
     for key in view_keys(item):
         try:
@@ -127,7 +127,7 @@ async def _analyse(container: Container, item: Item) -> ReportAnalysis:
 
 def _finish(
     session: UnitOfWork,
-    container: Container,
+    container: VisionServices,
     item: Item,
     status: str,
     reason: str | None,

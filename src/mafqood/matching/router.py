@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query
 
 from mafqood.audit import service as audit
 from mafqood.auth.deps import CurrentUser
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
 from mafqood.items import service as items
@@ -19,6 +18,7 @@ from mafqood.matching.schemas import (
     MatchListOut,
     MatchStateOut,
 )
+from mafqood.storage.deps import StorageDep
 
 router = APIRouter(prefix="/api/v1", tags=["matches"])
 
@@ -33,7 +33,7 @@ async def item_matches(
     item_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     min_similarity: Annotated[float, Query(ge=0.0, le=1.0)] = 0.6,
     confidence: Confidence | None = None,
 ) -> MatchListOut:
@@ -41,7 +41,7 @@ async def item_matches(
     item = await items.get_owned_item(db, item_id, user)
     found = await service.matches_for_items(
         db,
-        container.storage,
+        storage,
         [item],
         service.MatchFilter(min_similarity=min_similarity, confidence=confidence),
     )

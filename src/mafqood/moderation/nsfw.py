@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import numpy as np
+from fastapi import Depends
 from PIL import Image
 
 from mafqood.core.config import Settings
 from mafqood.core.errors import FieldError
+from mafqood.core.web import process_object
 from mafqood.observability.metrics import observe_inference
 
 
@@ -97,3 +99,6 @@ class PhotoScreening:
             score = await asyncio.to_thread(self.screen.unsafe_score, image)
         if score >= self.threshold:
             raise FieldError("image", "inappropriate_image")
+
+
+ScreeningDep = Annotated[PhotoScreening, Depends(process_object("photo_screening"))]

@@ -6,10 +6,9 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from mafqood.auth.deps import CurrentUser
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
-from mafqood.core.web import SessionDep
+from mafqood.core.web import SessionDep, SettingsDep
 from mafqood.moderation import service
 from mafqood.moderation.schemas import ReportIn, ReportOut
 
@@ -36,7 +35,7 @@ async def report_item(
     request: Request,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    settings: SettingsDep,
     client: ClientDep,
 ) -> ReportOut:
     """Report an item as spam, fraud, offensive... Each user reports an item once; an item
@@ -47,7 +46,7 @@ async def report_item(
         item_id,
         body.reason,
         body.details,
-        container.settings.moderation_hide_after_reports,
+        settings.moderation_hide_after_reports,
         client,
     )
     return ReportOut(

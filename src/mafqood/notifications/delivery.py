@@ -15,9 +15,9 @@ from typing import Literal
 import structlog
 from sqlalchemy import select
 
-from mafqood.composition.container import Container
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.models import DeviceToken, Notification
+from mafqood.notifications.ports import DeliveryServices
 from mafqood.notifications.service import unread_count
 from mafqood.push import FcmClient, PushConfigError, PushTemporaryError
 from mafqood.worker import outbox
@@ -101,7 +101,7 @@ async def push_notification(
 
 
 async def deliver(
-    container: Container, client: FcmClient | None, job_id: uuid.UUID, published: bool
+    container: DeliveryServices, client: FcmClient | None, job_id: uuid.UUID, published: bool
 ) -> Outcome:
     settings = container.settings
     async with container.sessionmaker() as session:

@@ -6,15 +6,15 @@ import asyncio
 import hmac
 import shutil
 from datetime import UTC, datetime
+from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import func, select
 
 from mafqood.admin import stats
-from mafqood.composition.container import Container
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import NotFound, Unauthorized
+from mafqood.core.web import process_container
 from mafqood.health.router import probe_all
 from mafqood.matching.backlog import analysis_backlog
 from mafqood.matching.models import Match
@@ -32,9 +32,12 @@ from mafqood.observability.metrics import (
     STORAGE_USED,
     render,
 )
+from mafqood.observability.ports import MetricsServices
 from mafqood.storage import LocalStorage
 from mafqood.worker.app import QUEUE, VISION_QUEUE
 from mafqood.worker.outbox import OutboxJob
+
+MetricsServicesDep = Annotated[MetricsServices, Depends(process_container)]
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["observability"])
@@ -43,7 +46,7 @@ MATCH_STATUSES = ("pending", "contacted", "claimed", "rejected", "expired")
 GAUGE_TIMEOUT_S = 2.0
 
 
-async def _queue_gauges(container: Container) -> None:
+async def _queue_gauges(container: MetricsServices) -> None:
     QUEUE_LENGTH.labels(queue="celery").set(await container.redis.llen(QUEUE))
     QUEUE_LENGTH.labels(queue="vision").set(await container.redis.llen(VISION_QUEUE))
     async with container.sessionmaker() as session:
@@ -64,7 +67,7 @@ async def _queue_gauges(container: Container) -> None:
         MATCHES_CREATED_24H.set(recent or 0)
 
 
-async def _dependency_gauges(container: Container) -> None:
+async def _dependency_gauges(container: MetricsServices) -> None:
     """The health probes' answers, for alerting on a dependency that stops answering."""
     for name, status in (await probe_all(container)).items():
         DEPENDENCY_UP.labels(service=name).set(1 if status == "healthy" else 0)
@@ -74,7 +77,7 @@ async def _dependency_gauges(container: Container) -> None:
         STORAGE_USED.set(usage.used / usage.total)
 
 
-async def _key_metric_gauges(container: Container) -> None:
+async def _key_metric_gauges(container: MetricsServices) -> None:
     end = datetime.now(UTC)
     async with container.sessionmaker() as session:
         found = await stats.compute(session, end - stats.MONTH, end)
@@ -100,7 +103,7 @@ async def _key_metric_gauges(container: Container) -> None:
     MATCH_RATES_30D.labels(rate="false_positive").set(found.false_positive_rate or 0)
 
 
-def _pool_gauges(container: Container) -> None:
+def _pool_gauges(container: MetricsServices) -> None:
     pool = container.engine.pool
     checked_out = getattr(pool, "checkedout", None)
     checked_in = getattr(pool, "checkedin", None)
@@ -110,7 +113,7 @@ def _pool_gauges(container: Container) -> None:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics(request: Request, container: ContainerDep) -> Response:
+async def metrics(request: Request, container: MetricsServicesDep) -> Response:
     settings = container.settings
     if not settings.serves_metrics:
         raise NotFound()

@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, UploadFile, status
 
 from mafqood.auth.deps import CurrentUser
-from mafqood.composition.deps import ContainerDep
-from mafqood.core.web import SessionDep
+from mafqood.core.web import SessionDep, SettingsDep
 from mafqood.items.schemas import UploadOut
+from mafqood.moderation.nsfw import ScreeningDep
 from mafqood.photos.service import photo_keys, photo_urls, process_upload, store_photo
+from mafqood.storage.deps import StorageDep
 
 router = APIRouter(prefix="/api/v1/upload", tags=["uploads"])
 
@@ -29,24 +30,24 @@ async def upload_image(
     image: Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC, up to 10 MB")],
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    screening: ScreeningDep,
     type: Annotated[Literal["avatar", "item"], Form()] = "item",
 ) -> UploadOut:
     """Upload a photo on its own. An avatar becomes your profile picture at once; an item
     photo is kept for 24 hours."""
-    settings = container.settings
     photo = await process_upload(image, settings.max_upload_bytes, settings.max_image_pixels)
     if type == "avatar":
         key = f"avatars/{user.id}_{uuid.uuid4().hex[:12]}"
     else:
         key = f"temp/{uuid.uuid4()}"
-    stored = await store_photo(db, container.storage, container.photo_screening, photo, key)
-    url, thumbnail_url, small_url = photo_urls(container.storage, stored.key)
+    stored = await store_photo(db, storage, screening, photo, key)
+    url, thumbnail_url, small_url = photo_urls(storage, stored.key)
     if type == "avatar":
-        previous = _avatar_key(user.avatar_url, container.storage.url(""))
+        previous = _avatar_key(user.avatar_url, storage.url(""))
         user.avatar_url = thumbnail_url
         if previous:
-            storage = container.storage
 
             async def remove_previous() -> None:
                 await storage.delete(photo_keys(previous))

@@ -4,13 +4,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 
-from mafqood.auth.deps import CurrentUser
-from mafqood.composition.deps import ContainerDep
+from mafqood.auth.deps import CurrentUser, PasswordsDep
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
 from mafqood.privacy import service
 from mafqood.privacy.schemas import AccountDeletedOut, AccountDeleteIn, ExportOut
+from mafqood.storage.deps import StorageDep
 
 router = APIRouter(tags=["privacy"])
 
@@ -21,12 +21,12 @@ router = APIRouter(tags=["privacy"])
     responses={401: {"description": "Not signed in"}},
 )
 async def export_my_data(
-    response: Response, user: CurrentUser, db: SessionDep, container: ContainerDep
+    response: Response, user: CurrentUser, db: SessionDep, storage: StorageDep
 ) -> ExportOut:
     """Everything stored about you, as one JSON document, with links to your photos."""
     day = datetime.now(UTC).strftime("%Y-%m-%d")
     response.headers["Content-Disposition"] = f'attachment; filename="mafqood-export-{day}.json"'
-    return await service.export(db, container.storage, user)
+    return await service.export(db, storage, user)
 
 
 @router.delete(
@@ -43,12 +43,11 @@ async def delete_my_account(
     request: Request,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    passwords: PasswordsDep,
+    storage: StorageDep,
     client: ClientDep,
 ) -> AccountDeletedOut:
     """Delete your account for good, confirmed by your password: your reports and their
     photos, matches, notifications, devices and logins go with it."""
-    await service.delete_account(
-        db, container.passwords, container.storage, user, body.password, client
-    )
+    await service.delete_account(db, passwords, storage, user, body.password, client)
     return AccountDeletedOut(message=translate("account_deleted", request_language(request)))

@@ -17,12 +17,15 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from typing import Annotated
 
 import structlog
+from fastapi import Depends
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from mafqood.core.rates import Rate
+from mafqood.core.web import process_object
 
 log = structlog.get_logger(__name__)
 
@@ -135,3 +138,6 @@ class RateLimiter:
         """Forget every window (development reset)."""
         async for key in self.redis.scan_iter(match=f"{KEY_PREFIX}*", count=500):
             await self.redis.delete(key)
+
+
+RateLimiterDep = Annotated[RateLimiter, Depends(process_object("rate_limiter"))]

@@ -18,7 +18,6 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mafqood.auth.tokens import TokenError
-from mafqood.composition.container import Container
 from mafqood.core.config import Settings
 from mafqood.core.errors import error_body
 from mafqood.core.i18n import request_language, translate
@@ -26,6 +25,7 @@ from mafqood.core.middleware import PERSONAL_UPLOADS
 from mafqood.core.rates import Rate
 from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.limiter import Decision, RateLimiter
+from mafqood.ratelimit.ports import LimitServices
 from mafqood.ratelimit.rules import Rules
 from mafqood.staff.cookies import ACCESS_COOKIE
 
@@ -64,7 +64,7 @@ class RateLimitMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        container: Container = scope["app"].state.container
+        container: LimitServices = scope["app"].state.container
         limiter: RateLimiter = container.rate_limiter
         general: Decision | None = None
         for rule, subject, rate in self._applicable(scope, container):
@@ -92,7 +92,7 @@ class RateLimitMiddleware:
 
         await self.app(scope, receive, send_with_budget)
 
-    def _applicable(self, scope: Scope, container: Container) -> list[tuple[str, str, Rate]]:
+    def _applicable(self, scope: Scope, container: LimitServices) -> list[tuple[str, str, Rate]]:
         client = scope.get("client")
         ip = client[0] if client else "unknown"
         user_id, desk = _caller(scope, container)
@@ -131,7 +131,7 @@ class RateLimitMiddleware:
         await response(scope, receive, send)
 
 
-def _caller(scope: Scope, container: Container) -> tuple[str | None, bool]:
+def _caller(scope: Scope, container: LimitServices) -> tuple[str | None, bool]:
     """(the signed-in user, whether they work a venue desk) of a request with a valid access
     token (checked, not trusted): the app's bearer token, or the staff dashboard's cookie."""
     token = None

@@ -28,9 +28,9 @@ from fastapi import APIRouter, WebSocket
 
 from mafqood.auth.sessions import session_id, token_user
 from mafqood.auth.tokens import TokenError
-from mafqood.composition.container import Container
 from mafqood.core.errors import Unauthorized
 from mafqood.realtime.hub import CLOSE_POLICY_VIOLATION
+from mafqood.realtime.ports import SocketServices
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["real-time"])
@@ -73,7 +73,7 @@ class Owner:
 
 
 async def _authenticate(
-    websocket: WebSocket, container: Container, path_user_id: str
+    websocket: WebSocket, container: SocketServices, path_user_id: str
 ) -> Owner | str:
     """The socket's owner, or the reason to refuse."""
     token = _token(websocket)
@@ -113,7 +113,7 @@ def _pong(text: str) -> str | None:
 
 @router.websocket("/ws/{user_id}")
 async def events(websocket: WebSocket, user_id: str) -> None:
-    container: Container = websocket.app.state.container
+    container: SocketServices = websocket.app.state.container
     await websocket.accept()
     outcome = await _authenticate(websocket, container, user_id)
     if isinstance(outcome, str):

@@ -8,19 +8,18 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import NotFound
 from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
 from mafqood.storage.base import IMMUTABLE_CACHE_CONTROL, StorageError
+from mafqood.storage.deps import StorageDep
 from mafqood.storage.local import MEDIA_ROUTE, LocalStorage
 
 router = APIRouter(tags=["media"])
 
 
 @router.get(MEDIA_ROUTE + "/{key:path}", include_in_schema=False)
-async def media(key: str, container: ContainerDep, db: SessionDep) -> FileResponse:
-    storage = container.storage
+async def media(key: str, storage: StorageDep, db: SessionDep) -> FileResponse:
     if not isinstance(storage, LocalStorage):
         raise NotFound()
     try:

@@ -1,0 +1,26 @@
+"""What a vision worker's analysis uses of the process's shared objects."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from mafqood.core.config import Settings
+from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.realtime.bus import EventBus
+from mafqood.storage import Storage
+from mafqood.vision import VisionPipeline
+
+
+class VisionServices(Protocol):
+    @property
+    def bus(self) -> EventBus: ...
+    @property
+    def sessionmaker(self) -> async_sessionmaker[UnitOfWork]: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def storage(self) -> Storage: ...
+    @property
+    def vision(self) -> VisionPipeline: ...

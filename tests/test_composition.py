@@ -1,0 +1,38 @@
+"""The composition's Container provides everything each domain declares it uses (its port),
+so a domain never needs to import the composition."""
+
+from __future__ import annotations
+
+import pytest
+from typing_extensions import get_protocol_members
+
+from mafqood.auth.ports import AuthServices
+from mafqood.composition.container import Container
+from mafqood.health.ports import ProbedServices
+from mafqood.matching.ports import VisionServices
+from mafqood.notifications.ports import DeliveryServices
+from mafqood.observability.ports import MetricsServices
+from mafqood.ratelimit.ports import LimitServices
+from mafqood.realtime.ports import SocketServices
+
+PORTS = [
+    AuthServices,
+    SocketServices,
+    ProbedServices,
+    LimitServices,
+    DeliveryServices,
+    VisionServices,
+    MetricsServices,
+]
+
+
+@pytest.mark.parametrize("port", PORTS, ids=lambda port: port.__name__)
+def test_the_container_provides_every_port(port: type) -> None:
+    members = get_protocol_members(port)
+    assert members
+    missing = [
+        name
+        for name in members
+        if name not in Container.__dataclass_fields__ and not hasattr(Container, name)
+    ]
+    assert missing == []
