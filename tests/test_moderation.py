@@ -14,7 +14,7 @@ from sqlalchemy import select
 from mafqood.audit.models import AuditLog
 from mafqood.composition.container import Container
 from mafqood.core.config import Settings
-from mafqood.moderation.nsfw import AllowAll, PhotoScreening, ScreenUnavailable, make_screen
+from mafqood.photos.screening import AllowAll, PhotoScreening, ScreenUnavailable, make_screen
 from tests import images
 from tests.factories import Account, create_item, make_admin, pin_match, register
 

@@ -27,6 +27,7 @@ from mafqood.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from mafqood.health.router import router as health_router
+from mafqood.items.media import router as media_router
 from mafqood.items.router import router as items_router
 from mafqood.matching.router import router as matching_router
 from mafqood.moderation.router import router as moderation_router
@@ -40,7 +41,6 @@ from mafqood.ratelimit.middleware import RateLimitMiddleware
 from mafqood.ratelimit.overload import install_overload_handler
 from mafqood.realtime.router import router as realtime_router
 from mafqood.staff.app import install_staff_dashboard
-from mafqood.storage.router import router as media_router
 from mafqood.users.router import router as users_router
 from mafqood.venues.claims_router import router as claims_router
 from mafqood.venues.ops_router import router as venue_ops_router

@@ -19,7 +19,7 @@ from mafqood.core.config import Settings
 from mafqood.core.db import make_engine
 from mafqood.core.mail import MailSender, make_mail_sender
 from mafqood.core.unit_of_work import UnitOfWork, make_unit_of_work_factory
-from mafqood.moderation.nsfw import PhotoScreening
+from mafqood.photos.screening import PhotoScreening
 from mafqood.ratelimit.limiter import RateLimiter
 from mafqood.ratelimit.rules import Rules
 from mafqood.realtime.bus import EventBus

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, UploadFile, status
 from mafqood.auth.deps import CurrentUser
 from mafqood.core.web import SessionDep, SettingsDep
 from mafqood.items.schemas import UploadOut
-from mafqood.moderation.nsfw import ScreeningDep
+from mafqood.photos.screening import ScreeningDep
 from mafqood.photos.service import photo_keys, photo_urls, process_upload, store_photo
 from mafqood.storage.deps import StorageDep
 

@@ -14,8 +14,8 @@ from starlette.datastructures import UploadFile
 from mafqood.core.errors import AppError, FieldError, PayloadTooLarge, UnsupportedMedia
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemPhoto
-from mafqood.moderation.nsfw import PhotoScreening
 from mafqood.photos.processing import PhotoError, ProcessedPhoto, process_photo
+from mafqood.photos.screening import PhotoScreening
 from mafqood.storage import Storage, StorageError
 from mafqood.worker import outbox
 from mafqood.worker.app import REMOVE_ORPHAN_PHOTO

@@ -1,4 +1,4 @@
-"""Serves photos of the local storage backend (with S3 they come from the bucket / CDN)."""
+"""Serving locally stored photos at /media, a report's only once its row has committed."""
 
 from __future__ import annotations
 
