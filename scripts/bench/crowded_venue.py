@@ -47,6 +47,7 @@ from sqlalchemy import select
 
 from mafqood.composition.container import Container
 from mafqood.composition.runtime import prepare_runtime
+from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings
 from mafqood.core.logging import configure_logging
 from mafqood.items.schemas import ItemCreate
@@ -293,6 +294,7 @@ def tables(queries: list[Query], sets: Sequence[str]) -> None:
 
 async def measure(settings: Settings, gallery: list[Photo], queries: list[Query]) -> None:
     assert settings.database_url and settings.redis_url
+    register_texts(settings)  # matches notify their owners
     container = Container.build(settings, settings.database_url, settings.redis_url)
     try:
         await run(container, gallery, queries)

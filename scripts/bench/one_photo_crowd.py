@@ -52,6 +52,7 @@ from sqlalchemy import select, text
 
 from mafqood.composition.container import Container
 from mafqood.composition.runtime import prepare_runtime
+from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings
 from mafqood.core.logging import configure_logging
 from mafqood.items.models import Item, ItemObjectVector
@@ -456,6 +457,7 @@ async def measure(
     dump: list[dict[str, Any]] | None,
 ) -> None:
     assert settings.database_url and settings.redis_url
+    register_texts(settings)  # matches notify their owners
     container = Container.build(settings, settings.database_url, settings.redis_url)
     try:
         container.vision  # noqa: B018 - load the models before anything is timed

@@ -156,11 +156,14 @@ def _reindex(args: argparse.Namespace) -> int:
     import asyncio
 
     from mafqood.composition.container import Container
+    from mafqood.composition.texts import register_texts
     from mafqood.matching.models_loader import search_window
     from mafqood.matching.reindex import print_progress, reindex
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    # New matches notify their owners.
+    register_texts(settings)
     runtime = prepare_runtime(settings)
 
     async def run() -> int:

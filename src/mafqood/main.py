@@ -16,6 +16,7 @@ from mafqood.admin.router import router as admin_router
 from mafqood.auth.router import router as auth_router
 from mafqood.composition.container import Container
 from mafqood.composition.runtime import prepare_runtime
+from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings, get_settings
 from mafqood.core.errors import install_error_handlers
 from mafqood.core.logging import configure_logging
@@ -60,6 +61,7 @@ in English or Arabic: `Accept-Language`, else the user's `preferred_language`), 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    register_texts(settings)
     if settings.metrics_enabled and not settings.serves_metrics:
         log.warning("metrics_off_without_token", reason="set METRICS_TOKEN to serve /metrics")
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from mafqood.audit.models import AuditLog
 from mafqood.composition.container import Container
-from mafqood.core.i18n import MESSAGES
+from mafqood.core.i18n import translate
 from mafqood.items.models import Item
 from mafqood.matching.models import Match
 from mafqood.notifications.models import Notification
@@ -142,9 +142,9 @@ async def test_claim_rules(client: httpx.AsyncClient, container: Container) -> N
     )
     assert closed.status_code == 200, closed.text
     assert_error(await claim(client, third, item_id), 409, "item_not_claimable")
-    assert (await claim(client, third, item_id)).json()["message"] == MESSAGES[
-        "item_not_claimable"
-    ]["en"]
+    assert (await claim(client, third, item_id)).json()["message"] == translate(
+        "item_not_claimable", "en"
+    )
     async with sessions() as session:
         assert await session.scalar(select(Claim.id).where(Claim.claimant_id == third.id)) is None
 
@@ -176,7 +176,7 @@ async def test_claims_refuse_bad_input(client: httpx.AsyncClient, container: Con
     own = await client.post(
         url, json={"answers": "mine"}, headers={**finder.headers, "Accept-Language": "ar"}
     )
-    assert assert_error(own, 409, "claim_own_item")["message"] == MESSAGES["claim_own_item"]["ar"]
+    assert assert_error(own, 409, "claim_own_item")["message"] == translate("claim_own_item", "ar")
 
     created = await file_claim(client, claimant, item_id)
     decision = f"/api/v1/claims/{created['id']}/decision"

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mafqood.core.i18n import MESSAGES, Language, request_language, translate
+from mafqood.core.i18n import Language, knows, request_language, translate
 
 
 class AppError(Exception):
@@ -121,7 +121,7 @@ def localise_field_errors(errors: Any, language: Language) -> list[dict[str, Any
             ctx["reasons"] = ", ".join(
                 translate(f"password.{reason}", language) for reason in ctx.get("reasons", [])
             )
-        if key not in MESSAGES:
+        if not knows(key):
             message = translate("field.invalid", language) if language == "ar" else error["msg"]
         else:
             message = translate(key, language, **ctx)

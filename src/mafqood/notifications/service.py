@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from mafqood.core.errors import NotFound
-from mafqood.core.i18n import DEFAULT_LANGUAGE, MESSAGES, SUPPORTED_LANGUAGES, Language
+from mafqood.core.i18n import Language, knows, language_or_default, translate
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import User
@@ -29,20 +29,18 @@ LOCALISED_PARAMS = ("confidence", "status")
 
 
 def _text(key: str, language: Language, params: dict[str, str]) -> str:
-    texts = MESSAGES.get(key)
-    if texts is None:
+    # Refused in production too: a notification is stored, and would keep the wrong text.
+    if not knows(key):
         raise KeyError(f"no notification text {key!r}")
-    text = texts.get(language) or texts[DEFAULT_LANGUAGE]
-    return text.format(**params)
+    return translate(key, language, **params)
 
 
 def _localise(params: dict[str, str], language: Language) -> dict[str, str]:
     localised = dict(params)
     for name in LOCALISED_PARAMS:
-        value = params.get(name)
-        texts = MESSAGES.get(f"notify.{name}.{value}") if value is not None else None
-        if texts:
-            localised[name] = texts.get(language) or texts[DEFAULT_LANGUAGE]
+        key = f"notify.{name}.{params.get(name)}"
+        if name in params and knows(key):
+            localised[name] = translate(key, language)
     return localised
 
 
@@ -66,10 +64,7 @@ async def notify(
     user = await session.get(User, user_id)
     if user is None:
         raise LookupError(f"no user {user_id}")
-    language: Language = next(
-        (code for code in SUPPORTED_LANGUAGES if code == user.preferred_language),
-        DEFAULT_LANGUAGE,
-    )
+    language = language_or_default(user.preferred_language)
     values = _localise({k: str(v) for k, v in (params or {}).items()}, language)
     notification = Notification(
         id=uuid.uuid4(),

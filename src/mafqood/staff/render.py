@@ -15,9 +15,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from mafqood.core.i18n import translate
+from mafqood.core.i18n import Language, knows, translate
 from mafqood.staff.session import apply_cookies, csrf_token, language_of
-from mafqood.staff.texts import TEXTS
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -63,20 +62,17 @@ environment = Environment(
 class Localiser:
     """What templates call to say things in the page's language."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: Language) -> None:
         self.language = language
         self.dir = "rtl" if language == "ar" else "ltr"
 
     def t(self, key: str, **params: Any) -> str:
-        texts = TEXTS.get(key)
-        if texts is None:
-            return key
-        text = texts.get(self.language) or texts["en"]
-        return text.format(**params) if params else text
+        return translate(key, self.language, **params)
 
     def message(self, code: str, **params: Any) -> str:
-        """An API message (errors, notices) by its stable code."""
-        return translate(code, "ar" if self.language == "ar" else "en", **params)
+        """A refusal's text by its code. The code may come from the page's address, so an
+        unknown one reads "invalid value" rather than failing the page."""
+        return translate(code if knows(code) else "field.invalid", self.language, **params)
 
     def when(self, value: datetime | None) -> str:
         if value is None:

@@ -26,7 +26,12 @@ from mafqood.composition.container import Container
 from mafqood.composition.deps import ContainerDep
 from mafqood.core.config import Settings
 from mafqood.core.errors import AppError, Forbidden, Unauthorized
-from mafqood.core.i18n import Language
+from mafqood.core.i18n import (
+    SUPPORTED_LANGUAGES,
+    Language,
+    language_or_default,
+    parse_accept_language,
+)
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
 from mafqood.staff.cookies import ACCESS_COOKIE, CSRF_COOKIE, LANGUAGE_COOKIE, REFRESH_COOKIE
@@ -107,9 +112,11 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 
 def language_of(request: Request) -> Language:
-    """The switch's choice; before any, the browser's own preference."""
-    chosen = request.cookies.get(LANGUAGE_COOKIE) or request.headers.get("accept-language", "")
-    return "ar" if chosen.lower().startswith("ar") else "en"
+    """The switch's choice; before any, the browser's own preference, read as the API reads
+    it."""
+    switch = request.cookies.get(LANGUAGE_COOKIE)
+    browser = parse_accept_language(request.headers.get("accept-language"))
+    return language_or_default(switch if switch in SUPPORTED_LANGUAGES else browser)
 
 
 async def _signed_in(request: Request, db: SessionDep, container: Container) -> User | None:

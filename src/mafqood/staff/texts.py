@@ -1,9 +1,11 @@
-"""Every word of the staff dashboard, in English and Arabic. Error and notice texts come from
-the API's messages (core.i18n) by their codes."""
+"""Every word of the staff dashboard, in English and Arabic. A refusal shows the text of its
+code, from whichever catalog holds it."""
 
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, str]] = {
+from mafqood.core.i18n import Catalog, SameAs
+
+TEXTS: Catalog = {
     "app.name": {"en": "Mafqood desk", "ar": "مكتب مفقود"},
     "app.skip": {"en": "Skip to content", "ar": "انتقل إلى المحتوى"},
     "lang.switch": {"en": "العربية", "ar": "English"},
@@ -47,7 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "location_type.park": {"en": "Park", "ar": "حديقة"},
     "location_type.restaurant": {"en": "Restaurant", "ar": "مطعم"},
     "location_type.hotel": {"en": "Hotel", "ar": "فندق"},
-    "location_type.other": {"en": "Other", "ar": "أخرى"},
+    "location_type.other": SameAs("category.other"),
     # items
     "item.title": {"en": "Title", "ar": "العنوان"},
     "item.description": {"en": "Description", "ar": "الوصف"},
@@ -67,7 +69,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "item.received": {"en": "Received", "ar": "تاريخ الاستلام"},
     "item.status": {"en": "Status", "ar": "الحالة"},
     "item.matches": {"en": "Matches", "ar": "المطابقات"},
-    "item.claims": {"en": "Claims", "ar": "المطالبات"},
+    "item.claims": SameAs("nav.claims"),
     "item.label": {"en": "Print label", "ar": "طباعة الملصق"},
     "item.label_pdf": {"en": "Label (PDF)", "ar": "الملصق (PDF)"},
     "item.analysis": {"en": "Photo analysis", "ar": "تحليل الصورة"},
@@ -94,7 +96,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # inventory
     "inventory.search": {"en": "Search (words or tag)", "ar": "بحث (كلمات أو رمز)"},
     "inventory.any": {"en": "Any", "ar": "الكل"},
-    "inventory.has_matches": {"en": "Matches", "ar": "المطابقات"},
+    "inventory.has_matches": SameAs("item.matches"),
     "inventory.with_matches": {"en": "With matches", "ar": "لها مطابقات"},
     "inventory.without_matches": {"en": "Without matches", "ar": "بلا مطابقات"},
     "inventory.filter": {"en": "Filter", "ar": "تصفية"},
@@ -121,18 +123,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "match.evidence": {"en": "What agreed", "ar": "ما تطابق"},
     "match.ours": {"en": "At the desk", "ar": "في المكتب"},
     "match.theirs": {"en": "Reported lost", "ar": "مُبلغ عن فقده"},
-    "confidence.high": {"en": "high", "ar": "عالية"},
-    "confidence.medium": {"en": "medium", "ar": "متوسطة"},
-    "confidence.low": {"en": "low", "ar": "منخفضة"},
-    "evidence.visual_similarity": {"en": "Photo", "ar": "الصورة"},
-    "evidence.text_similarity": {"en": "Description", "ar": "الوصف"},
-    "evidence.category_match": {"en": "Category", "ar": "الفئة"},
+    "confidence.high": SameAs("notify.confidence.high"),
+    "confidence.medium": SameAs("notify.confidence.medium"),
+    "confidence.low": SameAs("notify.confidence.low"),
+    "evidence.visual_similarity": SameAs("item.photo"),
+    "evidence.text_similarity": SameAs("item.description"),
+    "evidence.category_match": SameAs("item.category"),
     "evidence.location_nearby": {"en": "Same area", "ar": "المنطقة نفسها"},
     "evidence.distance_km": {"en": "Distance", "ar": "المسافة"},
     "evidence.hours_apart": {"en": "Time apart", "ar": "الفارق الزمني"},
     "unit.km": {"en": "{value} km", "ar": "{value} كم"},
     "unit.hours": {"en": "{value} h", "ar": "{value} ساعة"},
-    "evidence.color_match": {"en": "Colour", "ar": "اللون"},
+    "evidence.color_match": SameAs("item.color"),
     "evidence.inliers": {"en": "Matching points", "ar": "نقاط متطابقة"},
     "evidence.turned": {"en": "seen from another angle", "ar": "من زاوية أخرى"},
     "evidence.views": {"en": "Photo pairs that agree", "ar": "أزواج الصور المتطابقة"},
@@ -143,14 +145,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "claim.claimant": {"en": "Claimant", "ar": "المُطالِب"},
     "claim.answers": {"en": "Their answers", "ar": "إجاباته"},
     "claim.control": {"en": "Hidden details", "ar": "التفاصيل المخفية"},
-    "claim.status": {"en": "Status", "ar": "الحالة"},
+    "claim.status": SameAs("item.status"),
     "claim.approve": {"en": "Approve", "ar": "موافقة"},
     "claim.reject": {"en": "Reject", "ar": "رفض"},
     "claim.reason": {"en": "Reason (required to reject)", "ar": "السبب (مطلوب عند الرفض)"},
     "claim.pending": {"en": "Waiting", "ar": "بانتظار القرار"},
     "claim.approved": {"en": "Approved", "ar": "مقبولة"},
     "claim.rejected": {"en": "Rejected", "ar": "مرفوضة"},
-    "claim.received": {"en": "Received", "ar": "تاريخ الاستلام"},
+    "claim.received": SameAs("item.received"),
     # handover
     "handover.title": {"en": "Hand over", "ar": "تسليم"},
     "handover.name": {"en": "Collected by (name)", "ar": "المستلم (الاسم)"},
@@ -168,7 +170,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "id_type.passport": {"en": "Passport", "ar": "جواز سفر"},
     "id_type.national_id": {"en": "National ID", "ar": "هوية وطنية"},
     "id_type.driving_licence": {"en": "Driving licence", "ar": "رخصة قيادة"},
-    "id_type.other": {"en": "Other", "ar": "أخرى"},
+    "id_type.other": SameAs("category.other"),
     # disposal
     "disposals.title": {"en": "Past their holding period", "ar": "تجاوزت مدة الاحتفاظ"},
     "disposals.none": {"en": "Nothing is due.", "ar": "لا يوجد ما يستحق التصرف."},
@@ -181,7 +183,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "disposal.notes": {"en": "Notes / reference", "ar": "ملاحظات / مرجع"},
     "disposal.submit": {"en": "Record disposal", "ar": "تسجيل التصرف"},
     # reports
-    "reports.title": {"en": "Reports", "ar": "التقارير"},
+    "reports.title": SameAs("nav.reports"),
     "reports.period": {"en": "Period", "ar": "الفترة"},
     "reports.show": {"en": "Show", "ar": "عرض"},
     "reports.csv": {"en": "Download CSV", "ar": "تنزيل CSV"},
@@ -201,7 +203,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "reports.by_storage": {"en": "By storage location", "ar": "حسب مكان الحفظ"},
     "reports.week": {"en": "Week of", "ar": "أسبوع"},
     # members
-    "members.title": {"en": "Members", "ar": "الأعضاء"},
+    "members.title": SameAs("nav.members"),
     "members.remove": {"en": "Remove", "ar": "إزالة"},
     "members.invite": {"en": "Invite a member", "ar": "دعوة عضو"},
     "members.role": {"en": "Role", "ar": "الدور"},
@@ -218,4 +220,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "form.done": {"en": "Done.", "ar": "تم."},
     "error.title": {"en": "Something is not right", "ar": "حدث خطأ ما"},
     "error.back": {"en": "Back to your venues", "ar": "العودة إلى أماكنك"},
+    # refusals of the dashboard's own
+    "csrf_failed": {
+        "en": "This form has expired. Reload the page and try again.",
+        "ar": "انتهت صلاحية هذا النموذج. أعد تحميل الصفحة وحاول مرة أخرى.",
+    },
+    "field.photo_required": {
+        "en": "Add a photo for each item.",
+        "ar": "أضف صورة لكل غرض.",
+    },
 }

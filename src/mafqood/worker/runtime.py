@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 # Every table must be known before the first flush (foreign keys between domains).
 import mafqood.models  # noqa: F401
 from mafqood.composition.container import Container
+from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings, get_settings
 from mafqood.core.logging import configure_logging
 from mafqood.push import FcmClient, make_fcm_client
@@ -26,6 +27,7 @@ class WorkerRuntime:
             raise RuntimeError(
                 "workers need DATABASE_URL and REDIS_URL (`mafqood serve` passes both)"
             )
+        register_texts(settings)
         self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
         self.container = Container.build(settings, settings.database_url, settings.redis_url)

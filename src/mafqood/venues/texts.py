@@ -1,11 +1,10 @@
-"""English and Arabic texts of the venue desk (kept apart from i18n.py for length; merged
-into its MESSAGES)."""
+"""What venues, their desks, claims, handovers and disposals say, in English and Arabic."""
 
 from __future__ import annotations
 
-from typing import Literal
+from mafqood.core.i18n import Catalog
 
-VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
+TEXTS: Catalog = {
     # errors
     "venue_owner_only": {
         "en": "Only the venue's owners can do this.",
@@ -59,10 +58,6 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "This item is no longer held at the desk.",
         "ar": "لم يعد هذا الغرض محفوظًا في المكتب.",
     },
-    "csrf_failed": {
-        "en": "This form has expired. Reload the page and try again.",
-        "ar": "انتهت صلاحية هذا النموذج. أعد تحميل الصفحة وحاول مرة أخرى.",
-    },
     # field errors
     "field.too_many_items": {
         "en": "At most {max_items} items in one request.",
@@ -75,10 +70,6 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
     "field.photo_missing": {
         "en": "No photo part named {name} in this request.",
         "ar": "لا يوجد جزء صورة باسم {name} في هذا الطلب.",
-    },
-    "field.photo_required": {
-        "en": "Add a photo for each item.",
-        "ar": "أضف صورة لكل غرض.",
     },
     "field.unknown_account": {
         "en": "No active account has this email address.",
@@ -104,10 +95,6 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "Say which police station received it and its receipt number.",
         "ar": "اذكر مركز الشرطة الذي استلمه ورقم الإيصال.",
     },
-    "field.unknown_category": {
-        "en": "Unknown category {category}.",
-        "ar": "فئة غير معروفة: {category}.",
-    },
     "field.not_your_report": {
         "en": "Must be one of your own lost reports.",
         "ar": "يجب أن يكون أحد بلاغاتك عن المفقودات.",
@@ -121,16 +108,6 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "ar": "4 أحرف أو أرقام على الأكثر من آخر رقم الهوية، لا أكثر.",
     },
     # notifications
-    "notify.claim_required.title": {
-        "en": "Describe your item to the finder",
-        "ar": "صف غرضك لمن وجده",
-    },
-    "notify.claim_required.message": {
-        "en": "The finder of a match for your {item_title} asks a few questions before "
-        "sharing contact details. Claim it and answer them.",
-        "ar": "يطرح من وجد غرضًا مطابقًا لـ {item_title} بعض الأسئلة قبل مشاركة بيانات "
-        "التواصل. قدّم مطالبة وأجب عنها.",
-    },
     "notify.claim_handed_over.title": {"en": "Claim closed", "ar": "أُغلقت المطالبة"},
     "notify.claim_handed_over.message": {
         "en": "{item_title} was handed over to someone else, so your claim was closed.",
@@ -167,6 +144,7 @@ VENUE_MESSAGES: dict[str, dict[Literal["en", "ar"], str]] = {
         "en": "{count} items at {venue} are past their holding period.",
         "ar": "{count} من الأغراض في {venue} تجاوزت مدة الاحتفاظ.",
     },
+    # words inside other texts
     "venue.role.owner": {"en": "owner", "ar": "مالك"},
     "venue.role.staff": {"en": "staff member", "ar": "موظف"},
     # mail
