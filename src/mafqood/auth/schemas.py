@@ -6,6 +6,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 from pydantic_core import PydanticCustomError
 
 from mafqood.auth.passwords import policy_violations
+from mafqood.core.i18n import Language
 from mafqood.core.validation import InputModel, Name, OptionalPhone
 from mafqood.users.schemas import UserOut
 
@@ -42,7 +43,7 @@ class RegisterIn(InputModel):
     full_name: Name
     phone: OptionalPhone = None
     is_venue: bool = False
-    preferred_language: Literal["en", "ar"] | None = None
+    preferred_language: Language | None = None
 
 
 class LoginIn(InputModel):

@@ -19,7 +19,7 @@ from mafqood.auth.schemas import RegisterIn
 from mafqood.auth.sessions import end_sockets_on_commit
 from mafqood.auth.tokens import TokenError, hash_token
 from mafqood.core.errors import BadRequest, Conflict, Unauthorized
-from mafqood.core.i18n import Language, translate
+from mafqood.core.i18n import language_or_default, translate
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
@@ -231,7 +231,7 @@ async def request_password_reset(
     if user is None or not user.is_active:
         return None
     token = container.tokens.reset_token(user.id, user.password_hash)
-    language: Language = "ar" if user.preferred_language == "ar" else "en"
+    language = language_or_default(user.preferred_language)
     link = f"{container.settings.password_reset_url}?token={token}"
     audit.record(session, "password_reset_requested", client, user_id=user.id)
     return ResetMail(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from mafqood.auth.models import RefreshToken
 from mafqood.auth.ports import AuthServices
 from mafqood.core.errors import RateLimited
-from mafqood.core.i18n import Language, translate
+from mafqood.core.i18n import language_or_default, translate
 from mafqood.core.rates import Rate
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
@@ -84,7 +84,7 @@ async def _tell_owner(session: UnitOfWork, user: User, rate: Rate) -> None:
     """A notification for the app and a mail, for an owner signed in nowhere."""
     params = {"count": str(rate.limit), "minutes": str(math.ceil(rate.period_seconds / 60))}
     await notify(session, user.id, "system", "notify.login_throttled", params=params)
-    language: Language = "ar" if user.preferred_language == "ar" else "en"
+    language = language_or_default(user.preferred_language)
     queue_mail(
         session,
         user.email,

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from mafqood.auth import service as auth
 from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import Unauthorized
+from mafqood.core.i18n import SUPPORTED_LANGUAGES
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
 from mafqood.items.vocabulary import LOCATION_TYPES
@@ -86,7 +87,7 @@ async def choose_language(
     request: Request, language: str, next: Annotated[str | None, Query()] = None
 ) -> Response:
     """Remembered for a year in a cookie (signed-in or not)."""
-    if language in ("en", "ar"):
+    if language in SUPPORTED_LANGUAGES:
         pending(request).to_set[LANGUAGE_COOKIE] = (language, YEAR, "/staff", "lax")
     return redirect(request, safe_next(next))
 

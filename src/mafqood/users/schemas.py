@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from mafqood.core.i18n import Language
 from mafqood.core.validation import InputModel, Name, OptionalPhone
 
 
@@ -44,6 +45,6 @@ class ProfileUpdateIn(InputModel):
     ] = None
     phone: OptionalPhone = None
     preferred_language: Annotated[
-        Literal["en", "ar"] | None,
+        Language | None,
         Field(validation_alias=AliasChoices("preferred_language", "preferredLanguage")),
     ] = None

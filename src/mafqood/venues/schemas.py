@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
+from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language
 from mafqood.core.validation import DateTimeInRange, InputModel, Name, OptionalPhone, blank_to_none
 from mafqood.items.schemas import (
     Brand,
@@ -22,8 +23,7 @@ from mafqood.items.schemas import (
 
 Role = Literal["owner", "staff"]
 LocationType = Literal["mall", "metro", "airport", "park", "restaurant", "hotel", "other"]
-Language = Literal["en", "ar"]
-BOTH_LANGUAGES: list[Language] = ["en", "ar"]
+BOTH_LANGUAGES: list[Language] = list(SUPPORTED_LANGUAGES)
 StorageLocation = Annotated[
     Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None,
     BeforeValidator(blank_to_none),
