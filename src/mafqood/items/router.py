@@ -9,6 +9,7 @@ from mafqood.auth.deps import CurrentUser, OptionalUser
 from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
+from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
 from mafqood.items import photos, service, submission
@@ -23,7 +24,6 @@ from mafqood.items.schemas import (
     ItemSubmitOut,
     ItemType,
     ItemWithMatches,
-    Pagination,
     StatusOut,
     StatusUpdateIn,
 )
@@ -101,12 +101,11 @@ async def history(
     user: CurrentUser,
     db: SessionDep,
     container: ContainerDep,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageDep,
     status: ItemStatus | None = None,
 ) -> HistoryOut:
     """Your reports, newest first, each with its matches. One page spans both lists."""
-    items, total = await service.history(db, user, status, page, page_size)
+    items, total = await service.history(db, user, status, page.number, page.size)
     matches = await matching.matches_for_items(db, container.storage, items)
     lost: list[ItemWithMatches] = []
     found: list[ItemWithMatches] = []
@@ -119,7 +118,7 @@ async def history(
     return HistoryOut(
         lost_items=lost,
         found_items=found,
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 
@@ -140,6 +139,7 @@ def _parse_near(near: str | None) -> tuple[float, float] | None:
 async def browse(
     db: SessionDep,
     container: ContainerDep,
+    page: PageDep,
     type: ItemType | None = None,
     category: Category | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
@@ -147,8 +147,6 @@ async def browse(
     date_to: DateTimeInRange | None = None,
     near: Annotated[str | None, Query(description="latitude,longitude")] = None,
     radius_km: Annotated[float, Query(gt=0, le=500)] = 10,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> BrowseOut:
     """Open reports, newest first: for someone looking for what they lost. No contact details."""
     if date_from and date_to and date_from > date_to:
@@ -162,10 +160,10 @@ async def browse(
         near=_parse_near(near),
         radius_km=radius_km,
     )
-    items, total = await service.browse(db, filters, page, page_size)
+    items, total = await service.browse(db, filters, page.number, page.size)
     return BrowseOut(
         items=[item_out(item, container.storage) for item in items],
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 

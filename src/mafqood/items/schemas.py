@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from mafqood.core.pagination import Pagination
 from mafqood.core.validation import DateTimeInRange, InputModel, Name, OptionalPhone, blank_to_none
 from mafqood.items.vocabulary import LOCATION_TYPES
 
@@ -210,17 +211,6 @@ class ItemSubmitOut(BaseModel):
 class ItemWithMatches(BaseModel):
     item: ItemDetailOut
     matches: list[MatchOut]
-
-
-class Pagination(BaseModel):
-    page: int
-    page_size: int
-    total: int
-    has_more: bool
-
-    @classmethod
-    def of(cls, page: int, page_size: int, total: int) -> Pagination:
-        return cls(page=page, page_size=page_size, total=total, has_more=page * page_size < total)
 
 
 class HistoryOut(BaseModel):

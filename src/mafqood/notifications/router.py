@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from mafqood.auth.deps import CurrentUser
 from mafqood.core.i18n import request_language, translate
+from mafqood.core.pagination import PageDep
 from mafqood.core.web import SessionDep
 from mafqood.notifications import service
 from mafqood.notifications.schemas import (
@@ -32,20 +33,19 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 async def list_notifications(
     user: CurrentUser,
     db: SessionDep,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageDep,
     unread_only: bool = False,
 ) -> NotificationListOut:
     """Your notifications, newest first. `total` counts what the filter matches;
     `unread_count` is always every unread one."""
     rows, total, unread = await service.list_notifications(
-        db, user.id, page, page_size, unread_only
+        db, user.id, page.number, page.size, unread_only
     )
     return NotificationListOut(
         notifications=[NotificationOut.model_validate(row) for row in rows],
         unread_count=unread,
         total=total,
-        has_more=page * page_size < total,
+        has_more=page.has_more(total),
     )
 
 

@@ -4,23 +4,20 @@ items past their holding period."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
-from mafqood.items.schemas import Pagination
 from mafqood.staff.render import page, redirect
-from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
+from mafqood.staff.routing import DeskPage, MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
 from mafqood.venues import claims, decisions, disposal, handover, retention
 from mafqood.venues.claim_schemas import DecisionIn, HandoverIn
 from mafqood.venues.ops_schemas import DisposalIn
 
 router = staff_router()
-PAGE_SIZE = 20
 
 
 def _item_page(venue_id: uuid.UUID, item_id: uuid.UUID) -> str:
@@ -33,9 +30,9 @@ async def claims_queue(
     venue: MemberVenue,
     user: StaffUser,
     db: SessionDep,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+    shown: DeskPage,
 ) -> Response:
-    rows, total = await claims.venue_claims(db, venue, "pending", page_number, PAGE_SIZE)
+    rows, total = await claims.venue_claims(db, venue, "pending", shown.number, shown.size)
     return page(
         request,
         "claims.html",
@@ -44,7 +41,7 @@ async def claims_queue(
         active="claims",
         claims=rows,
         total=total,
-        pager=Pagination.of(page_number, PAGE_SIZE, total),
+        pager=shown.answer(total),
     )
 
 
@@ -95,9 +92,9 @@ async def disposals_due(
     venue: MemberVenue,
     user: StaffUser,
     db: SessionDep,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+    shown: DeskPage,
 ) -> Response:
-    rows, total = await retention.due_page(db, venue, page_number, PAGE_SIZE)
+    rows, total = await retention.due_page(db, venue, shown.number, shown.size)
     return page(
         request,
         "disposals.html",
@@ -107,7 +104,7 @@ async def disposals_due(
         due=rows,
         days=retention.retention_days(venue),
         total=total,
-        pager=Pagination.of(page_number, PAGE_SIZE, total),
+        pager=shown.answer(total),
     )
 
 

@@ -11,14 +11,15 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from mafqood.composition.deps import ContainerDep
+from mafqood.core.pagination import MAX_PAGE, Page
 from mafqood.core.validation import DateTimeInRange, InputModel, blank_to_none
 from mafqood.core.web import SessionDep
-from mafqood.items.schemas import Category, ItemStatus, Pagination
+from mafqood.items.schemas import Category, ItemStatus
 from mafqood.items.vocabulary import CATEGORIES
 from mafqood.matching import service as matching
 from mafqood.staff import item_desk
 from mafqood.staff.render import page, redirect
-from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
+from mafqood.staff.routing import PAGE_SIZE, MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser, language_of
 from mafqood.venues import intake, inventory, labels
 from mafqood.venues.access import role_in
@@ -28,7 +29,6 @@ from mafqood.venues.schemas import VenueItemUpdate
 router = staff_router()
 INTAKE_ROWS = 5
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
-PAGE_SIZE = 20
 ITEM_FIELDS = ("title", "category", "description", "brand", "color", "storage_location")
 
 
@@ -42,7 +42,7 @@ class InventoryQuery(InputModel):
     has_matches: Annotated[bool | None, BeforeValidator(blank_to_none)] = None
     date_from: Annotated[DateTimeInRange | None, BeforeValidator(blank_to_none)] = None
     date_to: Annotated[DateTimeInRange | None, BeforeValidator(blank_to_none)] = None
-    page: Annotated[int, Field(ge=1, le=10_000)] = 1
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
 
 
 @router.get("/venues/{venue_id}")
@@ -76,7 +76,7 @@ async def inventory_page(
         active="inventory",
         items=[venue_item(item, storage, claims.get(item.id, 0)) for item in items],
         total=total,
-        pager=Pagination.of(page_number, PAGE_SIZE, total),
+        pager=Page(page_number, PAGE_SIZE).answer(total),
         query=query,
         filters=filters,
         categories=CATEGORIES,

@@ -1,5 +1,5 @@
 """What every dashboard page shares: errors shown as pages (or back on the form), sign-in
-redirects, the CSRF check of every form, and the venue a page is about."""
+redirects, the CSRF check of every form, the venue a page is about, and its lists' pages."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from mafqood.core.errors import AppError, FieldError
+from mafqood.core.pagination import Page, PageNumber
 from mafqood.core.web import SessionDep
 from mafqood.staff.render import page, redirect
 from mafqood.staff.session import SignInRequired, StaffUser, check_csrf
@@ -92,6 +93,16 @@ async def member_venue(venue_id: uuid.UUID, user: StaffUser, db: SessionDep) -> 
 
 
 MemberVenue = Annotated[Venue, Depends(member_venue)]
+
+# A list on a page holds a fixed number of rows: only ?page= is read.
+PAGE_SIZE = 20
+
+
+def desk_page(page: PageNumber = 1) -> Page:
+    return Page(page, PAGE_SIZE)
+
+
+DeskPage = Annotated[Page, Depends(desk_page)]
 
 
 def text(form: FormData, name: str) -> str | None:

@@ -16,8 +16,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from mafqood.core.pagination import Pagination
 from mafqood.core.validation import DateTimeInRange, InputModel, Name, blank_to_none
-from mafqood.items.schemas import CLOCK_TOLERANCE, Detail, ItemStatus, Pagination
+from mafqood.items.schemas import CLOCK_TOLERANCE, Detail, ItemStatus
 
 ClaimStatus = Literal["pending", "approved", "rejected"]
 IdType = Literal["passport", "national_id", "driving_licence", "other"]

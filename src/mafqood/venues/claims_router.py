@@ -5,15 +5,15 @@ the venue holding it; everyone else is told "not found"."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from mafqood.auth.deps import CurrentUser
 from mafqood.composition.deps import ContainerDep
+from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
-from mafqood.items.schemas import Pagination
 from mafqood.users.models import User
 from mafqood.venues import access, claims, decisions, handover
 from mafqood.venues.claim_schemas import (
@@ -35,8 +35,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
     404: {"description": "No such item, claim or venue, or not yours to see (not told apart)"},
 }
-Page = Annotated[int, Query(ge=1, le=10_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 
 
 @router.post(
@@ -70,18 +68,17 @@ async def item_claims(
     user: CurrentUser,
     db: SessionDep,
     container: ContainerDep,
+    page: PageDep,
     status: ClaimStatus | None = None,
-    page: Page = 1,
-    page_size: PageSize = 20,
 ) -> ItemClaimsOut:
     """The claims on a found item you hold, newest first, beside its control details."""
     item = await claims.held_item(db, item_id, user)
-    rows, total = await claims.item_claims(db, item, status, page, page_size)
+    rows, total = await claims.item_claims(db, item, status, page.number, page.size)
     return ItemClaimsOut(
         item_id=item.id,
         control_details=item.control_details,
         claims=[claims.review_out(*row, container.storage) for row in rows],
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 
@@ -90,15 +87,14 @@ async def my_claims(
     user: CurrentUser,
     db: SessionDep,
     container: ContainerDep,
+    page: PageDep,
     status: ClaimStatus | None = None,
-    page: Page = 1,
-    page_size: PageSize = 20,
 ) -> ClaimListOut:
     """Your own claims, newest first."""
-    rows, total = await claims.my_claims(db, user, status, page, page_size)
+    rows, total = await claims.my_claims(db, user, status, page.number, page.size)
     return ClaimListOut(
         claims=[claims.claim_out(claim, item, container.storage) for claim, item, _ in rows],
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 
@@ -146,16 +142,15 @@ async def venue_claims(
     user: CurrentUser,
     db: SessionDep,
     container: ContainerDep,
+    page: PageDep,
     status: ClaimStatus | None = None,
-    page: Page = 1,
-    page_size: PageSize = 20,
 ) -> ClaimReviewListOut:
     """The claims on all the venue's items, newest first (?status=pending: the queue)."""
     venue = await access.member_venue(db, venue_id, user)
-    rows, total = await claims.venue_claims(db, venue, status, page, page_size)
+    rows, total = await claims.venue_claims(db, venue, status, page.number, page.size)
     return ClaimReviewListOut(
         claims=[claims.review_out(*row, container.storage) for row in rows],
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError
+from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
-from mafqood.items.schemas import Pagination
 from mafqood.venues import access, disposal, reports, retention
 from mafqood.venues.models import Disposal
 from mafqood.venues.ops_schemas import (
@@ -32,8 +32,6 @@ from mafqood.venues.router import NOT_MEMBER
 
 router = APIRouter(prefix="/api/v1", tags=["venue reports"])
 
-Page = Annotated[int, Query(ge=1, le=10_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 From = Annotated[DateTimeInRange | None, Query(alias="from", description="Included")]
 To = Annotated[DateTimeInRange | None, Query(description="Not included")]
 BAD_INPUT: dict[int | str, dict[str, Any]] = {
@@ -51,13 +49,12 @@ async def due_for_disposal(
     venue_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    page: Page = 1,
-    page_size: PageSize = 20,
+    page: PageDep,
 ) -> DueListOut:
     """Items still held (open or matched, neither handed over nor disposed of) whose holding
     period for their category is over, most overdue first."""
     venue = await access.member_venue(db, venue_id, user)
-    rows, total = await retention.due_page(db, venue, page, page_size)
+    rows, total = await retention.due_page(db, venue, page.number, page.size)
     now = datetime.now(UTC)
     return DueListOut(
         items=[
@@ -69,7 +66,7 @@ async def due_for_disposal(
             )
             for item, due_at, days in rows
         ],
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 
@@ -123,18 +120,17 @@ async def list_disposals(
     venue_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
+    page: PageDep,
     start: From = None,
     to: To = None,
-    page: Page = 1,
-    page_size: PageSize = 20,
 ) -> DisposalListOut:
     """The venue's disposals, newest first, optionally within [from, to)."""
     venue = await access.member_venue(db, venue_id, user)
     _ordered(start, to)
-    rows, total = await disposal.history(db, venue, start, to, page, page_size)
+    rows, total = await disposal.history(db, venue, start, to, page.number, page.size)
     return DisposalListOut(
         disposals=[_disposal_out(row, item, name) for row, item, name in rows],
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from mafqood.core.pagination import Pagination
 from mafqood.core.validation import InputModel, blank_to_none
-from mafqood.items.schemas import Pagination
 
 DisposalMethod = Literal["donated", "destroyed", "police"]
 DisposalNotes = Annotated[

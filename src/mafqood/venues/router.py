@@ -12,10 +12,11 @@ from mafqood.auth.deps import CurrentUser
 from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language
+from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
-from mafqood.items.schemas import Category, ItemStatus, Pagination
+from mafqood.items.schemas import Category, ItemStatus
 from mafqood.venues import access, intake, inventory, labels, service
 from mafqood.venues.presenters import venue_item
 from mafqood.venues.schemas import (
@@ -243,6 +244,7 @@ async def list_items(
     user: CurrentUser,
     db: SessionDep,
     container: ContainerDep,
+    page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="Words, or a tag code")] = None,
     status: ItemStatus | None = None,
     category: Category | None = None,
@@ -250,8 +252,6 @@ async def list_items(
     date_to: DateTimeInRange | None = None,
     storage_location: Annotated[str | None, Query(max_length=255)] = None,
     has_matches: bool | None = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> InventoryOut:
     """The venue's items, newest first, with search and filters."""
     venue = await access.member_venue(db, venue_id, user)
@@ -266,11 +266,11 @@ async def list_items(
         storage_location=storage_location,
         has_matches=has_matches,
     )
-    items, total = await inventory.search(db, venue, filters, page, page_size)
+    items, total = await inventory.search(db, venue, filters, page.number, page.size)
     claims = await inventory.pending_claims(db, items)
     return InventoryOut(
         items=[venue_item(item, container.storage, claims.get(item.id, 0)) for item in items],
-        pagination=Pagination.of(page, page_size, total),
+        pagination=page.answer(total),
     )
 
 

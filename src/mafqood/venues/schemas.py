@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language
+from mafqood.core.pagination import Pagination
 from mafqood.core.validation import DateTimeInRange, InputModel, Name, OptionalPhone, blank_to_none
 from mafqood.items.schemas import (
     Brand,
@@ -18,7 +19,6 @@ from mafqood.items.schemas import (
     Description,
     Detail,
     ItemDetailOut,
-    Pagination,
 )
 
 Role = Literal["owner", "staff"]
