@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 import structlog
-from celery import Task
 from celery.signals import worker_process_init
 
 from mafqood.matching import processing, queue
@@ -15,7 +14,8 @@ from mafqood.matching.models_loader import search_window
 from mafqood.matching.reindex import reindex
 from mafqood.worker import runtime
 from mafqood.worker.app import ANALYSE_REPORT, REINDEX, SWEEP_UNANALYSED
-from mafqood.worker.tasks import MAX_RETRIES, TRANSIENT, retry, task
+from mafqood.worker.background import task
+from mafqood.worker.runtime import WorkerRuntime
 
 log = structlog.get_logger(__name__)
 # Set by `mafqood worker --queues vision`: its pool processes load the models as they start,
@@ -32,36 +32,28 @@ def _load_models(**_: Any) -> None:
 worker_process_init.connect(_load_models, weak=False)
 
 
-@task(ANALYSE_REPORT, bind=True, max_retries=MAX_RETRIES)
-def analyse_report(self: Task, job_id: str) -> str:
+@task(ANALYSE_REPORT, retried=True)
+async def analyse_report(worker: WorkerRuntime, job_id: str) -> str:
     """Analyse a stored report's photo and look for its matches (vision queue)."""
-    worker = runtime.current()
-    try:
-        return worker.run(processing.analyse_report(worker.container, uuid.UUID(job_id)))
-    except TRANSIENT as exc:
-        raise retry(self, exc) from exc
+    return await processing.analyse_report(worker.container, uuid.UUID(job_id))
 
 
 @task(SWEEP_UNANALYSED)
-def sweep_unanalysed() -> int:
-    worker = runtime.current()
-    return worker.run(queue.sweep_unanalysed(worker.container.sessionmaker))
+async def sweep_unanalysed(worker: WorkerRuntime) -> int:
+    return await queue.sweep_unanalysed(worker.container.sessionmaker)
 
 
 @task(REINDEX)
-def reindex_items(batch_size: int = 16, rematch: bool = False) -> int:
+async def reindex_items(worker: WorkerRuntime, batch_size: int = 16, rematch: bool = False) -> int:
     """Recompute stale items' vectors (after a model change); safe to run twice at once:
     batches lock their rows and skip rows another run holds."""
-    worker = runtime.current()
     container = worker.container
-    stats = worker.run(
-        reindex(
-            container.sessionmaker,
-            container.storage,
-            container.vision,
-            batch_size=batch_size,
-            rematch_window=search_window(container.settings) if rematch else None,
-        )
+    stats = await reindex(
+        container.sessionmaker,
+        container.storage,
+        container.vision,
+        batch_size=batch_size,
+        rematch_window=search_window(container.settings) if rematch else None,
     )
     log.info(
         "reindex_finished",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from mafqood.venues import retention
-from mafqood.worker import runtime
 from mafqood.worker.app import RETENTION_NOTICES
-from mafqood.worker.tasks import task
+from mafqood.worker.background import task
+from mafqood.worker.runtime import WorkerRuntime
 
 
 @task(RETENTION_NOTICES)
-def retention_notices() -> int:
+async def retention_notices(worker: WorkerRuntime) -> int:
     """Daily: tell venue members about items newly past their holding period."""
-    worker = runtime.current()
-    return worker.run(retention.send_due_notices(worker.container))
+    return await retention.send_due_notices(worker.container)

@@ -1,23 +1,14 @@
 """Celery tasks. Each receives ids (never rows), opens its own session through the worker
-runtime, reloads what it needs and copes with rows deleted meanwhile. Transient failures
-(database, Redis, FCM unavailable) are retried with exponential backoff."""
+runtime, reloads what it needs and copes with rows deleted meanwhile."""
 
 from __future__ import annotations
 
-import random
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
-import httpx
-import redis.exceptions
-import sqlalchemy.exc
-import structlog
-from celery import Task
 from celery.signals import worker_process_shutdown, worker_shutdown
 
 from mafqood.notifications import delivery
-from mafqood.push import PushTemporaryError
 from mafqood.worker import jobs, runtime
 from mafqood.worker.app import (
     DELETE_TEMP_UPLOADS,
@@ -28,104 +19,50 @@ from mafqood.worker.app import (
     PING,
     PURGE_REFRESH_TOKENS,
     SEND_MAIL,
-    app,
 )
-
-log = structlog.get_logger(__name__)
-F = TypeVar("F", bound=Callable[..., Any])
-
-TRANSIENT: tuple[type[BaseException], ...] = (
-    OSError,
-    TimeoutError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    sqlalchemy.exc.OperationalError,
-    sqlalchemy.exc.InterfaceError,
-    sqlalchemy.exc.TimeoutError,
-    httpx.TransportError,
-    PushTemporaryError,
-    delivery.DeliveryPostponed,
-)
-MAX_RETRIES = 8
+from mafqood.worker.background import task
+from mafqood.worker.runtime import WorkerRuntime
 
 
-def task(name: str, **options: Any) -> Callable[[F], F]:
-    return cast(Callable[[F], F], app.task(name=name, **options))
+@task(DELIVER_NOTIFICATION, retried=True)
+async def deliver_notification(worker: WorkerRuntime, job_id: str, published: bool = False) -> str:
+    return await delivery.deliver(worker.container, worker.push, uuid.UUID(job_id), published)
 
 
-def countdown(retries: int, hinted: float | None = None) -> float:
-    """1, 2, 4 ... seconds with jitter, at most 10 minutes; a Retry-After hint wins."""
-    if hinted is not None:
-        return min(hinted, 3600.0)
-    base = min(2.0**retries, 600.0)
-    return base + random.uniform(0, base / 4)  # noqa: S311 - jitter
-
-
-def retry(self: Task, exc: BaseException) -> Exception:
-    hinted = getattr(exc, "retry_after", None)
-    log.warning("task_retry", task=self.name, retries=self.request.retries, error=str(exc))
-    return cast(Exception, self.retry(exc=exc, countdown=countdown(self.request.retries, hinted)))
-
-
-@task(DELIVER_NOTIFICATION, bind=True, max_retries=MAX_RETRIES)
-def deliver_notification(self: Task, job_id: str, published: bool = False) -> str:
-    worker = runtime.current()
-    try:
-        return worker.run(
-            delivery.deliver(worker.container, worker.push, uuid.UUID(job_id), published)
-        )
-    except TRANSIENT as exc:
-        raise retry(self, exc) from exc
-
-
-@task(SEND_MAIL, bind=True, max_retries=MAX_RETRIES)
-def send_mail(self: Task, job_id: str) -> bool:
-    worker = runtime.current()
-    try:
-        return worker.run(jobs.send_mail(worker.container, uuid.UUID(job_id)))
-    except TRANSIENT as exc:
-        raise retry(self, exc) from exc
+@task(SEND_MAIL, retried=True)
+async def send_mail(worker: WorkerRuntime, job_id: str) -> bool:
+    return await jobs.send_mail(worker.container, uuid.UUID(job_id))
 
 
 @task(DRAIN_OUTBOX)
-def drain_outbox() -> int:
-    worker = runtime.current()
-    return worker.run(jobs.drain_outbox(worker.container))
+async def drain_outbox(worker: WorkerRuntime) -> int:
+    return await jobs.drain_outbox(worker.container)
 
 
 @task(EXPIRE_NOTIFICATIONS)
-def expire_notifications() -> int:
-    worker = runtime.current()
-    return worker.run(jobs.expire_notifications(worker.container))
+async def expire_notifications(worker: WorkerRuntime) -> int:
+    return await jobs.expire_notifications(worker.container)
 
 
 @task(EXPIRE_MATCHES)
-def expire_matches() -> int:
-    worker = runtime.current()
-    return worker.run(jobs.expire_matches(worker.container))
+async def expire_matches(worker: WorkerRuntime) -> int:
+    return await jobs.expire_matches(worker.container)
 
 
 @task(DELETE_TEMP_UPLOADS)
-def delete_temp_uploads() -> int:
-    worker = runtime.current()
-    return worker.run(jobs.delete_temp_uploads(worker.container))
+async def delete_temp_uploads(worker: WorkerRuntime) -> int:
+    return await jobs.delete_temp_uploads(worker.container)
 
 
 @task(PURGE_REFRESH_TOKENS)
-def purge_refresh_tokens() -> int:
-    worker = runtime.current()
-    return worker.run(jobs.purge_refresh_tokens(worker.container))
+async def purge_refresh_tokens(worker: WorkerRuntime) -> int:
+    return await jobs.purge_refresh_tokens(worker.container)
 
 
 @task(PING)
-def ping(key: str) -> None:
+async def ping(worker: WorkerRuntime, key: str) -> None:
     """Answers by setting `key` in Redis for a minute (readiness checks)."""
-    worker = runtime.current()
-
-    async def answer() -> None:
-        await worker.container.redis.set(key, "pong", ex=60)
-
-    worker.run(answer())
+    await worker.container.redis.set(key, "pong", ex=60)
 
 
 def _close_runtime(**_: Any) -> None:
