@@ -54,44 +54,36 @@ ImageFiles = Annotated[
 ]
 
 
-@router.post(
-    "/lost",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ItemSubmitOut,
-    responses=SUBMIT_ERRORS,
-)
-async def report_lost(
-    request: Request,
-    form: Annotated[ItemCreate, Form()],
-    image: ImageFiles,
-    user: CurrentUser,
-    db: SessionDep,
-    container: ContainerDep,
-) -> ItemSubmitOut:
-    """Report something you lost. Answers with the found reports it already matches, or
-    with `matching: "pending"` when the photo is still being analysed: the matches then
-    come as notifications (and GET /items/{id}/matches)."""
-    return await submission.submit(db, container, user, "lost", form, image, request)
+REPORT = """Report something you {kind}. Answers with the {other} reports it already matches, or
+with `matching: "pending"` when the photo is still being analysed: the matches then
+come as notifications (and GET /items/{{id}}/matches)."""
 
 
-@router.post(
-    "/found",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ItemSubmitOut,
-    responses=SUBMIT_ERRORS,
-)
-async def report_found(
-    request: Request,
-    form: Annotated[ItemCreate, Form()],
-    image: ImageFiles,
-    user: CurrentUser,
-    db: SessionDep,
-    container: ContainerDep,
-) -> ItemSubmitOut:
-    """Report something you found. Answers with the lost reports it already matches, or
-    with `matching: "pending"` when the photo is still being analysed: the matches then
-    come as notifications (and GET /items/{id}/matches)."""
-    return await submission.submit(db, container, user, "found", form, image, request)
+def _report_route(kind: ItemType, other: ItemType) -> None:
+    async def report(
+        request: Request,
+        form: Annotated[ItemCreate, Form()],
+        image: ImageFiles,
+        user: CurrentUser,
+        db: SessionDep,
+        container: ContainerDep,
+    ) -> ItemSubmitOut:
+        return await submission.submit(db, container, user, kind, form, image, request)
+
+    router.add_api_route(
+        f"/{kind}",
+        report,
+        methods=["POST"],
+        name=f"report_{kind}",
+        description=REPORT.format(kind=kind, other=other),
+        status_code=status.HTTP_201_CREATED,
+        response_model=ItemSubmitOut,
+        responses=SUBMIT_ERRORS,
+    )
+
+
+_report_route("lost", "found")
+_report_route("found", "lost")
 
 
 @router.get(
