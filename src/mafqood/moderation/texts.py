@@ -1,4 +1,4 @@
-"""What reporting an item and the photo screen say, in English and Arabic."""
+"""What reporting an item says, in English and Arabic."""
 
 from __future__ import annotations
 
@@ -16,9 +16,5 @@ TEXTS: Catalog = {
     "cannot_report_own_item": {
         "en": "You cannot report your own item.",
         "ar": "لا يمكنك الإبلاغ عن غرضك.",
-    },
-    "field.inappropriate_image": {
-        "en": "This photo cannot be accepted. Please send a photo of the item only.",
-        "ar": "لا يمكن قبول هذه الصورة. يرجى إرسال صورة للغرض فقط.",
     },
 }

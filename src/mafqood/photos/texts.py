@@ -1,4 +1,4 @@
-"""What photo uploads and their storage say, in English and Arabic."""
+"""What photo uploads, their screening and their storage say, in English and Arabic."""
 
 from __future__ import annotations
 
@@ -26,4 +26,8 @@ TEXTS: Catalog = {
         "ar": "عدد بكسلات الصورة كبير جدًا (الحد الأقصى {max_mp} ميغابكسل).",
     },
     "field.empty_image": {"en": "The photo is empty.", "ar": "الصورة فارغة."},
+    "field.inappropriate_image": {
+        "en": "This photo cannot be accepted. Please send a photo of the item only.",
+        "ar": "لا يمكن قبول هذه الصورة. يرجى إرسال صورة للغرض فقط.",
+    },
 }
