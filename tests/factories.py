@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +14,9 @@ import httpx
 from sqlalchemy import update
 
 from mafqood.composition.container import Container
+from mafqood.core.config import Settings
 from mafqood.items.models import Item
+from mafqood.realtime.bus import EventBus
 from mafqood.users.models import User
 from tests import images
 
@@ -187,3 +189,22 @@ async def make_admin(container: Container, account: Account) -> None:
             update(User).where(User.id == uuid.UUID(account.id)).values(is_admin=True)
         )
         await session.commit()
+
+
+class _JobsNotSent:
+    async def send(self, task: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class JobsHeldBack:
+    """The process's effects, except that jobs stay in the outbox rather than go to the
+    worker the test session runs: for a test that runs the job itself."""
+
+    settings: Settings
+    events: EventBus
+    tasks: _JobsNotSent = field(default_factory=_JobsNotSent)
+
+    @classmethod
+    def of(cls, container: Container) -> JobsHeldBack:
+        return cls(container.settings, container.bus)

@@ -10,7 +10,7 @@ import httpx
 from mafqood.composition.container import Container
 from mafqood.notifications.service import notify
 from tests.conftest import AppFactory, asgi_client
-from tests.factories import Account, create_item, register
+from tests.factories import Account, JobsHeldBack, create_item, register
 
 
 async def test_photo_urls_are_relative_without_a_public_base(make_app: AppFactory) -> None:
@@ -34,7 +34,7 @@ async def test_photo_urls_are_absolute_with_a_public_base(make_app: AppFactory) 
 
 
 async def _notification(container: Container, account: Account) -> uuid.UUID:
-    async with container.sessionmaker(effects=None) as session:
+    async with container.sessionmaker(effects=JobsHeldBack.of(container)) as session:
         row = await notify(
             session,
             uuid.UUID(account.id),

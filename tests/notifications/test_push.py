@@ -28,7 +28,7 @@ from mafqood.push import (
 )
 from mafqood.worker.outbox import OutboxJob
 from tests.conftest import Servers, make_settings
-from tests.factories import register
+from tests.factories import JobsHeldBack, register
 from tests.notifications.conftest import FakeFcm, add_device
 
 
@@ -171,9 +171,9 @@ async def test_unreachable_fcm_is_temporary() -> None:
 
 
 async def _one_notification(container: Container, user_id: str) -> tuple[uuid.UUID, uuid.UUID]:
-    """A notification whose job is left for the test to deliver: no effects in the session,
+    """A notification whose job is left for the test to deliver: its job is held back,
     so nothing is handed to the worker that other tests of this package keep running."""
-    async with container.sessionmaker(effects=None) as session:
+    async with container.sessionmaker(effects=JobsHeldBack.of(container)) as session:
         row = await notify(
             session,
             uuid.UUID(user_id),
