@@ -193,3 +193,13 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+
+class TryAgainLater(Exception):
+    """A failure of something outside this process that is worth retrying (a push service
+    rate-limiting us, a delivery postponed); `retry_after` is the wait it hinted, if any.
+    Background tasks retry these with backoff."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -15,6 +15,7 @@ from typing import Literal
 import structlog
 from sqlalchemy import select
 
+from mafqood.core.errors import TryAgainLater
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.notifications.ports import DeliveryServices
@@ -27,12 +28,8 @@ log = structlog.get_logger(__name__)
 Outcome = Literal["delivered", "not_pending", "gone", "retry"]
 
 
-class DeliveryPostponed(Exception):
+class DeliveryPostponed(TryAgainLater):
     """Transient failure; the job is kept with its backoff and the task is retried."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 @dataclass

@@ -25,6 +25,8 @@ import httpx
 import jwt
 import structlog
 
+from mafqood.core.errors import TryAgainLater
+
 log = structlog.get_logger(__name__)
 
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
@@ -37,12 +39,8 @@ class PushError(Exception):
     pass
 
 
-class PushTemporaryError(PushError):
+class PushTemporaryError(PushError, TryAgainLater):
     """Worth retrying later (rate limited, FCM unavailable, network trouble)."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class PushConfigError(PushError):

@@ -15,8 +15,7 @@ import sqlalchemy.exc
 import structlog
 from celery import Task
 
-from mafqood.notifications import delivery
-from mafqood.push import PushTemporaryError
+from mafqood.core.errors import TryAgainLater
 from mafqood.worker import runtime
 from mafqood.worker.app import app
 from mafqood.worker.runtime import WorkerRuntime
@@ -35,8 +34,7 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.InterfaceError,
     sqlalchemy.exc.TimeoutError,
     httpx.TransportError,
-    PushTemporaryError,
-    delivery.DeliveryPostponed,
+    TryAgainLater,
 )
 MAX_RETRIES = 8
 
@@ -50,7 +48,7 @@ def countdown(retries: int, hinted: float | None = None) -> float:
 
 
 def _retry(self: Task, exc: BaseException) -> Exception:
-    hinted = getattr(exc, "retry_after", None)
+    hinted = exc.retry_after if isinstance(exc, TryAgainLater) else None
     log.warning("task_retry", task=self.name, retries=self.request.retries, error=str(exc))
     return cast(Exception, self.retry(exc=exc, countdown=countdown(self.request.retries, hinted)))
 
