@@ -16,12 +16,12 @@ from mafqood.core.middleware import current_client
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemView
 from mafqood.items.schemas import ItemCreate
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Claim, Match
 from mafqood.photos.service import StoredPhoto, photo_keys, photo_urls
 from mafqood.storage import Storage
 from mafqood.users.models import User
 from mafqood.venues.access import acts_for
-from mafqood.venues.models import Claim, VenueMember
+from mafqood.venues.models import VenueMember
 
 # A photo this close (of 64 bits) to one of the user's open reports is the same photo.
 DUPLICATE_HASH_DISTANCE = 4

@@ -19,10 +19,10 @@ from sqlalchemy.dialects.postgresql import insert
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Match
 from mafqood.matching import calibration, notices, scoring
 from mafqood.matching.analysis import ReportAnalysis
 from mafqood.matching.calibration import CALIBRATION
-from mafqood.matching.models import Match
 from mafqood.matching.search import (
     CandidateRow,
     Query,

@@ -8,12 +8,11 @@ from sqlalchemy import or_, select
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Claim, Match
 from mafqood.notifications.service import notify
 from mafqood.realtime import events
 from mafqood.users.models import User
 from mafqood.venues.access import recipients
-from mafqood.venues.models import Claim
 
 
 async def new_match(session: UnitOfWork, match: Match, lost: Item, found: Item) -> None:

@@ -20,11 +20,10 @@ from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.items.presenters import item_out
 from mafqood.items.schemas import MatchOut
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Claim, Match
 from mafqood.storage import Storage
 from mafqood.users.models import User
 from mafqood.venues.access import acts_for
-from mafqood.venues.models import Claim
 
 CLOSED_STATUSES = ("rejected", "expired")
 # Made once: SQLAlchemy adapts every column of an alias on first use, which cost more CPU

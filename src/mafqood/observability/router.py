@@ -16,8 +16,8 @@ from mafqood.admin import stats
 from mafqood.core.errors import NotFound, Unauthorized
 from mafqood.core.web import process_container
 from mafqood.health.router import probe_all
+from mafqood.lifecycle.models import Match
 from mafqood.matching.backlog import analysis_backlog
-from mafqood.matching.models import Match
 from mafqood.observability.metrics import (
     ACTIVE_USERS,
     ANALYSIS_OLDEST,

@@ -19,6 +19,7 @@ from mafqood.core.errors import Conflict, FieldError, NotFound, RateLimited
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Claim
 from mafqood.notifications.service import notify
 from mafqood.photos.service import photo_urls
 from mafqood.storage import Storage
@@ -31,7 +32,7 @@ from mafqood.venues.claim_schemas import (
     ClaimOut,
     ClaimReviewOut,
 )
-from mafqood.venues.models import Claim, Venue
+from mafqood.venues.models import Venue
 
 CLAIMABLE_STATUSES = ("open", "matched")
 # Guessing at hidden details: a claimant has three tries per item, and an item draws at most

@@ -16,15 +16,14 @@ from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Claim, Match
 from mafqood.matching import notices
-from mafqood.matching.models import Match
 from mafqood.matching.service import share_contacts
 from mafqood.notifications.service import notify
 from mafqood.users.models import User
 from mafqood.venues.access import finder_side_item
 from mafqood.venues.claim_schemas import DecisionIn
 from mafqood.venues.claims import CLAIMABLE_STATUSES
-from mafqood.venues.models import Claim
 
 
 async def lock_pair(

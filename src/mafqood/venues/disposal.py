@@ -13,10 +13,10 @@ from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Disposal, Handover, Match
 from mafqood.users.models import User
 from mafqood.venues import retention
-from mafqood.venues.models import Disposal, Handover, Venue
+from mafqood.venues.models import Venue
 from mafqood.venues.ops_schemas import DisposalIn
 
 

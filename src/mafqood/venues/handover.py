@@ -15,13 +15,13 @@ from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Claim, Disposal, Handover
 from mafqood.matching import notices
 from mafqood.notifications.service import notify
 from mafqood.users.models import User
 from mafqood.venues.access import finder_side_item, recipients
 from mafqood.venues.claim_schemas import HandoverIn
 from mafqood.venues.decisions import close, lock_pair
-from mafqood.venues.models import Claim, Disposal, Handover
 
 # Stored as the reason of the claims a handover closes (the claimants are told in their
 # language by notify.claim_handed_over).

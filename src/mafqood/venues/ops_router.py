@@ -15,8 +15,8 @@ from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Disposal
 from mafqood.venues import access, disposal, reports, retention
-from mafqood.venues.models import Disposal
 from mafqood.venues.ops_schemas import (
     DisposalIn,
     DisposalListOut,

@@ -12,8 +12,9 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, s
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Disposal, Handover
 from mafqood.notifications.service import notify
-from mafqood.venues.models import Disposal, Handover, Venue, VenueMember
+from mafqood.venues.models import Venue, VenueMember
 
 if TYPE_CHECKING:
     from mafqood.composition.container import Container

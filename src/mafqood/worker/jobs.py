@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, update
 
 from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.matching.queue import mark_given_up
 from mafqood.notifications.service import delete_expired
 from mafqood.storage import LocalStorage, S3Storage
