@@ -47,9 +47,7 @@ async def decide(
         if not data.reason:
             raise FieldError("reason", "reason_required")
         close(claim, ClaimStatus.REJECTED, data.reason, actor)
-        await notices.claim_rejected(
-            uow, claim, item, "notify.claim_rejected", {"reason": data.reason}
-        )
+        await notices.claim_rejected(uow, claim, item, data.reason)
     else:
         CLAIM.check(claim, ClaimStatus.APPROVED)
         if item.status not in HELD:

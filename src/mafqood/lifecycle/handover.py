@@ -85,7 +85,7 @@ async def hand_over(
         if given is not None and claim.id == given.id:
             continue
         close(claim, ClaimStatus.REJECTED, HANDED_OVER_REASON, actor)
-        await notices.claim_rejected(uow, claim, item, "notify.claim_handed_over", {})
+        await notices.claim_closed_by_handover(uow, claim, item)
     await uow.flush()  # the notices below read the matches' new statuses
     await notices.handed_over(uow, item, lost, handover, actor)
     audit.record(

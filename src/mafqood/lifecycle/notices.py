@@ -167,16 +167,27 @@ async def claim_received(uow: UnitOfWork, claim: Claim, item: Item) -> None:
     )
 
 
-async def claim_rejected(
-    uow: UnitOfWork, claim: Claim, item: Item, text_key: str, params: dict[str, str]
-) -> None:
-    """The claimant, why: the finder side's reason, or a handover to someone else."""
+async def claim_rejected(uow: UnitOfWork, claim: Claim, item: Item, reason: str) -> None:
+    """The claimant, with the finder side's reason."""
     await notify(
         uow,
         claim.claimant_id,
         "claim",
-        text_key,
-        params={"item_title": item.title, **params},
+        "notify.claim_rejected",
+        params={"item_title": item.title, "reason": reason},
+        item_id=item.id,
+        event=_claim_decided(claim),
+    )
+
+
+async def claim_closed_by_handover(uow: UnitOfWork, claim: Claim, item: Item) -> None:
+    """The claimant: the item went to someone else."""
+    await notify(
+        uow,
+        claim.claimant_id,
+        "claim",
+        "notify.claim_handed_over",
+        params={"item_title": item.title},
         item_id=item.id,
         event=_claim_decided(claim),
     )
