@@ -109,7 +109,7 @@ async def pin_match(
 
     from sqlalchemy import select
 
-    from mafqood.matching.models import Match
+    from mafqood.lifecycle.models import Match
 
     async with sessions() as session:
         pair = (uuid.UUID(lost_id), uuid.UUID(found_id))

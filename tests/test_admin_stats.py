@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.users.models import User
 from tests.factories import Account, insert_report, make_admin, register
 

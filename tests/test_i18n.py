@@ -21,11 +21,11 @@ from mafqood.core import i18n
 from mafqood.core.config import Settings
 from mafqood.items.schemas import AnalysisStatus, Category, ItemStatus
 from mafqood.items.vocabulary import LOCATION_TYPES
+from mafqood.lifecycle.schemas import ClaimStatusName, IdType
 from mafqood.matching.schemas import Confidence
 from mafqood.staff.cookies import LANGUAGE_COOKIE
 from mafqood.staff.render import TEXTS_OF_EVIDENCE
 from mafqood.staff.session import language_of
-from mafqood.venues.claim_schemas import ClaimStatus, IdType
 from mafqood.venues.ops_schemas import DisposalMethod
 from mafqood.venues.schemas import Role
 
@@ -139,6 +139,7 @@ def _needed() -> Iterator[tuple[str, tuple[str, ...]]]:
         "TokenError": (0, None, (("{}",),)),
         "translate": (0, None, (("{}",),)),
         "notify": (3, "text_key", (("{}.title",), ("{}.message",))),
+        "notify_all": (3, "text_key", (("{}.title",), ("{}.message",))),
         # The dashboard's refusals travel in its addresses (?error=code).
         "redirect": (-1, "error", (("{}",),)),
     }
@@ -179,7 +180,7 @@ def test_every_word_of_the_dashboard_has_a_text() -> None:
         "status": get_args(ItemStatus),
         "analysis": get_args(AnalysisStatus),
         "confidence": get_args(Confidence),
-        "claim": get_args(ClaimStatus),
+        "claim": get_args(ClaimStatusName),
         "id_type": get_args(IdType),
         "role": get_args(Role),
         "location_type": LOCATION_TYPES,

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.storage import LocalStorage
 from tests.factories import create_item, pin_match, register
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from tests.factories import Account, create_item, pin_match, register
 
 

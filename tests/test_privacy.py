@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, text
 from mafqood.audit.models import AuditLog
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.photos.service import photo_keys
 from mafqood.storage import Storage

@@ -10,7 +10,7 @@ from sqlalchemy.orm import undefer
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item, ItemObjectVector
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.matching.models_loader import search_window
 from mafqood.matching.reindex import count_stale, reindex
 from mafqood.vision.local_features import VERSION_OFFSET, deserialise

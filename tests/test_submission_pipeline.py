@@ -14,8 +14,8 @@ from sqlalchemy import func, select, update
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Match
 from mafqood.matching import queue
-from mafqood.matching.models import Match
 from mafqood.notifications.models import Notification
 from mafqood.photos.service import guard_report_photo, photo_keys, remove_orphan_photo
 from mafqood.worker.app import REMOVE_ORPHAN_PHOTO

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.notifications.models import Notification
 from mafqood.worker import jobs
 from mafqood.worker.app import ANALYSE_REPORT

@@ -52,8 +52,8 @@ from mafqood.core.config import Settings
 from mafqood.core.logging import configure_logging
 from mafqood.items.schemas import ItemCreate
 from mafqood.items.service import create_item
+from mafqood.lifecycle.models import Match
 from mafqood.matching import processing, queue
-from mafqood.matching.models import Match
 from mafqood.photos.processing import process_photo
 from mafqood.photos.service import store_photo
 from mafqood.users.models import User

@@ -56,9 +56,9 @@ from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings
 from mafqood.core.logging import configure_logging
 from mafqood.items.models import Item, ItemObjectVector
+from mafqood.lifecycle.models import Match
 from mafqood.matching import engine, processing
 from mafqood.matching.analysis import ReportAnalysis, save
-from mafqood.matching.models import Match
 from mafqood.matching.models_loader import search_window
 from mafqood.users.models import User
 from mafqood.vision import ImageAnalysis, VisionConfig, VisionPipeline

@@ -39,8 +39,8 @@ from mafqood.composition.container import Container
 from mafqood.composition.runtime import prepare_runtime
 from mafqood.core.config import Settings
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Match
 from mafqood.main import create_app
-from mafqood.matching.models import Match
 from scripts.bench.machine import describe, percentile
 
 DATA = Path(".data/bench-vision")

@@ -30,6 +30,7 @@ from mafqood.core.middleware import (
 from mafqood.health.router import router as health_router
 from mafqood.items.media import router as media_router
 from mafqood.items.router import router as items_router
+from mafqood.lifecycle.router import claim_router, report_router
 from mafqood.matching.router import router as matching_router
 from mafqood.moderation.router import router as moderation_router
 from mafqood.notifications.router import router as notifications_router
@@ -43,7 +44,6 @@ from mafqood.ratelimit.overload import install_overload_handler
 from mafqood.realtime.router import router as realtime_router
 from mafqood.staff.app import install_staff_dashboard
 from mafqood.users.router import router as users_router
-from mafqood.venues.claims_router import router as claims_router
 from mafqood.venues.ops_router import router as venue_ops_router
 from mafqood.venues.router import router as venues_router
 
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(items_router)
+    app.include_router(report_router)
     app.include_router(matching_router)
     app.include_router(photos_router)
     app.include_router(media_router)
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_router)
     app.include_router(admin_router)
     app.include_router(venues_router)
-    app.include_router(claims_router)
+    app.include_router(claim_router)
     app.include_router(venue_ops_router)
     app.include_router(metrics_router)
     install_staff_dashboard(app)

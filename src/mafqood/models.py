@@ -4,18 +4,11 @@ from mafqood.audit.models import AuditLog
 from mafqood.auth.models import RefreshToken
 from mafqood.core.db import Base
 from mafqood.items.models import Item, ItemObjectVector, ItemPhoto, ItemView
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Claim, Disposal, Handover, Match
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import User
-from mafqood.venues.models import (
-    Claim,
-    Disposal,
-    Handover,
-    Venue,
-    VenueInvitation,
-    VenueMember,
-)
+from mafqood.venues.models import Venue, VenueInvitation, VenueMember
 from mafqood.worker.outbox import OutboxJob
 
 __all__ = [

@@ -31,8 +31,8 @@ from werkzeug import Request, Response
 
 from mafqood.composition.container import Container
 from mafqood.core.embedded import free_port
+from mafqood.lifecycle.models import Match
 from mafqood.main import create_app
-from mafqood.matching.models import Match
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.worker.outbox import OutboxJob
 from tests import live

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
 from mafqood.core.embedded import free_port
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.storage import LocalStorage, S3Storage
 from mafqood.worker import jobs
 from mafqood.worker.app import DELIVER_NOTIFICATION, PING, create_celery

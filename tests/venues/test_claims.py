@@ -13,9 +13,9 @@ from mafqood.audit.models import AuditLog
 from mafqood.composition.container import Container
 from mafqood.core.i18n import translate
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Claim, Match
 from mafqood.notifications.models import Notification
-from mafqood.venues.models import Claim, Venue
+from mafqood.venues.models import Venue
 from tests.factories import create_item, insert_report, pin_match, register
 from tests.venues.claim_helpers import (
     SECRET,

@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
-from mafqood.venues.models import Claim, Disposal, Handover
+from mafqood.lifecycle.models import Claim, Disposal, Handover, Match
 from tests.factories import Account, insert_report, pin_match, register
 from tests.venues.claim_helpers import (
     SECRET,

@@ -8,6 +8,7 @@ from mafqood.auth.texts import TEXTS as AUTH
 from mafqood.core import i18n
 from mafqood.core.config import Settings
 from mafqood.items.texts import TEXTS as ITEMS
+from mafqood.lifecycle.texts import TEXTS as LIFECYCLE
 from mafqood.matching.texts import TEXTS as MATCHING
 from mafqood.moderation.texts import TEXTS as MODERATION
 from mafqood.notifications.texts import TEXTS as NOTIFICATIONS
@@ -22,6 +23,7 @@ CATALOGS: tuple[i18n.Catalog, ...] = (
     PHOTOS,
     ITEMS,
     MATCHING,
+    LIFECYCLE,
     NOTIFICATIONS,
     PRIVACY,
     MODERATION,

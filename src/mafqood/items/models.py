@@ -30,7 +30,7 @@ TEXT_EMBEDDING_DIM = 512
 ANALYSIS_STATES = ("pending", "done", "failed")
 MAX_PHOTOS = 5
 
-# The matches table by name only (matching imports items, not the other way round).
+# The matches table by name only (lifecycle imports items, not the other way round).
 _matches = table("matches", column("user_item_id"), column("matched_item_id"))
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 
-from mafqood.auth.deps import CurrentUser, OptionalUser
+from mafqood.auth.deps import CurrentUser
 from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
@@ -24,10 +24,7 @@ from mafqood.items.schemas import (
     ItemSubmitOut,
     ItemType,
     ItemWithMatches,
-    StatusOut,
-    StatusUpdateIn,
 )
-from mafqood.matching import notices
 from mafqood.matching import service as matching
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
@@ -159,21 +156,6 @@ async def browse(
     )
 
 
-@router.get("/items/{item_id}", response_model=ItemDetailOut, responses=NOT_FOUND)
-async def get_item(
-    item_id: uuid.UUID, viewer: OptionalUser, db: SessionDep, container: ContainerDep
-) -> ItemDetailOut:
-    """One report with its owner. Contact details only for the owner and a confirmed match."""
-    item = await service.get_visible_item(db, item_id, viewer)
-    await service.count_view(db, item, viewer)
-    return item_detail(
-        item,
-        container.storage,
-        show_contact=await service.contact_visible(db, item, viewer),
-        owner=await service.owner_of(db, item),
-    )
-
-
 @router.delete("/items/{item_id}", responses=NOT_FOUND)
 async def delete_item(
     item_id: uuid.UUID,
@@ -230,19 +212,3 @@ async def remove_photo(
     item = await service.get_owned_item(db, item_id, user)
     item = await photos.remove_photo(db, container, item, photo_id)
     return item_detail(item, container.storage, show_contact=True, owner=user)
-
-
-@router.put(
-    "/items/{item_id}/status",
-    response_model=StatusOut,
-    responses={**NOT_FOUND, 409: {"description": "That change is not allowed from this status"}},
-)
-async def update_status(
-    item_id: uuid.UUID, body: StatusUpdateIn, user: CurrentUser, db: SessionDep
-) -> StatusOut:
-    item = await service.get_owned_item(db, item_id, user)
-    previous = item.status
-    item = await service.change_status(db, item, body.status)
-    if item.status != previous:
-        await notices.item_status_changed(db, item)
-    return StatusOut(id=item.id, status=body.status, updated_at=item.updated_at)

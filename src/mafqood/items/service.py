@@ -1,4 +1,5 @@
-"""Lost and found reports: creation, visibility, history, browsing, status and deletion."""
+"""Lost and found reports: creation, visibility, history, browsing and deletion (a report's
+status is a found item's life: lifecycle)."""
 
 from __future__ import annotations
 
@@ -7,36 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.dialects.postgresql import BIT, DOUBLE_PRECISION, insert
 
 from mafqood.audit import service as audit
-from mafqood.core.errors import Conflict, FieldError, NotFound
+from mafqood.core.errors import FieldError, NotFound
 from mafqood.core.middleware import current_client
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemView
 from mafqood.items.schemas import ItemCreate
-from mafqood.matching.models import Match
 from mafqood.photos.service import StoredPhoto, photo_keys, photo_urls
 from mafqood.storage import Storage
 from mafqood.users.models import User
-from mafqood.venues.access import acts_for
-from mafqood.venues.models import Claim, VenueMember
 
 # A photo this close (of 64 bits) to one of the user's open reports is the same photo.
 DUPLICATE_HASH_DISTANCE = 4
-
-# Match statuses in which the two sides have each other's contact details.
-SHARED_MATCH_STATUSES = ("contacted", "claimed")
-
-# Which status changes an owner may make. "matched" is set when both sides confirm a match;
-# "claimed" (handed back) is final.
-OWNER_TRANSITIONS: dict[str, set[str]] = {
-    "open": {"closed", "claimed"},
-    "matched": {"open", "closed", "claimed"},
-    "closed": {"open"},
-    "claimed": set(),
-}
 
 
 def check_contact(data: ItemCreate) -> None:
@@ -136,38 +122,6 @@ async def get_owned_item(session: UnitOfWork, item_id: uuid.UUID, owner: User) -
     return item
 
 
-async def contact_visible(session: UnitOfWork, item: Item, viewer: User | None) -> bool:
-    """Those who hold the item see its contact details; the other side of a match sees them
-    once contacts were shared (status contacted or claimed: for a found item with control
-    details that needs an approved claim, not just two yeses), and so does a claimant whose
-    claim on the item was approved."""
-    if viewer is None:
-        return False
-    if await acts_for(session, viewer, item):
-        return True
-    other_item = Item.__table__.alias("other_item")
-    my_venues = select(VenueMember.venue_id).where(VenueMember.user_id == viewer.id)
-    shared_pair = (
-        select(literal(1))
-        .select_from(Match)
-        .join(
-            other_item,
-            or_(
-                and_(Match.user_item_id == item.id, Match.matched_item_id == other_item.c.id),
-                and_(Match.matched_item_id == item.id, Match.user_item_id == other_item.c.id),
-            ),
-        )
-        .where(
-            or_(other_item.c.user_id == viewer.id, other_item.c.venue_id.in_(my_venues)),
-            Match.status.in_(SHARED_MATCH_STATUSES),
-        )
-    )
-    approved_claim = select(literal(1)).where(
-        Claim.item_id == item.id, Claim.claimant_id == viewer.id, Claim.status == "approved"
-    )
-    return bool(await session.scalar(select(or_(shared_pair.exists(), approved_claim.exists()))))
-
-
 async def count_view(session: UnitOfWork, item: Item, viewer: User | None) -> None:
     """Each signed-in viewer counts once; owners and anonymous readers do not count."""
     if viewer is None or viewer.id == item.user_id:
@@ -182,25 +136,6 @@ async def count_view(session: UnitOfWork, item: Item, viewer: User | None) -> No
         item.view_count = Item.view_count + 1
         await session.flush()
         await session.refresh(item, ["view_count", "updated_at"])
-
-
-async def owner_of(session: UnitOfWork, item: Item) -> User:
-    owner = await session.get(User, item.user_id)
-    assert owner is not None  # enforced by the foreign key
-    return owner
-
-
-async def change_status(session: UnitOfWork, item: Item, requested: str) -> Item:
-    if requested != item.status and requested not in OWNER_TRANSITIONS[item.status]:
-        raise Conflict(
-            "invalid_status_transition",
-            params={"current": item.status, "requested": requested},
-        )
-    item.status = requested
-    item.updated_at = func.now()
-    await session.flush()
-    await session.refresh(item)
-    return item
 
 
 async def delete_item(

@@ -10,10 +10,6 @@ TEXTS: Catalog = {
         "en": "You already reported an item with this photo.",
         "ar": "لقد أبلغت بالفعل عن غرض بهذه الصورة.",
     },
-    "invalid_status_transition": {
-        "en": "An item that is {current} cannot be changed to {requested}.",
-        "ar": "لا يمكن تغيير حالة الغرض من {current} إلى {requested}.",
-    },
     "item_deleted": {"en": "Item deleted successfully", "ar": "تم حذف الغرض بنجاح"},
     "too_many_photos": {
         "en": "A report has at most {max_photos} photos.",
@@ -48,9 +44,4 @@ TEXTS: Catalog = {
         "en": "date_from must be before date_to.",
         "ar": "يجب أن يكون date_from قبل date_to.",
     },
-    # an item's status inside notification texts
-    "notify.status.open": {"en": "open", "ar": "مفتوح"},
-    "notify.status.matched": {"en": "matched", "ar": "مطابَق"},
-    "notify.status.closed": {"en": "closed", "ar": "مغلق"},
-    "notify.status.claimed": {"en": "claimed", "ar": "تم استلامه"},
 }

@@ -1,28 +1,24 @@
 """The matching engine: from a newly stored report to scored, stored matches.
 
 Flow: candidates from pgvector (image and text neighbours, filtered) -> same-instance
-re-ranking of their photos by the vision pipeline (in a thread) -> the match score -> one
-Match row per pair, inserted once whichever side finds it -> a notification for each owner.
-
-Nothing here takes a row lock: inserting a match only takes the foreign keys' share locks,
-so any number of reports of the same object can be matched at the same moment.
+re-ranking of their photos by the vision pipeline (in a thread) -> the match score -> the
+best pairs proposed to lifecycle.matches, which stores each pair once whichever side finds it
+and tells both owners.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
 from typing import Any, TypeVar
-
-from sqlalchemy.dialects.postgresql import insert
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.matching import calibration, notices, scoring
+from mafqood.lifecycle import matches
+from mafqood.lifecycle.models import Match
+from mafqood.matching import calibration, scoring
 from mafqood.matching.analysis import ReportAnalysis
 from mafqood.matching.calibration import CALIBRATION
-from mafqood.matching.models import Match
 from mafqood.matching.search import (
     CandidateRow,
     Query,
@@ -37,12 +33,6 @@ TEXT_K = 10
 IMAGE_K = RERANK_TOP_K - TEXT_K
 # At most this many matches are stored (and told) per analysis of a report.
 MAX_NEW_MATCHES = 10
-
-
-@dataclass(frozen=True)
-class NewMatch:
-    match: Match
-    other: Item
 
 
 Other = TypeVar("Other", Item, CandidateRow)
@@ -65,13 +55,11 @@ async def match_and_notify(
     item: Item,
     analysis: ReportAnalysis,
     window: SearchWindow,
-) -> list[NewMatch]:
-    """Search, verify, score and store the matches of an analysed report; each new pair
-    notifies both owners. A pair that exists already is neither stored nor told again."""
-    found = await find_matches(session, vision, item, analysis, window)
-    for new in found:
-        await notices.new_match(session, new.match, *lost_and_found(item, new.other))
-    return found
+) -> list[Match]:
+    """Search, verify and score the matches of an analysed report, and propose them: each new
+    pair is stored and told to both owners; a pair that exists already is neither."""
+    proposals = await find_matches(session, vision, item, analysis, window)
+    return await matches.propose(session, item, proposals)
 
 
 async def candidates(
@@ -103,7 +91,7 @@ async def find_matches(
     item: Item,
     analysis: ReportAnalysis,
     window: SearchWindow,
-) -> list[NewMatch]:
+) -> list[matches.Proposal]:
     rows = await candidates(session, item, analysis, window)
     if not rows:
         return []
@@ -111,7 +99,7 @@ async def find_matches(
     seen = [
         (visual, float(details.get("global_cosine") or 0.0)) for visual, details in ranked.values()
     ]
-    scored = []
+    scored: list[matches.Proposal] = []
     for index, (candidate_id, (visual, details)) in enumerate(ranked.items()):
         row = rows[candidate_id]
         lost, found = lost_and_found(item, row)
@@ -128,21 +116,12 @@ async def find_matches(
             details["visual_margin"] = round(evidence["visual_margin"], 4)
             details["cosine_margin"] = round(evidence["cosine_margin"], 4)
             features["verification"] = details
-            scored.append((similarity, confidence, features, lost.id, found.id, candidate_id))
+            scored.append(matches.Proposal(lost.id, found.id, similarity, confidence, features))
     # The best few only: in a crowded venue dozens of look-alikes pass the bar, and an owner
     # told of fifty "low" matches is told nothing (storing and telling them was also most
     # of a report's matching time).
-    scored.sort(key=lambda entry: entry[0], reverse=True)
-    created: list[NewMatch] = []
-    for similarity, confidence, features, lost_id, found_id, candidate_id in scored[
-        :MAX_NEW_MATCHES
-    ]:
-        match = await _store(session, lost_id, found_id, similarity, confidence, features)
-        if match is not None:
-            other = await session.get(Item, candidate_id)
-            assert other is not None
-            created.append(NewMatch(match, other))
-    return created
+    scored.sort(key=lambda proposal: proposal.similarity, reverse=True)
+    return scored[:MAX_NEW_MATCHES]
 
 
 def best_views(
@@ -175,31 +154,3 @@ def best_views(
         details["view_pairs"] = len(analysis.all_views) * views_of[candidate_id]
         details["view_pairs_verified"] = verified.get(candidate_id, 0)
     return dict(sorted(best.items(), key=lambda entry: entry[1][0], reverse=True))
-
-
-async def _store(
-    session: UnitOfWork,
-    lost_id: uuid.UUID,
-    found_id: uuid.UUID,
-    similarity: float,
-    confidence: str,
-    features: dict[str, Any],
-) -> Match | None:
-    """Insert the pair once; a pair that already exists (found from the other side, or a
-    reindex) is left as it is."""
-    inserted = await session.execute(
-        insert(Match)
-        .values(
-            user_item_id=lost_id,
-            matched_item_id=found_id,
-            similarity_score=similarity,
-            confidence=confidence,
-            matching_features=features,
-        )
-        .on_conflict_do_nothing()
-        .returning(Match.id)
-    )
-    match_id = inserted.scalar_one_or_none()
-    if match_id is None:
-        return None
-    return await session.get(Match, match_id)

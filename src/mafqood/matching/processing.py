@@ -28,6 +28,8 @@ import structlog
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Match
+from mafqood.lifecycle.statuses import ItemStatus
 from mafqood.matching import engine
 from mafqood.matching.analysis import ReportAnalysis, analyse_reports, save, view_keys
 from mafqood.matching.models_loader import search_window
@@ -90,8 +92,8 @@ async def analyse_report(container: VisionServices, job_id: uuid.UUID) -> str:
             return "gone"
         if view_keys(item) != analysed:
             return await _superseded(session, job)
-        found: list[engine.NewMatch] = []
-        if item.status == "open" and not item.is_hidden:
+        found: list[Match] = []
+        if item.status == ItemStatus.OPEN and not item.is_hidden:
             window = search_window(container.settings)
             found = await engine.match_and_notify(session, vision, item, analysis, window)
         _finish(session, container, item, "done", None, len(found))

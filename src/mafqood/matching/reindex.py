@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.lifecycle.statuses import ItemStatus
 from mafqood.matching import engine
 from mafqood.matching.analysis import ReportAnalysis, analyse_reports, save, view_keys
 from mafqood.matching.search import SearchWindow
@@ -73,7 +74,7 @@ async def _store(
 ) -> int:
     """Save one item's new vectors; with a window, look for its matches. -> matches created."""
     await save(session, item, analysis, vision)
-    if window is None or item.status != "open":
+    if window is None or item.status != ItemStatus.OPEN:
         return 0
     return len(await engine.match_and_notify(session, vision, item, analysis, window))
 

@@ -5,12 +5,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from mafqood.audit import service as audit
 from mafqood.auth.deps import CurrentUser
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
 from mafqood.items import service as items
-from mafqood.matching import notices, service
+from mafqood.lifecycle import matches
+from mafqood.lifecycle.statuses import MatchStatus
+from mafqood.matching import service
 from mafqood.matching.schemas import (
     Confidence,
     ConfirmIn,
@@ -45,8 +46,8 @@ async def item_matches(
         [item],
         service.MatchFilter(min_similarity=min_similarity, confidence=confidence),
     )
-    matches = found.get(item.id, [])
-    return MatchListOut(matches=matches, total=len(matches))
+    shown = found.get(item.id, [])
+    return MatchListOut(matches=shown, total=len(shown))
 
 
 @router.post(
@@ -61,16 +62,10 @@ async def confirm_match(
     When both sides say yes, each can see the other's contact details, except for a found
     item with control details: then the lost report's owner must claim it and answer the
     finder's questions first (`claim_required`). A no closes the match."""
-    match, lost, found = await service.confirm(db, user, match_id, body.confirmed, body.notes)
-    await notices.answered(db, match, lost, found, user)
-    audit.record(
-        db,
-        "match_confirmed" if body.confirmed else "match_rejected",
-        client,
-        user_id=user.id,
-        entity_type="match",
-        entity_id=match.id,
+    answered = await matches.answer(
+        db, user, matches.AnswerMatch(match_id, body.confirmed, body.notes), client=client
     )
+    match, found = answered.match, answered.found
     return ConfirmOut(
         match=MatchStateOut(
             id=match.id,
@@ -80,6 +75,8 @@ async def confirm_match(
             updated_at=match.updated_at,
         ),
         claim_required=bool(
-            found.control_details and match.status == "pending" and match.user_item_owner_confirmed
+            found.control_details
+            and match.status == MatchStatus.PENDING
+            and match.user_item_owner_confirmed
         ),
     )

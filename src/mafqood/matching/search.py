@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, text
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemObjectVector, ItemPhoto
+from mafqood.lifecycle.statuses import ItemStatus
 
 KM_PER_DEGREE = 111.2
 
@@ -74,7 +75,7 @@ def _filters(query: Query, window: SearchWindow) -> list[ColumnElement[bool]]:
         latest = query.date_time + window.found_before_lost
     conditions: list[ColumnElement[bool]] = [
         Item.type == opposite,
-        Item.status == "open",
+        Item.status == ItemStatus.OPEN,
         Item.is_hidden.is_(False),
         Item.user_id != query.user_id,
         Item.id != query.item_id,

@@ -1,5 +1,5 @@
-"""Matches between lost and found reports: listing them for either owner and the two-sided
-confirmation that ends in contact details being shared.
+"""Matches between lost and found reports as either owner sees them (answering them is a
+found item's life: lifecycle.matches).
 
 A pair is stored once, always as user_item = the lost report, matched_item = the found one;
 each owner sees the other side as "matched_item".
@@ -12,29 +12,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from mafqood.core.errors import AppError, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.items.presenters import item_out
 from mafqood.items.schemas import MatchOut
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
+from mafqood.lifecycle.statuses import MATCH_CLOSED
 from mafqood.storage import Storage
-from mafqood.users.models import User
-from mafqood.venues.access import acts_for
-from mafqood.venues.models import Claim
 
-CLOSED_STATUSES = ("rejected", "expired")
 # Made once: SQLAlchemy adapts every column of an alias on first use, which cost more CPU
 # than the rest of a GET .../matches request when the aliases were made per request.
 _LOST, _FOUND = aliased(Item, name="lost_item"), aliased(Item, name="found_item")
-
-
-class MatchClosed(AppError):
-    status_code = 409
-    code = "match_closed"
 
 
 @dataclass(frozen=True)
@@ -86,7 +77,7 @@ async def matches_for_items(
         .order_by(Match.similarity_score.desc(), Match.created_at.desc())
     )
     if not match_filter.include_closed:
-        statement = statement.where(Match.status.not_in(CLOSED_STATUSES))
+        statement = statement.where(Match.status.not_in(MATCH_CLOSED))
     if match_filter.confidence:
         statement = statement.where(Match.confidence == match_filter.confidence)
     for match, lost_item, found_item in await session.execute(statement):
@@ -94,75 +85,3 @@ async def matches_for_items(
             if mine.id in by_id and not other.is_hidden:
                 result[mine.id].append(present(match, mine, other, storage))
     return result
-
-
-async def awaits_claim(session: UnitOfWork, lost: Item, found: Item) -> bool:
-    """The finder asked questions (control details) that the lost side's owner has not yet
-    answered in an approved claim: two yeses alone do not share contacts then, since anyone
-    can say "mine" to a photo."""
-    if not found.control_details:
-        return False
-    approved = await session.scalar(
-        select(Claim.id)
-        .where(
-            Claim.item_id == found.id,
-            Claim.claimant_id == lost.user_id,
-            Claim.status == "approved",
-        )
-        .limit(1)
-    )
-    return approved is None
-
-
-async def confirm(
-    session: UnitOfWork, user: User, match_id: uuid.UUID, confirmed: bool, notes: str | None
-) -> tuple[Match, Item, Item]:
-    """Record one side's answer (the lost report's owner; the found report's, or a member of
-    the venue holding it). Both yes: contact details are shared and both items become
-    "matched", unless the found item has control details (see awaits_claim): the match then
-    stays pending until a claim is approved. One no: the match is closed. Returns (match,
-    lost item, found item)."""
-    match = await session.get(Match, match_id, with_for_update=True)
-    if match is None:
-        raise NotFound()
-    lost = await session.get(Item, match.user_item_id, with_for_update=True)
-    found = await session.get(Item, match.matched_item_id, with_for_update=True)
-    assert lost is not None and found is not None  # foreign keys with ON DELETE CASCADE
-    lost_side = user.id == lost.user_id
-    if not lost_side and not await acts_for(session, user, found):
-        raise NotFound()  # a stranger learns nothing, not even that the match exists
-    if match.status in CLOSED_STATUSES or match.status == "claimed":
-        raise MatchClosed()
-    if lost_side:
-        match.user_item_owner_confirmed = confirmed
-        match.user_item_owner_notes = notes
-    else:
-        match.matched_item_owner_confirmed = confirmed
-        match.matched_item_owner_notes = notes
-    if not confirmed:
-        match.status = "rejected"
-        for item in (lost, found):
-            if item.status == "matched":
-                item.status = "open"
-    elif (
-        match.user_item_owner_confirmed
-        and match.matched_item_owner_confirmed
-        and not await awaits_claim(session, lost, found)
-    ):
-        share_contacts(match, lost, found)
-    match.updated_at = func.now()
-    await session.flush()
-    await session.refresh(match)
-    return match, lost, found
-
-
-def share_contacts(match: Match, lost: Item, found: Item) -> None:
-    """Both sides agreed (or the finder approved the owner's claim): each may now see the
-    other's contact details, and open reports become "matched"."""
-    match.user_item_owner_confirmed = True
-    match.matched_item_owner_confirmed = True
-    match.status = "contacted"
-    for item in (lost, found):
-        if item.status == "open":
-            item.status = "matched"
-    match.updated_at = func.now()

@@ -4,6 +4,7 @@ it commits (WebSocket event at once, push through a worker), retried from the ou
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -102,6 +103,31 @@ async def notify(
 
     session.after_commit(deliver)
     return notification
+
+
+async def notify_all(
+    session: UnitOfWork,
+    user_ids: Iterable[uuid.UUID],
+    kind: NotificationKind,
+    text_key: str,
+    *,
+    params: dict[str, str] | None = None,
+    item_id: uuid.UUID | None = None,
+    match_id: uuid.UUID | None = None,
+    event: dict[str, Any] | None = None,
+) -> None:
+    """The same notification to each of the users (once each, in their own language)."""
+    for user_id in dict.fromkeys(user_ids):
+        await notify(
+            session,
+            user_id,
+            kind,
+            text_key,
+            params=params,
+            item_id=item_id,
+            match_id=match_id,
+            event=event,
+        )
 
 
 async def list_notifications(

@@ -16,8 +16,9 @@ from mafqood.admin import stats
 from mafqood.core.errors import NotFound, Unauthorized
 from mafqood.core.web import process_container
 from mafqood.health.router import probe_all
+from mafqood.lifecycle.models import Match
+from mafqood.lifecycle.statuses import MatchStatus
 from mafqood.matching.backlog import analysis_backlog
-from mafqood.matching.models import Match
 from mafqood.observability.metrics import (
     ACTIVE_USERS,
     ANALYSIS_OLDEST,
@@ -42,7 +43,6 @@ MetricsServicesDep = Annotated[MetricsServices, Depends(process_container)]
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["observability"])
 
-MATCH_STATUSES = ("pending", "contacted", "claimed", "rejected", "expired")
 GAUGE_TIMEOUT_S = 2.0
 
 
@@ -57,8 +57,8 @@ async def _queue_gauges(container: MetricsServices) -> None:
         QUEUE_LENGTH.labels(queue="outbox").set(outbox or 0)
         rows = await session.execute(select(Match.status, func.count()).group_by(Match.status))
         counts = {str(row[0]): int(row[1]) for row in rows.all()}
-        for status in MATCH_STATUSES:
-            MATCHES.labels(status=status).set(counts.get(status, 0))
+        for status in MatchStatus:
+            MATCHES.labels(status=status.value).set(counts.get(status.value, 0))
         recent = await session.scalar(
             select(func.count())
             .select_from(Match)

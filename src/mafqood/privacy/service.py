@@ -16,7 +16,7 @@ from mafqood.core.errors import Forbidden
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemPhoto, ItemView
-from mafqood.matching.models import Match
+from mafqood.lifecycle.models import Match
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.photos.service import photo_keys, photo_urls

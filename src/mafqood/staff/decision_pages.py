@@ -10,11 +10,12 @@ from fastapi.responses import Response
 
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
+from mafqood.lifecycle import claims, decisions, disposal, handover
+from mafqood.lifecycle.schemas import DecisionIn, HandoverIn
 from mafqood.staff.render import page, redirect
 from mafqood.staff.routing import DeskPage, MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
-from mafqood.venues import claims, decisions, disposal, handover, retention
-from mafqood.venues.claim_schemas import DecisionIn, HandoverIn
+from mafqood.venues import retention
 from mafqood.venues.ops_schemas import DisposalIn
 
 router = staff_router()
@@ -57,7 +58,8 @@ async def decide_claim(
     data = DecisionIn.model_validate(
         {"decision": text(form, "decision"), "reason": text(form, "reason")}
     )
-    _, item = await decisions.decide(db, user, claim_id, data, client_info(request))
+    command = decisions.DecideClaim(claim_id, data)
+    _, item = await decisions.decide(db, user, command, client=client_info(request))
     if text(form, "from") == "queue":
         return redirect(request, f"/staff/venues/{venue.id}/claims", done="1")
     return redirect(request, _item_page(venue.id, item.id), done="1")
@@ -82,7 +84,9 @@ async def record_handover(
             "notes": text(form, "notes"),
         }
     )
-    await handover.hand_over(db, user, item_id, data, client_info(request))
+    await handover.hand_over(
+        db, user, handover.HandOver(item_id, data), client=client_info(request)
+    )
     return redirect(request, _item_page(venue.id, item_id), done="1")
 
 
@@ -118,5 +122,6 @@ async def record_disposal(
     db: SessionDep,
 ) -> Response:
     data = DisposalIn.model_validate({"method": text(form, "method"), "notes": text(form, "notes")})
-    await disposal.dispose(db, venue, user, item_id, data, client_info(request))
+    command = disposal.DisposeItem(venue.id, item_id, data.method, data.notes)
+    await disposal.dispose(db, user, command, client=client_info(request), is_due=retention.is_due)
     return redirect(request, f"/staff/venues/{venue.id}/disposals", done="1")

@@ -8,8 +8,10 @@ from typing import Any
 from mafqood.core.errors import NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.venues import claims, handover, retention
-from mafqood.venues.models import Disposal, Venue
+from mafqood.lifecycle import claims, handover
+from mafqood.lifecycle.models import Disposal
+from mafqood.venues import retention
+from mafqood.venues.models import Venue
 
 CLAIMS_SHOWN = 50
 

@@ -1,8 +1,9 @@
-"""Who may act for a venue and for the items its desk holds.
+"""Who may act for a venue: its members, and its owners for what only they may do.
 
 Everything here answers "not found" to non-members, exactly like a missing venue, so that
 one venue's staff learn nothing about another's. Membership is read on every request: a
-staff member removed from a venue loses access at once.
+staff member removed from a venue loses access at once. (Who may act on the items a desk
+holds is lifecycle.access.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from sqlalchemy import select
 
 from mafqood.core.errors import Forbidden, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
-from mafqood.items.models import Item
 from mafqood.users.models import User
 from mafqood.venues.models import Venue, VenueMember
 
@@ -38,31 +38,3 @@ async def member_venue(
     if owner and role != "owner":
         raise Forbidden("venue_owner_only")
     return venue
-
-
-async def acts_for(session: UnitOfWork, user: User, item: Item) -> bool:
-    """The item's own reporter, or a member of the venue whose desk holds it."""
-    if item.user_id == user.id:
-        return True
-    if item.venue_id is None:
-        return False
-    return await role_in(session, item.venue_id, user.id) is not None
-
-
-async def finder_side_item(session: UnitOfWork, item_id: uuid.UUID, user: User) -> Item:
-    """A found item the user holds (theirs, or their venue's), locked for the change."""
-    item = await session.get(Item, item_id, with_for_update=True)
-    if item is None or item.type != "found" or not await acts_for(session, user, item):
-        raise NotFound()
-    return item
-
-
-async def recipients(session: UnitOfWork, item: Item) -> list[uuid.UUID]:
-    """Who hears about an item: its reporter; for a venue's item, every member of the venue
-    (the desk account itself is never signed in to)."""
-    if item.venue_id is None:
-        return [item.user_id]
-    members = await session.scalars(
-        select(VenueMember.user_id).where(VenueMember.venue_id == item.venue_id)
-    )
-    return list(members) or [item.user_id]

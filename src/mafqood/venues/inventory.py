@@ -12,8 +12,8 @@ from mafqood.core.errors import NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.items.service import escape_like, newest_first_page
-from mafqood.matching.models import Match
-from mafqood.venues.models import Claim, Venue
+from mafqood.lifecycle.models import Claim, Match
+from mafqood.venues.models import Venue
 from mafqood.venues.schemas import VenueItemUpdate
 
 

@@ -1,5 +1,6 @@
-"""Venues (lost-property desks) and what their staff record: members, invitations, claims,
-handovers and disposals. Constraints live in the migration (see 0009)."""
+"""Venues (lost-property desks), their members and invitations. Constraints live in the
+migration (see 0009); the claims, handovers and disposals recorded at a desk are a found
+item's life (lifecycle.models)."""
 
 from __future__ import annotations
 
@@ -73,68 +74,4 @@ class VenueInvitation(Base):
     )
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-
-
-class Claim(TimestampMixin, Base):
-    """Someone says a found item is theirs and answers the finder's hidden questions."""
-
-    __tablename__ = "claims"
-
-    id: Mapped[uuid.UUID] = mapped_column(
-        primary_key=True, server_default=text("gen_random_uuid()")
-    )
-    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
-    claimant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    # The claimant's own lost report, when the claim comes from a match.
-    lost_item_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("items.id", ondelete="SET NULL")
-    )
-    answers: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), server_default="pending")
-    reason: Mapped[str | None] = mapped_column(Text)
-    decided_by: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-    decided_at: Mapped[datetime | None]
-
-
-class Handover(Base):
-    """Who collected an item, when, from whom, and how they proved who they are (ID type and
-    its last four characters only: never a full document number)."""
-
-    __tablename__ = "handovers"
-
-    id: Mapped[uuid.UUID] = mapped_column(
-        primary_key=True, server_default=text("gen_random_uuid()")
-    )
-    item_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("items.id", ondelete="CASCADE"), unique=True
-    )
-    claim_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"))
-    collected_by_name: Mapped[str] = mapped_column(String(255))
-    collected_by_user_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-    collected_at: Mapped[datetime]
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    id_checked: Mapped[bool]
-    id_type: Mapped[str | None] = mapped_column(String(30))
-    id_last4: Mapped[str | None] = mapped_column(String(4))
-    notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-
-
-class Disposal(Base):
-    """What became of an item held past its retention period. The item row stays (closed)."""
-
-    __tablename__ = "disposals"
-
-    item_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
-    )
-    venue_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"))
-    method: Mapped[str] = mapped_column(String(20))
-    notes: Mapped[str | None] = mapped_column(Text)
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -15,8 +15,9 @@ from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
-from mafqood.venues import access, disposal, reports, retention
-from mafqood.venues.models import Disposal
+from mafqood.lifecycle import disposal
+from mafqood.lifecycle.models import Disposal
+from mafqood.venues import access, reports, retention
 from mafqood.venues.ops_schemas import (
     DisposalIn,
     DisposalListOut,
@@ -106,8 +107,8 @@ async def dispose_item(
     """Record what was done with an item past its holding period (donated, destroyed, or
     handed to the police). The item is closed (it leaves browsing and matching) and its
     pending matches expire; nothing is deleted."""
-    venue = await access.member_venue(db, venue_id, user)
-    row, item = await disposal.dispose(db, venue, user, item_id, data, client)
+    command = disposal.DisposeItem(venue_id, item_id, data.method, data.notes)
+    row, item = await disposal.dispose(db, user, command, client=client, is_due=retention.is_due)
     return _disposal_out(row, item, user.full_name)
 
 

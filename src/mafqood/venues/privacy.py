@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.lifecycle.models import Claim, Handover
 from mafqood.privacy.schemas import ExportClaim, ExportHandover, ExportMembership
 from mafqood.users.models import User
-from mafqood.venues.models import Claim, Handover, Venue, VenueMember
+from mafqood.venues.models import Venue, VenueMember
 
 
 async def memberships(session: UnitOfWork, user: User) -> list[ExportMembership]:

@@ -12,8 +12,10 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, s
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.notifications.service import notify
-from mafqood.venues.models import Disposal, Handover, Venue, VenueMember
+from mafqood.lifecycle.models import Disposal, Handover
+from mafqood.lifecycle.statuses import HELD
+from mafqood.notifications.service import notify_all
+from mafqood.venues.models import Venue, VenueMember
 
 if TYPE_CHECKING:
     from mafqood.composition.container import Container
@@ -33,7 +35,6 @@ DEFAULT_RETENTION_DAYS: dict[str, int] = {
     "documents": 30,
     "other": 30,
 }
-HELD_STATUSES = ("open", "matched")
 # The notice goes out at most once a day per venue (the key lives past the day's end, so a
 # run shortly after midnight UTC cannot see yesterday's as today's).
 NOTICE_DAY_KEY = "retention:notice:{venue}:{day}"
@@ -65,7 +66,7 @@ def due_at() -> ColumnElement[datetime]:
 def still_held() -> ColumnElement[bool]:
     """At the desk: neither handed over nor disposed of, nor closed or claimed."""
     return and_(
-        Item.status.in_(HELD_STATUSES),
+        Item.status.in_(HELD),
         ~exists().where(Disposal.item_id == Item.id),
         ~exists().where(Handover.item_id == Item.id),
     )
@@ -146,15 +147,14 @@ async def _notice(
             members = await session.scalars(
                 select(VenueMember.user_id).where(VenueMember.venue_id == venue_id)
             )
-            for user_id in members.all():
-                await notify(
-                    session,
-                    user_id,
-                    "system",
-                    "notify.retention_due",
-                    params={"count": str(count), "venue": name},
-                    event={"type": "retention_due", "venue_id": str(venue_id), "count": count},
-                )
+            await notify_all(
+                session,
+                members.all(),
+                "system",
+                "notify.retention_due",
+                params={"count": str(count), "venue": name},
+                event={"type": "retention_due", "venue_id": str(venue_id), "count": count},
+            )
             await session.commit()
     except BaseException:
         # Not told: a later run today may try again.

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
 
 from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
-from mafqood.matching.models import Match
+from mafqood.lifecycle import matches
 from mafqood.matching.queue import mark_given_up
 from mafqood.notifications.service import delete_expired
 from mafqood.storage import LocalStorage, S3Storage
@@ -74,13 +74,8 @@ async def expire_matches(container: Container) -> int:
     """Pending matches nobody acted on for match_expiry_days."""
     cutoff = timedelta(days=container.settings.match_expiry_days)
     async with container.sessionmaker() as session:
-        result = await session.execute(
-            update(Match)
-            .where(Match.status == "pending", Match.updated_at < func.now() - cutoff)
-            .values(status="expired", updated_at=func.now())
-        )
+        count = await matches.expire_unanswered(session, cutoff)
         await session.commit()
-    count = int(result.rowcount)  # type: ignore[attr-defined]
     if count:
         log.info("matches_expired", count=count)
     return count

@@ -4,78 +4,86 @@ Nothing is deleted: the item stays, closed, so that it leaves browsing and match
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, or_, select
 
 from mafqood.audit import service as audit
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.matching.models import Match
+from mafqood.lifecycle import matches
+from mafqood.lifecycle.locks import lock
+from mafqood.lifecycle.models import Disposal, Handover, Match
+from mafqood.lifecycle.statuses import HELD, ITEM, ItemStatus
 from mafqood.users.models import User
-from mafqood.venues import retention
-from mafqood.venues.models import Disposal, Handover, Venue
-from mafqood.venues.ops_schemas import DisposalIn
+from mafqood.venues.access import member_venue
+from mafqood.venues.models import Venue
+
+# Whether an item's holding period is over: the venue's retention rule (venues.retention).
+IsDue = Callable[[UnitOfWork, Item], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class DisposeItem:
+    venue_id: uuid.UUID
+    item_id: uuid.UUID
+    method: str
+    notes: str | None = None
 
 
 async def dispose(
-    session: UnitOfWork,
-    venue: Venue,
-    user: User,
-    item_id: uuid.UUID,
-    data: DisposalIn,
-    client: ClientInfo,
+    uow: UnitOfWork, actor: User, command: DisposeItem, *, client: ClientInfo, is_due: IsDue
 ) -> tuple[Disposal, Item]:
+    venue = await member_venue(uow, command.venue_id, actor)
     # Locked, so that a handover or a second disposal of the same item waits for this one.
-    item = await session.get(Item, item_id, with_for_update=True)
+    item = (await lock(uow, found_id=command.item_id, pending_matches=True)).found
     if item is None or item.venue_id != venue.id:
         raise NotFound()
-    gone = await session.scalar(
+    gone = await uow.scalar(
         select(
             exists().where(Disposal.item_id == item.id)
             | exists().where(Handover.item_id == item.id)
         )
     )
-    if gone or item.status not in retention.HELD_STATUSES:
+    if gone or item.status not in HELD:
         raise Conflict("item_not_held")
-    if not await retention.is_due(session, item):
+    if not await is_due(uow, item):
         raise Conflict("not_due_for_disposal")
-    if data.method == "police" and not data.notes:
+    if command.method == "police" and not command.notes:
         # What the desk shows when the owner turns up later: which station, which receipt.
         raise FieldError("notes", "police_reference_required")
     disposal = Disposal(
-        item_id=item.id, venue_id=venue.id, method=data.method, notes=data.notes, staff_id=user.id
+        item_id=item.id,
+        venue_id=venue.id,
+        method=command.method,
+        notes=command.notes,
+        staff_id=actor.id,
     )
-    session.add(disposal)
-    item.status = "closed"
+    uow.add(disposal)
+    ITEM.move(item, ItemStatus.CLOSED)
     # A lost report's owner waiting on this item is not left with a live candidate.
-    await session.execute(
-        update(Match)
-        .where(
-            or_(Match.user_item_id == item.id, Match.matched_item_id == item.id),
-            Match.status == "pending",
-        )
-        .values(status="expired", updated_at=func.now())
-    )
+    await matches.expire(uow, or_(Match.user_item_id == item.id, Match.matched_item_id == item.id))
     audit.record(
-        session,
+        uow,
         "item_disposed",
         client,
-        user_id=user.id,
+        user_id=actor.id,
         entity_type="item",
         entity_id=item.id,
-        data={"venue": str(venue.id), "method": data.method},
+        data={"venue": str(venue.id), "method": command.method},
     )
-    await session.flush()
-    await session.refresh(disposal)
-    await session.refresh(item)
+    await uow.flush()
+    await uow.refresh(disposal)
+    await uow.refresh(item)
     return disposal, item
 
 
 async def history(
-    session: UnitOfWork,
+    uow: UnitOfWork,
     venue: Venue,
     start: datetime | None,
     end: datetime | None,
@@ -93,8 +101,8 @@ async def history(
         statement = statement.where(Disposal.created_at >= start)
     if end:
         statement = statement.where(Disposal.created_at < end)
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = await session.execute(
+    total = await uow.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = await uow.execute(
         statement.order_by(Disposal.created_at.desc(), Disposal.item_id)
         .offset((page - 1) * page_size)
         .limit(page_size)

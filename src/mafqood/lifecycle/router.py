@@ -1,6 +1,8 @@
-"""Claims on found items (answers to the finder's hidden questions), the finder side's
-decisions, and handovers. The finder side is a found report's reporter, or any member of
-the venue holding it; everyone else is told "not found"."""
+"""The HTTP side of a found item's life: a report as its viewer may see it and its owner's
+status changes (under "items"); claims on found items (answers to the finder's hidden
+questions), the finder side's decisions and handovers (under "claims"). The finder side is a
+found report's reporter, or any member of the venue holding it; everyone else is told "not
+found". Answering a match is matching's route (matching.router)."""
 
 from __future__ import annotations
 
@@ -9,35 +11,73 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from mafqood.auth.deps import CurrentUser
-from mafqood.composition.deps import ContainerDep
+from mafqood.auth.deps import CurrentUser, OptionalUser
 from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
-from mafqood.users.models import User
-from mafqood.venues import access, claims, decisions, handover
-from mafqood.venues.claim_schemas import (
+from mafqood.items import service as items
+from mafqood.items.presenters import item_detail
+from mafqood.items.schemas import ItemDetailOut, StatusOut, StatusUpdateIn
+from mafqood.lifecycle import access, claims, decisions, handover, owner
+from mafqood.lifecycle.presenters import claim_out, review_out
+from mafqood.lifecycle.schemas import (
     ClaimIn,
     ClaimListOut,
     ClaimOut,
     ClaimReviewListOut,
     ClaimReviewOut,
-    ClaimStatus,
+    ClaimStatusName,
     DecisionIn,
     HandoverIn,
     HandoverOut,
     ItemClaimsOut,
 )
+from mafqood.lifecycle.statuses import ItemStatus
+from mafqood.storage.deps import StorageDep
+from mafqood.users.models import User
+from mafqood.venues.access import member_venue
 
-router = APIRouter(prefix="/api/v1", tags=["claims"])
+report_router = APIRouter(prefix="/api/v1", tags=["items"])
+claim_router = APIRouter(prefix="/api/v1", tags=["claims"])
 
+NOT_YOURS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such item, or not yours (the two are not told apart)"}
+}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
     404: {"description": "No such item, claim or venue, or not yours to see (not told apart)"},
 }
 
 
-@router.post(
+@report_router.get("/items/{item_id}", response_model=ItemDetailOut, responses=NOT_YOURS)
+async def get_item(
+    item_id: uuid.UUID, viewer: OptionalUser, db: SessionDep, storage: StorageDep
+) -> ItemDetailOut:
+    """One report with its owner. Contact details only for the owner and a confirmed match."""
+    item = await items.get_visible_item(db, item_id, viewer)
+    await items.count_view(db, item, viewer)
+    return item_detail(
+        item,
+        storage,
+        show_contact=await access.contact_visible(db, item, viewer),
+        owner=await access.owner_of(db, item),
+    )
+
+
+@report_router.put(
+    "/items/{item_id}/status",
+    response_model=StatusOut,
+    responses={**NOT_YOURS, 409: {"description": "That change is not allowed from this status"}},
+)
+async def update_status(
+    item_id: uuid.UUID, body: StatusUpdateIn, user: CurrentUser, db: SessionDep
+) -> StatusOut:
+    command = owner.ChangeStatus(item_id, ItemStatus(body.status))
+    item = await owner.change_status(db, user, command)
+    return StatusOut(id=item.id, status=body.status, updated_at=item.updated_at)
+
+
+@claim_router.post(
     "/items/{item_id}/claims",
     status_code=status.HTTP_201_CREATED,
     response_model=ClaimOut,
@@ -53,65 +93,67 @@ async def file_claim(
     data: ClaimIn,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     client: ClientDep,
 ) -> ClaimOut:
     """Claim a found item: describe what only its owner would know. The finder side checks
     your answers against its hidden details and approves (contacts are shared) or rejects."""
-    claim, item = await claims.file_claim(db, user, item_id, data, client)
-    return claims.claim_out(claim, item, container.storage)
+    claim, item = await claims.file_claim(db, user, claims.FileClaim(item_id, data), client=client)
+    return claim_out(claim, item, storage)
 
 
-@router.get("/items/{item_id}/claims", response_model=ItemClaimsOut, responses=NOT_FOUND)
+@claim_router.get("/items/{item_id}/claims", response_model=ItemClaimsOut, responses=NOT_FOUND)
 async def item_claims(
     item_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     page: PageDep,
-    status: ClaimStatus | None = None,
+    status: ClaimStatusName | None = None,
 ) -> ItemClaimsOut:
     """The claims on a found item you hold, newest first, beside its control details."""
-    item = await claims.held_item(db, item_id, user)
+    item = await access.held_item(db, user, item_id)
     rows, total = await claims.item_claims(db, item, status, page.number, page.size)
     return ItemClaimsOut(
         item_id=item.id,
         control_details=item.control_details,
-        claims=[claims.review_out(*row, container.storage) for row in rows],
+        claims=[review_out(*row, storage) for row in rows],
         pagination=page.answer(total),
     )
 
 
-@router.get("/claims", response_model=ClaimListOut, responses={401: NOT_FOUND[401]})
+@claim_router.get("/claims", response_model=ClaimListOut, responses={401: NOT_FOUND[401]})
 async def my_claims(
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     page: PageDep,
-    status: ClaimStatus | None = None,
+    status: ClaimStatusName | None = None,
 ) -> ClaimListOut:
     """Your own claims, newest first."""
     rows, total = await claims.my_claims(db, user, status, page.number, page.size)
     return ClaimListOut(
-        claims=[claims.claim_out(claim, item, container.storage) for claim, item, _ in rows],
+        claims=[claim_out(claim, item, storage) for claim, item, _ in rows],
         pagination=page.answer(total),
     )
 
 
-@router.get("/claims/{claim_id}", response_model=ClaimReviewOut | ClaimOut, responses=NOT_FOUND)
+@claim_router.get(
+    "/claims/{claim_id}", response_model=ClaimReviewOut | ClaimOut, responses=NOT_FOUND
+)
 async def get_claim(
-    claim_id: uuid.UUID, user: CurrentUser, db: SessionDep, container: ContainerDep
+    claim_id: uuid.UUID, user: CurrentUser, db: SessionDep, storage: StorageDep
 ) -> ClaimReviewOut | ClaimOut:
     """The claimant sees their claim; the finder side sees it with the control details and
     the claimant."""
     row, finder_side = await claims.viewed_claim(db, claim_id, user)
     if finder_side:
-        return claims.review_out(*row, container.storage)
+        return review_out(*row, storage)
     claim, item, _ = row
-    return claims.claim_out(claim, item, container.storage)
+    return claim_out(claim, item, storage)
 
 
-@router.post(
+@claim_router.post(
     "/claims/{claim_id}/decision",
     response_model=ClaimReviewOut,
     responses={
@@ -125,36 +167,40 @@ async def decide_claim(
     data: DecisionIn,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     client: ClientDep,
 ) -> ClaimReviewOut:
     """Approve (contacts are shared with the claimant; the item becomes "matched") or reject
     with a reason (told to the claimant). Finder side only."""
-    claim, item = await decisions.decide(db, user, claim_id, data, client)
+    claim, item = await decisions.decide(
+        db, user, decisions.DecideClaim(claim_id, data), client=client
+    )
     claimant = await db.get(User, claim.claimant_id)
     assert claimant is not None  # ON DELETE CASCADE
-    return claims.review_out(claim, item, claimant, container.storage)
+    return review_out(claim, item, claimant, storage)
 
 
-@router.get("/venues/{venue_id}/claims", response_model=ClaimReviewListOut, responses=NOT_FOUND)
+@claim_router.get(
+    "/venues/{venue_id}/claims", response_model=ClaimReviewListOut, responses=NOT_FOUND
+)
 async def venue_claims(
     venue_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     page: PageDep,
-    status: ClaimStatus | None = None,
+    status: ClaimStatusName | None = None,
 ) -> ClaimReviewListOut:
     """The claims on all the venue's items, newest first (?status=pending: the queue)."""
-    venue = await access.member_venue(db, venue_id, user)
+    venue = await member_venue(db, venue_id, user)
     rows, total = await claims.venue_claims(db, venue, status, page.number, page.size)
     return ClaimReviewListOut(
-        claims=[claims.review_out(*row, container.storage) for row in rows],
+        claims=[review_out(*row, storage) for row in rows],
         pagination=page.answer(total),
     )
 
 
-@router.post(
+@claim_router.post(
     "/items/{item_id}/handover",
     status_code=status.HTTP_201_CREATED,
     response_model=HandoverOut,
@@ -170,11 +216,12 @@ async def hand_over(
     """Record who collected the item. It becomes "claimed"; other waiting claims are closed;
     with an approved claim, the claimant's lost report and its match become "claimed" too.
     Of an ID only its type and last 4 characters are kept. Finder side only."""
-    return HandoverOut.model_validate(await handover.hand_over(db, user, item_id, data, client))
+    record = await handover.hand_over(db, user, handover.HandOver(item_id, data), client=client)
+    return HandoverOut.model_validate(record)
 
 
-@router.get("/items/{item_id}/handover", response_model=HandoverOut, responses=NOT_FOUND)
+@claim_router.get("/items/{item_id}/handover", response_model=HandoverOut, responses=NOT_FOUND)
 async def get_handover(item_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> HandoverOut:
     """How a found item you hold was handed over (404 until it is)."""
-    item = await claims.held_item(db, item_id, user)
+    item = await access.held_item(db, user, item_id)
     return HandoverOut.model_validate(await handover.handover_of(db, item))

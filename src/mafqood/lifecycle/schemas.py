@@ -20,7 +20,8 @@ from mafqood.core.pagination import Pagination
 from mafqood.core.validation import DateTimeInRange, InputModel, Name, blank_to_none
 from mafqood.items.schemas import CLOCK_TOLERANCE, Detail, ItemStatus
 
-ClaimStatus = Literal["pending", "approved", "rejected"]
+# The values of statuses.ClaimStatus, as the API documents them.
+ClaimStatusName = Literal["pending", "approved", "rejected"]
 IdType = Literal["passport", "national_id", "driving_licence", "other"]
 Reason = Annotated[
     Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None,
@@ -128,7 +129,7 @@ class ClaimOut(BaseModel):
     item: ClaimItemOut
     lost_item_id: uuid.UUID | None
     answers: str
-    status: ClaimStatus
+    status: ClaimStatusName
     reason: str | None
     decided_at: datetime | None
     created_at: datetime
