@@ -18,6 +18,15 @@ from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
 from mafqood.items.schemas import Category, ItemStatus
 from mafqood.venues import access, intake, inventory, labels, service
+from mafqood.venues.commands import (
+    AcceptInvitation,
+    CreateVenue,
+    Invite,
+    RemoveMember,
+    RevokeInvitation,
+    UpdateVenue,
+    VenueRef,
+)
 from mafqood.venues.presenters import venue_item
 from mafqood.venues.schemas import (
     IntakeOut,
@@ -58,7 +67,7 @@ async def create_venue(
 ) -> VenueOut:
     """Create a venue (a lost-property desk); you become its first owner. Its found items
     belong to the venue, and the contact shown after a match is the desk's."""
-    venue = await service.create_venue(db, user, data, client)
+    venue = await service.create_venue(db, user, CreateVenue(data, client))
     return service.venue_out(venue, "owner")
 
 
@@ -71,9 +80,8 @@ async def list_my_venues(user: CurrentUser, db: SessionDep) -> VenueListOut:
 
 @router.get("/venues/{venue_id}", response_model=VenueOut, responses=NOT_MEMBER)
 async def get_venue(venue_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> VenueOut:
-    venue = await access.member_venue(db, venue_id, user)
-    role = await access.role_in(db, venue_id, user.id)
-    return service.venue_out(venue, role or "staff")
+    membership = await service.get_venue(db, user, VenueRef(venue_id))
+    return service.venue_out(membership.venue, membership.role)
 
 
 @router.patch("/venues/{venue_id}", response_model=VenueOut, responses=OWNERS_ONLY)
@@ -82,15 +90,14 @@ async def update_venue(
 ) -> VenueOut:
     """Owners change the venue's details, languages and holding periods (retention_days,
     per category)."""
-    venue = await access.member_venue(db, venue_id, user, owner=True)
-    venue = await service.update_venue(db, venue, data)
+    venue = await service.update_venue(db, user, UpdateVenue(venue_id, data))
     return service.venue_out(venue, "owner")
 
 
 @router.get("/venues/{venue_id}/members", response_model=MemberListOut, responses=NOT_MEMBER)
 async def list_members(venue_id: uuid.UUID, user: CurrentUser, db: SessionDep) -> MemberListOut:
-    venue = await access.member_venue(db, venue_id, user)
-    return MemberListOut(members=await service.members(db, venue))
+    roster = await service.members(db, user, VenueRef(venue_id))
+    return MemberListOut(members=roster.members)
 
 
 @router.delete(
@@ -106,8 +113,7 @@ async def remove_member(
     client: ClientDep,
 ) -> Response:
     """Owners remove a member (access ends at once); a staff member may remove themselves."""
-    venue = await access.member_venue(db, venue_id, user)
-    await service.remove_member(db, venue, user, user_id, client)
+    await service.remove_member(db, user, RemoveMember(venue_id, user_id, client))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -122,13 +128,12 @@ async def invite_member(
     data: InvitationIn,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
     client: ClientDep,
 ) -> InvitationOut:
     """Mail an invitation (link and code, valid VENUE_INVITATION_TTL_DAYS days) to join as
     owner or staff. The invitee accepts signed in with that address."""
-    venue = await access.member_venue(db, venue_id, user, owner=True)
-    invitation = await service.invite(db, container.settings, venue, user, data, client)
+    command = Invite(venue_id, str(data.email), data.role, client)
+    invitation = await service.invite(db, user, command)
     return InvitationOut.model_validate(invitation)
 
 
@@ -138,8 +143,7 @@ async def invite_member(
 async def list_invitations(
     venue_id: uuid.UUID, user: CurrentUser, db: SessionDep
 ) -> InvitationListOut:
-    venue = await access.member_venue(db, venue_id, user, owner=True)
-    rows = await service.invitations(db, venue)
+    rows = await service.invitations(db, user, VenueRef(venue_id))
     return InvitationListOut(invitations=[InvitationOut.model_validate(row) for row in rows])
 
 
@@ -151,8 +155,7 @@ async def list_invitations(
 async def revoke_invitation(
     venue_id: uuid.UUID, invitation_id: uuid.UUID, user: CurrentUser, db: SessionDep
 ) -> Response:
-    venue = await access.member_venue(db, venue_id, user, owner=True)
-    await service.revoke_invitation(db, venue, invitation_id)
+    await service.revoke_invitation(db, user, RevokeInvitation(venue_id, invitation_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -168,7 +171,7 @@ async def revoke_invitation(
 async def accept_invitation(
     data: InvitationAcceptIn, user: CurrentUser, db: SessionDep, client: ClientDep
 ) -> VenueOut:
-    venue, role = await service.accept_invitation(db, user, data.token, client)
+    venue, role = await service.accept_invitation(db, user, AcceptInvitation(data.token, client))
     return service.venue_out(venue, role)
 
 
