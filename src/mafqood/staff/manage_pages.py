@@ -11,14 +11,15 @@ from fastapi.responses import Response
 from mafqood.core.errors import FieldError
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
+from mafqood.desk import reports
+from mafqood.desk.presenters import csv_download
+from mafqood.desk.reports import ReportQuery
 from mafqood.staff.charts import weekly_bars
 from mafqood.staff.render import page, redirect, security_headers
-from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
+from mafqood.staff.routing import PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
-from mafqood.venues import reports
 from mafqood.venues import service as venues
 from mafqood.venues.commands import Invite, RemoveMember, RevokeInvitation, VenueRef
-from mafqood.venues.ops_schemas import ReportOut
 from mafqood.venues.schemas import InvitationIn
 
 router = staff_router()
@@ -35,46 +36,37 @@ def _day(value: str | None, field: str, *, end: bool = False) -> datetime | None
     return day + timedelta(days=1) if end else day
 
 
-async def _report(db: SessionDep, venue: MemberVenue, request: Request) -> ReportOut:
+def _period(request: Request, venue_id: uuid.UUID, *, weekly: bool = False) -> ReportQuery:
     start = _day(request.query_params.get("from"), "from")
     end = _day(request.query_params.get("to"), "to", end=True)
-    begin, finish = reports.period(start, end)
-    return await reports.build(db, venue, begin, finish)
+    return ReportQuery(venue_id, start, end, weekly=weekly)
 
 
 @router.get("/venues/{venue_id}/reports")
 async def reports_page(
-    request: Request,
-    venue: MemberVenue,
-    user: StaffUser,
-    db: SessionDep,
+    request: Request, venue_id: uuid.UUID, user: StaffUser, db: SessionDep
 ) -> Response:
-    report = await _report(db, venue, request)
-    weeks = await reports.weekly(db, venue, report.period.from_, report.period.to)
+    found = await reports.venue_report(db, user, _period(request, venue_id, weekly=True))
+    report = found.report
     return page(
         request,
         "reports.html",
         user=user,
-        venue=venue,
+        venue=found.venue,
         active="reports",
         report=report,
-        chart=weekly_bars(weeks),
+        chart=weekly_bars(found.weeks),
         last_day=(report.period.to - timedelta(microseconds=1)).date(),
         csv_query=request.url.query,
     )
 
 
 @router.get("/venues/{venue_id}/reports.csv")
-async def reports_csv(request: Request, venue: MemberVenue, db: SessionDep) -> Response:
-    report = await _report(db, venue, request)
-    return Response(
-        reports.to_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            **security_headers(request),
-            "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"',
-        },
-    )
+async def reports_csv(
+    request: Request, venue_id: uuid.UUID, user: StaffUser, db: SessionDep
+) -> Response:
+    found = await reports.venue_report(db, user, _period(request, venue_id))
+    return csv_download(found.report, security_headers(request))
 
 
 @router.get("/venues/{venue_id}/members")

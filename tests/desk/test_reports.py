@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import text
 
 from mafqood.composition.container import Container
-from mafqood.venues import reports
+from mafqood.desk import reports
 from mafqood.venues.models import Claim, Handover, Venue
 from tests.factories import Account, insert_report, pin_match, register
 from tests.venues.helpers import add_member, create_venue, intake_one
