@@ -125,7 +125,7 @@ async def get_venue(uow: UnitOfWork, actor: User, command: VenueRef) -> Membersh
 
 async def update_venue(uow: UnitOfWork, actor: User, command: UpdateVenue) -> Venue:
     """Owners change the venue's details, languages and holding periods."""
-    venue = (await access.membership(uow, command.venue_id, actor, owner=True)).venue
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
     changes = command.changes.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None and field in REQUIRED_FIELDS:
@@ -208,7 +208,7 @@ def staff_link(settings: Settings, path: str) -> str:
 async def invite(uow: UnitOfWork, actor: User, command: Invite) -> VenueInvitation:
     """Owners mail an invitation to join as owner or staff."""
     settings = uow.effects.settings
-    venue = (await access.membership(uow, command.venue_id, actor, owner=True)).venue
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
     email = command.email.lower()
     existing = await uow.scalar(
         select(User.id)
@@ -262,7 +262,7 @@ async def invite(uow: UnitOfWork, actor: User, command: Invite) -> VenueInvitati
 
 
 async def invitations(uow: UnitOfWork, actor: User, command: VenueRef) -> list[VenueInvitation]:
-    venue = (await access.membership(uow, command.venue_id, actor, owner=True)).venue
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
     rows = await uow.scalars(
         select(VenueInvitation)
         .where(VenueInvitation.venue_id == venue.id)
@@ -272,7 +272,7 @@ async def invitations(uow: UnitOfWork, actor: User, command: VenueRef) -> list[V
 
 
 async def revoke_invitation(uow: UnitOfWork, actor: User, command: RevokeInvitation) -> None:
-    venue = (await access.membership(uow, command.venue_id, actor, owner=True)).venue
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
     result = await uow.execute(
         delete(VenueInvitation).where(
             VenueInvitation.id == command.invitation_id,
