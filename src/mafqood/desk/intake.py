@@ -14,13 +14,12 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import FormData, UploadFile
 
-from mafqood.core.config import Settings
 from mafqood.core.errors import (
     AppError,
     Conflict,
@@ -31,20 +30,19 @@ from mafqood.core.errors import (
 )
 from mafqood.core.i18n import Language, translate
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.desk.ports import IntakeServices
 from mafqood.desk.presenters import venue_item
 from mafqood.desk.schemas import IntakeEntry, IntakeError, IntakeOut, IntakeResult
 from mafqood.items import service as items
 from mafqood.items.models import Item
 from mafqood.items.schemas import ItemCreate
 from mafqood.matching.queue import enqueue_analysis
-from mafqood.photos.screening import PhotoScreening
 from mafqood.photos.service import (
     guard_report_photo,
     process_upload,
     release_photo_guard,
     store_photo,
 )
-from mafqood.storage import Storage
 from mafqood.users.models import User
 from mafqood.venues import access
 from mafqood.venues.models import Venue
@@ -92,17 +90,6 @@ class Intake:
 class Received:
     venue: Venue
     outcome: IntakeOut
-
-
-class IntakeServices(Protocol):
-    """The process's objects that an intake stores photos with."""
-
-    @property
-    def settings(self) -> Settings: ...
-    @property
-    def storage(self) -> Storage: ...
-    @property
-    def photo_screening(self) -> PhotoScreening: ...
 
 
 def new_tag_code() -> str:

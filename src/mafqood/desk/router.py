@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from mafqood.auth.deps import CurrentUser
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language
 from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
 from mafqood.desk import intake, inventory, labels, reports
+from mafqood.desk.deps import IntakeServicesDep
 from mafqood.desk.presenters import csv_download, venue_item
 from mafqood.desk.schemas import (
     IntakeOut,
@@ -26,6 +26,7 @@ from mafqood.desk.schemas import (
     VenueItemUpdate,
 )
 from mafqood.items.schemas import Category, ItemStatus
+from mafqood.storage.deps import StorageDep
 from mafqood.venues.router import NOT_MEMBER
 
 router = APIRouter(prefix="/api/v1", tags=["venues"])
@@ -83,18 +84,18 @@ async def intake_items(
     request: Request,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    services: IntakeServicesDep,
 ) -> IntakeOut:
     """Several found items in one request (at most INTAKE_MAX_ITEMS, 10). Each gets a tag
     code and is analysed and matched like any found report; each result is created, or
     carries the error that entry alone would have had (one bad photo never loses the
     others). The contact shown after a confirmed match is the venue's desk."""
-    most = container.settings.intake_max_items
+    most = services.settings.intake_max_items
     form = await request.form(max_files=most, max_fields=most + 5)
     try:
         entries = intake.lines_from_form(form, most)
         command = intake.Intake(venue_id, entries, request_language(request))
-        return (await intake.receive(db, user, command, container)).outcome
+        return (await intake.receive(db, user, command, services)).outcome
     finally:
         await form.close()
 
@@ -104,7 +105,7 @@ async def list_items(
     venue_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="Words, or a tag code")] = None,
     status: ItemStatus | None = None,
@@ -129,7 +130,7 @@ async def list_items(
     command = inventory.BrowseInventory(venue_id, filters, page)
     found = await inventory.browse(db, user, command)
     return InventoryOut(
-        items=[venue_item(item, container.storage, claims) for item, claims in found.items],
+        items=[venue_item(item, storage, claims) for item, claims in found.items],
         pagination=found.pagination,
     )
 
@@ -140,10 +141,10 @@ async def get_item(
     item_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
 ) -> VenueItemOut:
     held = await inventory.held_item(db, user, inventory.ItemRef(venue_id, item_id))
-    return venue_item(held.item, container.storage, held.pending_claims)
+    return venue_item(held.item, storage, held.pending_claims)
 
 
 @router.patch(
@@ -155,11 +156,11 @@ async def update_item(
     data: VenueItemUpdate,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
 ) -> VenueItemOut:
     """Move an item (storage_location) or change its hidden control details."""
     item = await inventory.edit_item(db, user, inventory.EditItem(venue_id, item_id, data))
-    return venue_item(item, container.storage)
+    return venue_item(item, storage)
 
 
 @router.get(

@@ -10,11 +10,11 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.pagination import MAX_PAGE, Page
 from mafqood.core.validation import DateTimeInRange, InputModel, blank_to_none
 from mafqood.core.web import SessionDep
 from mafqood.desk import intake, inventory, labels
+from mafqood.desk.deps import IntakeServicesDep
 from mafqood.desk.presenters import venue_item
 from mafqood.desk.schemas import VenueItemUpdate
 from mafqood.items.schemas import Category, ItemStatus
@@ -24,6 +24,7 @@ from mafqood.staff import item_desk
 from mafqood.staff.render import page, redirect
 from mafqood.staff.routing import PAGE_SIZE, MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser, language_of
+from mafqood.storage.deps import StorageDep
 
 router = staff_router()
 INTAKE_ROWS = 5
@@ -50,7 +51,7 @@ async def inventory_page(
     venue_id: uuid.UUID,
     user: StaffUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
 ) -> Response:
     asked = InventoryQuery.model_validate(dict(request.query_params))
     filters = inventory.InventoryFilters(
@@ -71,7 +72,7 @@ async def inventory_page(
         user=user,
         venue=found.venue,
         active="inventory",
-        items=[venue_item(item, container.storage, claims) for item, claims in found.items],
+        items=[venue_item(item, storage, claims) for item, claims in found.items],
         total=found.pagination.total,
         pager=found.pagination,
         query=query,
@@ -102,7 +103,7 @@ async def receive_items(
     user: StaffUser,
     form: PostedForm,
     db: SessionDep,
-    container: ContainerDep,
+    services: IntakeServicesDep,
 ) -> Response:
     """The rows that have a photo become entries of one intake, like the API's."""
     entries: list[intake.IntakeLine] = []
@@ -119,7 +120,7 @@ async def receive_items(
     if not entries:
         return redirect(request, f"/staff/venues/{venue_id}/intake", error="field.photo_required")
     command = intake.Intake(venue_id, tuple(entries), language_of(request))
-    received = await intake.receive(db, user, command, container)
+    received = await intake.receive(db, user, command, services)
     return page(
         request,
         "intake.html",
@@ -139,11 +140,11 @@ async def item_page(
     item_id: uuid.UUID,
     user: StaffUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
 ) -> Response:
     held = await inventory.held_item(db, user, inventory.ItemRef(venue_id, item_id))
     venue, item = held.membership.venue, held.item
-    matches = (await matching.matches_for_items(db, container.storage, [item])).get(item.id, [])
+    matches = (await matching.matches_for_items(db, storage, [item])).get(item.id, [])
     detail = await item_desk.item_details(db, venue, item)
     return page(
         request,
@@ -151,7 +152,7 @@ async def item_page(
         user=user,
         venue=venue,
         active="inventory",
-        item=venue_item(item, container.storage, held.pending_claims),
+        item=venue_item(item, storage, held.pending_claims),
         matches=matches,
         role=held.membership.role,
         **detail,
