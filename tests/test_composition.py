@@ -8,6 +8,7 @@ from typing_extensions import get_protocol_members
 
 from mafqood.auth.ports import AuthServices
 from mafqood.composition.container import Container
+from mafqood.desk.ports import IntakeServices
 from mafqood.health.ports import ProbedServices
 from mafqood.matching.ports import VisionServices
 from mafqood.notifications.ports import DeliveryServices
@@ -23,6 +24,7 @@ PORTS = [
     DeliveryServices,
     VisionServices,
     MetricsServices,
+    IntakeServices,
 ]
 
 

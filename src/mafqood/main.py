@@ -27,6 +27,8 @@ from mafqood.core.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
+from mafqood.desk.router import reports_router as desk_reports_router
+from mafqood.desk.router import router as desk_router
 from mafqood.health.router import router as health_router
 from mafqood.items.media import router as media_router
 from mafqood.items.router import router as items_router
@@ -129,8 +131,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_router)
     app.include_router(admin_router)
     app.include_router(venues_router)
+    app.include_router(desk_router)
     app.include_router(claim_router)
     app.include_router(venue_ops_router)
+    app.include_router(desk_reports_router)
     app.include_router(metrics_router)
     install_staff_dashboard(app)
     if settings.environment in ("development", "test"):

@@ -158,6 +158,28 @@ async def test_intake_form_takes_phone_sized_photos(
     assert posted.text.count('class="ok"') == 2
 
 
+async def test_intake_form_shows_a_failed_last_row(
+    client: httpx.AsyncClient, web: httpx.AsyncClient
+) -> None:
+    """The last row's failure (its transaction rolled back) still shows the page, with the
+    row before it created."""
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    await _sign_in(web, owner)
+    form = await web.get(f"/staff/venues/{venue['id']}/intake")
+    posted = await web.post(
+        f"/staff/venues/{venue['id']}/intake",
+        data={"csrf": _csrf(form), "title_0": "Camera", "title_1": "Tablet"},
+        files={
+            "photo_0": ("p0.jpg", images.jpeg(seed=4242), "image/jpeg"),
+            "photo_1": ("p1.jpg", b"not a photo", "image/jpeg"),
+        },
+    )
+    assert posted.status_code == 200, posted.text[:300]
+    assert posted.text.count('class="ok"') == 1 and posted.text.count('class="error"') == 1
+    assert venue["name"] in posted.text
+
+
 async def test_disposal_queue_and_error_pages(
     client: httpx.AsyncClient, web: httpx.AsyncClient, container: Container
 ) -> None:

@@ -24,6 +24,7 @@ from mafqood.ratelimit.limiter import RateLimiterDep
 from mafqood.storage.deps import StorageDep
 from mafqood.users.models import User
 from mafqood.venues import service as venues
+from mafqood.venues.commands import AppointOwner
 from mafqood.venues.schemas import MemberListOut
 
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -138,8 +139,8 @@ async def appoint_venue_owner(
 ) -> MemberListOut:
     """Make an existing account an owner of a venue (for a venue left without one); answers
     with the venue's members."""
-    venue = await venues.appoint_owner(db, venue_id, str(body.email), admin, client)
-    return MemberListOut(members=await venues.members(db, venue))
+    command = AppointOwner(venue_id, str(body.email), client)
+    return MemberListOut(members=await venues.appoint_owner(db, admin, command))
 
 
 reset_router = APIRouter(tags=["admin"])

@@ -27,6 +27,7 @@ from mafqood.staff.session import (
     pending,
 )
 from mafqood.venues import service as venues
+from mafqood.venues.commands import AcceptInvitation, CreateVenue
 from mafqood.venues.schemas import VenueIn
 
 router = staff_router()
@@ -108,7 +109,7 @@ async def create_venue(
             "opening_hours": text(form, "opening_hours"),
         }
     )
-    venue = await venues.create_venue(db, user, data, client_info(request))
+    venue = await venues.create_venue(db, user, CreateVenue(data, client_info(request)))
     return redirect(request, f"/staff/venues/{venue.id}")
 
 
@@ -123,7 +124,6 @@ async def invitation_page(
 async def accept_invitation(
     request: Request, form: PostedForm, user: StaffUser, db: SessionDep
 ) -> Response:
-    venue, _ = await venues.accept_invitation(
-        db, user, text(form, "token") or "", client_info(request)
-    )
+    command = AcceptInvitation(text(form, "token") or "", client_info(request))
+    venue, _ = await venues.accept_invitation(db, user, command)
     return redirect(request, f"/staff/venues/{venue.id}")

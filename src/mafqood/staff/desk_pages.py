@@ -10,10 +10,13 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.pagination import MAX_PAGE, Page
 from mafqood.core.validation import DateTimeInRange, InputModel, blank_to_none
 from mafqood.core.web import SessionDep
+from mafqood.desk import intake, inventory, labels
+from mafqood.desk.deps import IntakeServicesDep
+from mafqood.desk.presenters import venue_item
+from mafqood.desk.schemas import VenueItemUpdate
 from mafqood.items.schemas import Category, ItemStatus
 from mafqood.items.vocabulary import CATEGORIES
 from mafqood.matching import service as matching
@@ -21,10 +24,7 @@ from mafqood.staff import item_desk
 from mafqood.staff.render import page, redirect
 from mafqood.staff.routing import PAGE_SIZE, MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser, language_of
-from mafqood.venues import intake, inventory, labels
-from mafqood.venues.access import role_in
-from mafqood.venues.presenters import venue_item
-from mafqood.venues.schemas import VenueItemUpdate
+from mafqood.storage.deps import StorageDep
 
 router = staff_router()
 INTAKE_ROWS = 5
@@ -48,10 +48,10 @@ class InventoryQuery(InputModel):
 @router.get("/venues/{venue_id}")
 async def inventory_page(
     request: Request,
-    venue: MemberVenue,
+    venue_id: uuid.UUID,
     user: StaffUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
 ) -> Response:
     asked = InventoryQuery.model_validate(dict(request.query_params))
     filters = inventory.InventoryFilters(
@@ -63,20 +63,18 @@ async def inventory_page(
         date_from=asked.date_from,
         date_to=asked.date_to,
     )
-    page_number = asked.page
-    items, total = await inventory.search(db, venue, filters, page_number, PAGE_SIZE)
-    claims = await inventory.pending_claims(db, items)
-    storage = container.storage
+    command = inventory.BrowseInventory(venue_id, filters, Page(asked.page, PAGE_SIZE))
+    found = await inventory.browse(db, user, command)
     query = {k: v for k, v in request.query_params.items() if k != "page" and v}
     return page(
         request,
         "inventory.html",
         user=user,
-        venue=venue,
+        venue=found.venue,
         active="inventory",
-        items=[venue_item(item, storage, claims.get(item.id, 0)) for item in items],
-        total=total,
-        pager=Page(page_number, PAGE_SIZE).answer(total),
+        items=[venue_item(item, storage, claims) for item, claims in found.items],
+        total=found.pagination.total,
+        pager=found.pagination,
         query=query,
         filters=filters,
         categories=CATEGORIES,
@@ -101,15 +99,14 @@ async def intake_page(request: Request, venue: MemberVenue, user: StaffUser) -> 
 @router.post("/venues/{venue_id}/intake")
 async def receive_items(
     request: Request,
-    venue: MemberVenue,
+    venue_id: uuid.UUID,
     user: StaffUser,
     form: PostedForm,
     db: SessionDep,
-    container: ContainerDep,
+    services: IntakeServicesDep,
 ) -> Response:
     """The rows that have a photo become entries of one intake, like the API's."""
-    entries: list[dict[str, Any]] = []
-    photos: dict[str, object] = {}
+    entries: list[intake.IntakeLine] = []
     for row in range(INTAKE_ROWS):
         photo = form.get(f"photo_{row}")
         if photo is None or isinstance(photo, str) or not photo.filename:
@@ -119,34 +116,35 @@ async def receive_items(
             value = text(form, f"{name}_{row}")
             if value:
                 entry[name] = value
-        entries.append(entry)
-        photos[f"photo_{row}"] = photo
+        entries.append(intake.line(entry, form))
     if not entries:
-        return redirect(request, f"/staff/venues/{venue.id}/intake", error="field.photo_required")
-    outcome = await intake.intake(db, container, venue, entries, photos, language_of(request))
+        return redirect(request, f"/staff/venues/{venue_id}/intake", error="field.photo_required")
+    command = intake.Intake(venue_id, tuple(entries), language_of(request))
+    received = await intake.receive(db, user, command, services)
     return page(
         request,
         "intake.html",
         user=user,
-        venue=venue,
+        venue=received.venue,
         active="intake",
         rows=range(INTAKE_ROWS),
         categories=CATEGORIES,
-        results=outcome.results,
+        results=received.outcome.results,
     )
 
 
 @router.get("/venues/{venue_id}/items/{item_id}")
 async def item_page(
     request: Request,
-    venue: MemberVenue,
+    venue_id: uuid.UUID,
     item_id: uuid.UUID,
     user: StaffUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
 ) -> Response:
-    item = await inventory.venue_item(db, venue, item_id)
-    matches = (await matching.matches_for_items(db, container.storage, [item])).get(item.id, [])
+    held = await inventory.held_item(db, user, inventory.ItemRef(venue_id, item_id))
+    venue, item = held.membership.venue, held.item
+    matches = (await matching.matches_for_items(db, storage, [item])).get(item.id, [])
     detail = await item_desk.item_details(db, venue, item)
     return page(
         request,
@@ -154,9 +152,9 @@ async def item_page(
         user=user,
         venue=venue,
         active="inventory",
-        item=venue_item(item, container.storage),
+        item=venue_item(item, storage, held.pending_claims),
         matches=matches,
-        role=await role_in(db, venue.id, user.id),
+        role=held.membership.role,
         **detail,
     )
 
@@ -164,26 +162,29 @@ async def item_page(
 @router.post("/venues/{venue_id}/items/{item_id}/storage")
 async def move_item(
     request: Request,
-    venue: MemberVenue,
+    venue_id: uuid.UUID,
     item_id: uuid.UUID,
+    user: StaffUser,
     form: PostedForm,
     db: SessionDep,
 ) -> Response:
-    item = await inventory.venue_item(db, venue, item_id)
     update = VenueItemUpdate.model_validate(
         {
             "storage_location": text(form, "storage_location"),
             "control_details": text(form, "control_details"),
         }
     )
-    await inventory.update(db, item, update)
-    return redirect(request, f"/staff/venues/{venue.id}/items/{item.id}", done="1")
+    await inventory.edit_item(db, user, inventory.EditItem(venue_id, item_id, update))
+    return redirect(request, f"/staff/venues/{venue_id}/items/{item_id}", done="1")
 
 
 @router.get("/venues/{venue_id}/items/{item_id}/label.{kind}")
 async def item_label(
-    venue: MemberVenue, item_id: uuid.UUID, kind: labels.LabelFormat, db: SessionDep
+    venue_id: uuid.UUID,
+    item_id: uuid.UUID,
+    kind: labels.LabelFormat,
+    user: StaffUser,
+    db: SessionDep,
 ) -> Response:
-    item = await inventory.venue_item(db, venue, item_id)
-    media_type = "application/pdf" if kind == "pdf" else "image/png"
-    return Response(labels.render(item, kind), media_type=media_type)
+    label = await labels.print_label(db, user, labels.PrintLabel(venue_id, item_id, kind))
+    return Response(label.content, media_type=label.media_type)

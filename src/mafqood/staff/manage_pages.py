@@ -8,17 +8,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from fastapi import Request
 from fastapi.responses import Response
 
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
+from mafqood.desk import reports
+from mafqood.desk.presenters import csv_download
+from mafqood.desk.reports import ReportQuery
 from mafqood.staff.charts import weekly_bars
 from mafqood.staff.render import page, redirect, security_headers
-from mafqood.staff.routing import MemberVenue, PostedForm, staff_router, text
+from mafqood.staff.routing import PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
-from mafqood.venues import access, reports
 from mafqood.venues import service as venues
-from mafqood.venues.ops_schemas import ReportOut
+from mafqood.venues.commands import Invite, RemoveMember, RevokeInvitation, VenueRef
 from mafqood.venues.schemas import InvitationIn
 
 router = staff_router()
@@ -35,79 +36,66 @@ def _day(value: str | None, field: str, *, end: bool = False) -> datetime | None
     return day + timedelta(days=1) if end else day
 
 
-async def _report(db: SessionDep, venue: MemberVenue, request: Request) -> ReportOut:
+def _period(request: Request, venue_id: uuid.UUID, *, weekly: bool = False) -> ReportQuery:
     start = _day(request.query_params.get("from"), "from")
     end = _day(request.query_params.get("to"), "to", end=True)
-    begin, finish = reports.period(start, end)
-    return await reports.build(db, venue, begin, finish)
+    return ReportQuery(venue_id, start, end, weekly=weekly)
 
 
 @router.get("/venues/{venue_id}/reports")
 async def reports_page(
-    request: Request,
-    venue: MemberVenue,
-    user: StaffUser,
-    db: SessionDep,
+    request: Request, venue_id: uuid.UUID, user: StaffUser, db: SessionDep
 ) -> Response:
-    report = await _report(db, venue, request)
-    weeks = await reports.weekly(db, venue, report.period.from_, report.period.to)
+    found = await reports.venue_report(db, user, _period(request, venue_id, weekly=True))
+    report = found.report
     return page(
         request,
         "reports.html",
         user=user,
-        venue=venue,
+        venue=found.venue,
         active="reports",
         report=report,
-        chart=weekly_bars(weeks),
+        chart=weekly_bars(found.weeks),
         last_day=(report.period.to - timedelta(microseconds=1)).date(),
         csv_query=request.url.query,
     )
 
 
 @router.get("/venues/{venue_id}/reports.csv")
-async def reports_csv(request: Request, venue: MemberVenue, db: SessionDep) -> Response:
-    report = await _report(db, venue, request)
-    return Response(
-        reports.to_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            **security_headers(request),
-            "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"',
-        },
-    )
+async def reports_csv(
+    request: Request, venue_id: uuid.UUID, user: StaffUser, db: SessionDep
+) -> Response:
+    found = await reports.venue_report(db, user, _period(request, venue_id))
+    return csv_download(found.report, security_headers(request))
 
 
 @router.get("/venues/{venue_id}/members")
 async def members_page(
-    request: Request, venue: MemberVenue, user: StaffUser, db: SessionDep
+    request: Request, venue_id: uuid.UUID, user: StaffUser, db: SessionDep
 ) -> Response:
-    role = await access.role_in(db, venue.id, user.id)
-    invitations = await venues.invitations(db, venue) if role == "owner" else []
+    roster = await venues.members(db, user, VenueRef(venue_id))
+    is_owner = roster.membership.is_owner
+    invitations = await venues.invitations(db, user, VenueRef(venue_id)) if is_owner else []
     return page(
         request,
         "members.html",
         user=user,
-        venue=venue,
+        venue=roster.membership.venue,
         active="members",
-        members=await venues.members(db, venue),
+        members=roster.members,
         invitations=invitations,
-        is_owner=role == "owner",
+        is_owner=is_owner,
     )
 
 
 @router.post("/venues/{venue_id}/invitations")
 async def invite(
-    request: Request,
-    venue_id: uuid.UUID,
-    user: StaffUser,
-    form: PostedForm,
-    db: SessionDep,
-    container: ContainerDep,
+    request: Request, venue_id: uuid.UUID, user: StaffUser, form: PostedForm, db: SessionDep
 ) -> Response:
-    venue = await access.member_venue(db, venue_id, user, owner=True)
     data = InvitationIn.model_validate({"email": text(form, "email"), "role": text(form, "role")})
-    await venues.invite(db, container.settings, venue, user, data, client_info(request))
-    return redirect(request, f"/staff/venues/{venue.id}/members", done="1")
+    command = Invite(venue_id, str(data.email), data.role, client_info(request))
+    await venues.invite(db, user, command)
+    return redirect(request, f"/staff/venues/{venue_id}/members", done="1")
 
 
 @router.post("/venues/{venue_id}/invitations/{invitation_id}/revoke")
@@ -119,21 +107,20 @@ async def revoke(
     form: PostedForm,
     db: SessionDep,
 ) -> Response:
-    venue = await access.member_venue(db, venue_id, user, owner=True)
-    await venues.revoke_invitation(db, venue, invitation_id)
-    return redirect(request, f"/staff/venues/{venue.id}/members", done="1")
+    await venues.revoke_invitation(db, user, RevokeInvitation(venue_id, invitation_id))
+    return redirect(request, f"/staff/venues/{venue_id}/members", done="1")
 
 
 @router.post("/venues/{venue_id}/members/{member_id}/remove")
 async def remove_member(
     request: Request,
-    venue: MemberVenue,
+    venue_id: uuid.UUID,
     member_id: uuid.UUID,
     user: StaffUser,
     form: PostedForm,
     db: SessionDep,
 ) -> Response:
-    await venues.remove_member(db, venue, user, member_id, client_info(request))
+    await venues.remove_member(db, user, RemoveMember(venue_id, member_id, client_info(request)))
     if member_id == user.id:
         return redirect(request, "/staff/")
-    return redirect(request, f"/staff/venues/{venue.id}/members", done="1")
+    return redirect(request, f"/staff/venues/{venue_id}/members", done="1")

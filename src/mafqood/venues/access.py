@@ -9,6 +9,7 @@ holds is lifecycle.access.)
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -26,15 +27,39 @@ async def role_in(session: UnitOfWork, venue_id: uuid.UUID, user_id: uuid.UUID) 
     )
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A member's venue and role in it, as read for this request."""
+
+    venue: Venue
+    role: str
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+    def require_owner(self) -> None:
+        """A staff member is told 403, not 404: they know the venue exists."""
+        if not self.is_owner:
+            raise Forbidden("venue_owner_only")
+
+
+async def membership(
+    session: UnitOfWork, venue_id: uuid.UUID, user: User, *, owner: bool = False
+) -> Membership:
+    """The user's membership of the venue (of an owner when owner=True)."""
+    role = await role_in(session, venue_id, user.id)
+    venue = await session.get(Venue, venue_id) if role else None
+    if venue is None or role is None:
+        raise NotFound()
+    found = Membership(venue, role)
+    if owner:
+        found.require_owner()
+    return found
+
+
 async def member_venue(
     session: UnitOfWork, venue_id: uuid.UUID, user: User, *, owner: bool = False
 ) -> Venue:
-    """The venue, for one of its members (owners only when owner=True: a staff member is
-    told 403, since they know the venue exists)."""
-    role = await role_in(session, venue_id, user.id)
-    venue = await session.get(Venue, venue_id) if role else None
-    if venue is None:
-        raise NotFound()
-    if owner and role != "owner":
-        raise Forbidden("venue_owner_only")
-    return venue
+    """The venue, for one of its members (owners only when owner=True)."""
+    return (await membership(session, venue_id, user, owner=owner)).venue

@@ -13,6 +13,7 @@ from mafqood.composition.container import Container
 from mafqood.core.request_context import ClientInfo
 from mafqood.users.models import User
 from mafqood.venues import service
+from mafqood.venues.commands import CreateVenue
 from mafqood.venues.schemas import VenueIn
 
 COMMAND_LINE = ClientInfo(ip=None, user_agent="mafqood create-venue")
@@ -36,6 +37,6 @@ async def create_venue_with_owner(
         if owner is None:
             data = RegisterIn(email=email, password=password or "", full_name=full_name)
             owner = (await auth.register(session, container, data, COMMAND_LINE)).user
-        created = await service.create_venue(session, owner, venue, COMMAND_LINE)
+        created = await service.create_venue(session, owner, CreateVenue(venue, COMMAND_LINE))
         await session.commit()
         return Created(str(created.id), owner.email, new_account)

@@ -1,4 +1,4 @@
-"""Retention (items past their holding period, their disposal) and the venue's reports."""
+"""Retention: items past their holding period, and their disposal."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, status
 
 from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError
@@ -17,7 +17,7 @@ from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
 from mafqood.lifecycle import disposal
 from mafqood.lifecycle.models import Disposal
-from mafqood.venues import access, reports, retention
+from mafqood.venues import access, retention
 from mafqood.venues.ops_schemas import (
     DisposalIn,
     DisposalListOut,
@@ -26,8 +26,6 @@ from mafqood.venues.ops_schemas import (
     DueItemOut,
     DueListOut,
     ItemBrief,
-    ReportFormat,
-    ReportOut,
 )
 from mafqood.venues.router import NOT_MEMBER
 
@@ -132,41 +130,4 @@ async def list_disposals(
     return DisposalListOut(
         disposals=[_disposal_out(row, item, name) for row, item, name in rows],
         pagination=page.answer(total),
-    )
-
-
-@router.get(
-    "/venues/{venue_id}/reports",
-    response_model=ReportOut,
-    responses={
-        **NOT_MEMBER,
-        422: {"description": "Invalid field, `to` before `from`, or a period over 366 days"},
-        200: {
-            "content": {"text/csv": {}},
-            "description": "The report; as a CSV download with format=csv or Accept: text/csv",
-        },
-    },
-)
-async def venue_report(
-    venue_id: uuid.UUID,
-    request: Request,
-    user: CurrentUser,
-    db: SessionDep,
-    start: From = None,
-    to: To = None,
-    format: ReportFormat | None = None,
-) -> ReportOut | Response:
-    """The venue's numbers over [from, to): `to` defaults to now, `from` to 30 days before
-    `to`; at most 366 days."""
-    venue = await access.member_venue(db, venue_id, user)
-    report = await reports.build(db, venue, *reports.period(start, to))
-    wants_csv = format == "csv" or (
-        format is None and "text/csv" in request.headers.get("accept", "")
-    )
-    if not wants_csv:
-        return report
-    return Response(
-        reports.to_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"'},
     )

@@ -1,4 +1,4 @@
-"""Request and response bodies of retention, disposal and the venue's reports."""
+"""Request and response bodies of retention and disposal."""
 
 from __future__ import annotations
 
@@ -74,47 +74,3 @@ class DisposalOut(BaseModel):
 class DisposalListOut(BaseModel):
     disposals: list[DisposalOut]
     pagination: Pagination
-
-
-class Period(BaseModel):
-    from_: datetime = Field(serialization_alias="from", description="Included")
-    to: datetime = Field(description="Not included")
-
-
-class Breakdown(BaseModel):
-    received: int
-    returned: int
-    disposed: int
-
-
-class CategoryRow(Breakdown):
-    category: str
-
-
-class StorageRow(Breakdown):
-    storage_location: str | None
-
-
-class ReportOut(BaseModel):
-    """Counts of one period. received, returned and disposed count what happened in the
-    period; matched, intake_returned and the medians follow the items received in it."""
-
-    venue_id: uuid.UUID
-    period: Period
-    received: int = Field(description="Items taken in during the period")
-    matched: int = Field(description="Of those, items that got at least one match")
-    claimed: int = Field(description="Claims approved during the period")
-    returned: int = Field(description="Items handed over during the period")
-    disposed: int = Field(description="Items disposed of during the period")
-    intake_returned: int = Field(description="Of the items received, those handed over since")
-    return_rate: float | None = Field(description="intake_returned / received; null: no intake")
-    median_hours_to_first_match: float | None
-    median_hours_to_return: float | None
-    by_category: list[CategoryRow]
-    by_storage_location: list[StorageRow]
-
-
-ReportFormat = Literal["json", "csv"]
-# A period longer than this is a typo or a query nobody should run on a request.
-MAX_REPORT_DAYS = 366
-DEFAULT_REPORT_DAYS = 30

@@ -1,5 +1,4 @@
-"""Request and response bodies of the venue workspace: venues, members, invitations, the
-desk's items."""
+"""Request and response bodies of the venue workspace: venues, members, invitations."""
 
 from __future__ import annotations
 
@@ -10,28 +9,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language
-from mafqood.core.pagination import Pagination
-from mafqood.core.validation import DateTimeInRange, InputModel, Name, OptionalPhone, blank_to_none
-from mafqood.items.schemas import (
-    Brand,
-    Category,
-    Color,
-    Description,
-    Detail,
-    ItemDetailOut,
-)
+from mafqood.core.validation import InputModel, Name, OptionalPhone, blank_to_none
+from mafqood.items.schemas import Category, Detail
 
 Role = Literal["owner", "staff"]
 LocationType = Literal["mall", "metro", "airport", "park", "restaurant", "hotel", "other"]
 BOTH_LANGUAGES: list[Language] = list(SUPPORTED_LANGUAGES)
-StorageLocation = Annotated[
-    Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None,
-    BeforeValidator(blank_to_none),
-]
-ControlDetails = Annotated[
-    Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None,
-    BeforeValidator(blank_to_none),
-]
 RetentionDays = dict[Category, Annotated[int, Field(ge=1, le=3650)]]
 
 
@@ -142,94 +125,3 @@ class InvitationListOut(BaseModel):
 
 class InvitationAcceptIn(InputModel):
     token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
-
-
-class IntakeEntry(InputModel):
-    """One found item of a batch; `photo` names the multipart part that holds its photo."""
-
-    photo: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    title: Name
-    description: Description = None
-    category: Annotated[Category | None, BeforeValidator(blank_to_none)] = None
-    brand: Brand = None
-    color: Color = None
-    location_detail: Detail = None
-    date_time: DateTimeInRange | None = Field(
-        default=None, description="When it was found; default: now"
-    )
-    storage_location: StorageLocation = None
-    control_details: ControlDetails = None
-
-
-class VenueItemOut(ItemDetailOut):
-    """A desk's item as its staff see it: with tag code, storage place and hidden details."""
-
-    venue_id: uuid.UUID
-    tag_code: str
-    storage_location: str | None
-    control_details: str | None
-    label_url: str
-    pending_claims: int = 0
-
-
-class IntakeError(BaseModel):
-    status: int
-    code: str
-    message: str
-    detail: object
-
-
-class IntakeResult(BaseModel):
-    index: int
-    photo: str | None
-    created: bool
-    item: VenueItemOut | None = None
-    error: IntakeError | None = None
-
-
-class IntakeOut(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "created": 1,
-                    "failed": 1,
-                    "results": [
-                        {
-                            "index": 0,
-                            "photo": "p0",
-                            "created": True,
-                            "item": {"id": "…", "tag_code": "K7Q-4M2"},
-                            "error": None,
-                        },
-                        {
-                            "index": 1,
-                            "photo": "p1",
-                            "created": False,
-                            "item": None,
-                            "error": {
-                                "status": 422,
-                                "code": "validation_error",
-                                "message": "…",
-                                "detail": [],
-                            },
-                        },
-                    ],
-                }
-            ]
-        }
-    )
-
-    created: int
-    failed: int
-    results: list[IntakeResult]
-
-
-class VenueItemUpdate(InputModel):
-    storage_location: StorageLocation = None
-    control_details: ControlDetails = None
-
-
-class InventoryOut(BaseModel):
-    items: list[VenueItemOut]
-    pagination: Pagination

@@ -1,10 +1,15 @@
 """Venues and their members: creation (with the desk account), settings, members and
-invitations mailed through the outbox."""
+invitations mailed through the outbox.
+
+Each use case takes the unit of work, the account acting and its command, and checks
+itself, through `access`, that the account may do it: a caller cannot skip the check.
+"""
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -15,18 +20,23 @@ from mafqood.auth.tokens import hash_token
 from mafqood.core.config import Settings
 from mafqood.core.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language, translate
-from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
+from mafqood.venues import access
+from mafqood.venues.access import Membership
+from mafqood.venues.commands import (
+    AcceptInvitation,
+    AppointOwner,
+    CreateVenue,
+    Invite,
+    RemoveMember,
+    RevokeInvitation,
+    UpdateVenue,
+    VenueRef,
+)
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
 from mafqood.venues.retention import retention_days
-from mafqood.venues.schemas import (
-    InvitationIn,
-    MemberOut,
-    VenueIn,
-    VenueOut,
-    VenueUpdate,
-)
+from mafqood.venues.schemas import MemberOut, VenueOut
 from mafqood.worker.mail import queue_mail
 
 # Desk accounts own a venue's found reports. They never sign in (inactive, no password
@@ -55,68 +65,90 @@ def venue_out(venue: Venue, role: str) -> VenueOut:
     )
 
 
-async def create_venue(
-    session: UnitOfWork, owner: User, data: VenueIn, client: ClientInfo
-) -> Venue:
-    """The venue, its desk account and its first owner, in the caller's transaction."""
+@dataclass(frozen=True)
+class Roster:
+    membership: Membership
+    members: list[MemberOut]
+
+
+async def create_venue(uow: UnitOfWork, actor: User, command: CreateVenue) -> Venue:
+    """The venue, its desk account and the actor as its first owner, in the caller's
+    transaction."""
+    details = command.details
     venue_id = uuid.uuid4()
     desk = User(
         id=uuid.uuid4(),
         email=f"{venue_id}@{DESK_EMAIL_DOMAIN}",
         password_hash="!",  # not a bcrypt hash: nothing ever verifies against it
-        full_name=data.name,
-        phone=data.desk_phone,
+        full_name=details.name,
+        phone=details.desk_phone,
         is_venue=True,
         is_active=False,
-        preferred_language=data.languages[0] if data.languages else "en",
+        preferred_language=details.languages[0] if details.languages else "en",
     )
-    session.add(desk)
-    await session.flush()
+    uow.add(desk)
+    await uow.flush()
     venue = Venue(
         id=venue_id,
         desk_user_id=desk.id,
-        **data.model_dump(),
+        **details.model_dump(),
     )
-    session.add(venue)
-    await session.flush()
-    session.add(VenueMember(venue_id=venue.id, user_id=owner.id, role="owner"))
+    uow.add(venue)
+    await uow.flush()
+    uow.add(VenueMember(venue_id=venue.id, user_id=actor.id, role="owner"))
     audit.record(
-        session, "venue_created", client, user_id=owner.id, entity_type="venue", entity_id=venue.id
+        uow,
+        "venue_created",
+        command.client,
+        user_id=actor.id,
+        entity_type="venue",
+        entity_id=venue.id,
     )
-    await session.flush()
-    await session.refresh(venue)
+    await uow.flush()
+    await uow.refresh(venue)
     return venue
 
 
-async def my_venues(session: UnitOfWork, user: User) -> list[tuple[Venue, str]]:
-    rows = await session.execute(
+async def my_venues(uow: UnitOfWork, actor: User) -> list[tuple[Venue, str]]:
+    rows = await uow.execute(
         select(Venue, VenueMember.role)
         .join(VenueMember, VenueMember.venue_id == Venue.id)
-        .where(VenueMember.user_id == user.id)
+        .where(VenueMember.user_id == actor.id)
         .order_by(Venue.name)
     )
     return [(venue, role) for venue, role in rows]
 
 
-async def update_venue(session: UnitOfWork, venue: Venue, data: VenueUpdate) -> Venue:
-    changes = data.model_dump(exclude_unset=True)
+async def get_venue(uow: UnitOfWork, actor: User, command: VenueRef) -> Membership:
+    return await access.membership(uow, command.venue_id, actor)
+
+
+async def update_venue(uow: UnitOfWork, actor: User, command: UpdateVenue) -> Venue:
+    """Owners change the venue's details, languages and holding periods."""
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
+    changes = command.changes.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None and field in REQUIRED_FIELDS:
             continue  # an explicit null leaves a required field as it is
         setattr(venue, field, value)
     if "name" in changes or "desk_phone" in changes:
-        desk = await session.get(User, venue.desk_user_id)
+        desk = await uow.get(User, venue.desk_user_id)
         assert desk is not None
         desk.full_name = venue.name
         desk.phone = venue.desk_phone
     venue.updated_at = func.now()
-    await session.flush()
-    await session.refresh(venue)
+    await uow.flush()
+    await uow.refresh(venue)
     return venue
 
 
-async def members(session: UnitOfWork, venue: Venue) -> list[MemberOut]:
-    rows = await session.execute(
+async def members(uow: UnitOfWork, actor: User, command: VenueRef) -> Roster:
+    found = await access.membership(uow, command.venue_id, actor)
+    return Roster(found, await _members(uow, found.venue))
+
+
+async def _members(uow: UnitOfWork, venue: Venue) -> list[MemberOut]:
+    rows = await uow.execute(
         select(VenueMember, User)
         .join(User, User.id == VenueMember.user_id)
         .where(VenueMember.venue_id == venue.id)
@@ -134,36 +166,32 @@ async def members(session: UnitOfWork, venue: Venue) -> list[MemberOut]:
     ]
 
 
-async def remove_member(
-    session: UnitOfWork, venue: Venue, by: User, user_id: uuid.UUID, client: ClientInfo
-) -> None:
+async def remove_member(uow: UnitOfWork, actor: User, command: RemoveMember) -> None:
     """Owners remove anyone; a staff member may only leave. The last owner stays."""
-    member = await session.get(VenueMember, (venue.id, user_id), with_for_update=True)
+    user_id = command.user_id
+    acting = await access.membership(uow, command.venue_id, actor)
+    venue = acting.venue
+    member = await uow.get(VenueMember, (venue.id, user_id), with_for_update=True)
     if member is None:
         raise NotFound()
-    by_role = await session.scalar(
-        select(VenueMember.role).where(
-            VenueMember.venue_id == venue.id, VenueMember.user_id == by.id
-        )
-    )
-    if by_role != "owner" and user_id != by.id:
-        raise Forbidden("venue_owner_only")
+    if user_id != actor.id:
+        acting.require_owner()
     if member.role == "owner":
-        owners = await session.scalar(
+        owners = await uow.scalar(
             select(func.count())
             .select_from(VenueMember)
             .where(VenueMember.venue_id == venue.id, VenueMember.role == "owner")
         )
         if (owners or 0) <= 1:
             raise Conflict("last_owner")
-    await session.execute(
+    await uow.execute(
         delete(VenueMember).where(VenueMember.venue_id == venue.id, VenueMember.user_id == user_id)
     )
     audit.record(
-        session,
+        uow,
         "venue_member_removed",
-        client,
-        user_id=by.id,
+        command.client,
+        user_id=actor.id,
         entity_type="venue",
         entity_id=venue.id,
         data={"member": str(user_id)},
@@ -177,16 +205,12 @@ def staff_link(settings: Settings, path: str) -> str:
     return base.rstrip("/") + path
 
 
-async def invite(
-    session: UnitOfWork,
-    settings: Settings,
-    venue: Venue,
-    by: User,
-    data: InvitationIn,
-    client: ClientInfo,
-) -> VenueInvitation:
-    email = str(data.email).lower()
-    existing = await session.scalar(
+async def invite(uow: UnitOfWork, actor: User, command: Invite) -> VenueInvitation:
+    """Owners mail an invitation to join as owner or staff."""
+    settings = uow.effects.settings
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
+    email = command.email.lower()
+    existing = await uow.scalar(
         select(User.id)
         .join(VenueMember, VenueMember.user_id == User.id)
         .where(VenueMember.venue_id == venue.id, User.email == email)
@@ -197,48 +221,49 @@ async def invite(
     invitation = VenueInvitation(
         venue_id=venue.id,
         email=email,
-        role=data.role,
+        role=command.role,
         token_hash=hash_token(token),
-        invited_by=by.id,
+        invited_by=actor.id,
         expires_at=datetime.now(UTC) + timedelta(days=settings.venue_invitation_ttl_days),
     )
-    session.add(invitation)
-    await session.flush()
-    await session.refresh(invitation)
-    invitee = await session.scalar(select(User).where(User.email == email))
+    uow.add(invitation)
+    await uow.flush()
+    await uow.refresh(invitation)
+    invitee = await uow.scalar(select(User).where(User.email == email))
     language: Language = next(
         (code for code in SUPPORTED_LANGUAGES if invitee and code == invitee.preferred_language),
         next((code for code in SUPPORTED_LANGUAGES if code in venue.languages), "en"),
     )
     queue_mail(
-        session,
+        uow,
         to=email,
         subject=translate("mail.venue_invitation.subject", language, venue=venue.name),
         body=translate(
             "mail.venue_invitation.body",
             language,
-            inviter=by.full_name,
+            inviter=actor.full_name,
             venue=venue.name,
-            role=translate(f"venue.role.{data.role}", language),
+            role=translate(f"venue.role.{command.role}", language),
             days=settings.venue_invitation_ttl_days,
             link=staff_link(settings, f"/staff/invitations/accept?token={token}"),
             token=token,
         ),
     )
     audit.record(
-        session,
+        uow,
         "venue_invitation_sent",
-        client,
-        user_id=by.id,
+        command.client,
+        user_id=actor.id,
         entity_type="venue",
         entity_id=venue.id,
-        data={"email": email, "role": data.role},
+        data={"email": email, "role": command.role},
     )
     return invitation
 
 
-async def invitations(session: UnitOfWork, venue: Venue) -> list[VenueInvitation]:
-    rows = await session.scalars(
+async def invitations(uow: UnitOfWork, actor: User, command: VenueRef) -> list[VenueInvitation]:
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
+    rows = await uow.scalars(
         select(VenueInvitation)
         .where(VenueInvitation.venue_id == venue.id)
         .order_by(VenueInvitation.created_at.desc())
@@ -246,10 +271,11 @@ async def invitations(session: UnitOfWork, venue: Venue) -> list[VenueInvitation
     return list(rows)
 
 
-async def revoke_invitation(session: UnitOfWork, venue: Venue, invitation_id: uuid.UUID) -> None:
-    result = await session.execute(
+async def revoke_invitation(uow: UnitOfWork, actor: User, command: RevokeInvitation) -> None:
+    venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
+    result = await uow.execute(
         delete(VenueInvitation).where(
-            VenueInvitation.id == invitation_id,
+            VenueInvitation.id == command.invitation_id,
             VenueInvitation.venue_id == venue.id,
             VenueInvitation.accepted_at.is_(None),
         )
@@ -259,12 +285,12 @@ async def revoke_invitation(session: UnitOfWork, venue: Venue, invitation_id: uu
 
 
 async def accept_invitation(
-    session: UnitOfWork, user: User, token: str, client: ClientInfo
+    uow: UnitOfWork, actor: User, command: AcceptInvitation
 ) -> tuple[Venue, str]:
     """Only the invited address may accept, once, before it expires."""
-    invitation = await session.scalar(
+    invitation = await uow.scalar(
         select(VenueInvitation)
-        .where(VenueInvitation.token_hash == hash_token(token))
+        .where(VenueInvitation.token_hash == hash_token(command.token))
         .with_for_update()
     )
     if (
@@ -273,25 +299,25 @@ async def accept_invitation(
         or invitation.expires_at <= datetime.now(UTC)
     ):
         raise BadRequest("invalid_invitation")
-    if invitation.email != user.email:
+    if invitation.email != actor.email:
         raise Forbidden("invitation_other_email")
-    venue = await session.get(Venue, invitation.venue_id)
+    venue = await uow.get(Venue, invitation.venue_id)
     assert venue is not None  # ON DELETE CASCADE
-    member = await session.get(VenueMember, (venue.id, user.id))
+    member = await uow.get(VenueMember, (venue.id, actor.id))
     if member is None:
-        session.add(VenueMember(venue_id=venue.id, user_id=user.id, role=invitation.role))
+        uow.add(VenueMember(venue_id=venue.id, user_id=actor.id, role=invitation.role))
     elif invitation.role == "owner":
         member.role = "owner"
     invitation.accepted_at = func.now()
     try:
-        await session.flush()
+        await uow.flush()
     except IntegrityError as exc:  # accepted twice at once
         raise BadRequest("invalid_invitation") from exc
     audit.record(
-        session,
+        uow,
         "venue_invitation_accepted",
-        client,
-        user_id=user.id,
+        command.client,
+        user_id=actor.id,
         entity_type="venue",
         entity_id=venue.id,
     )
@@ -299,30 +325,31 @@ async def accept_invitation(
     return venue, role
 
 
-async def appoint_owner(
-    session: UnitOfWork, venue_id: uuid.UUID, email: str, by: User, client: ClientInfo
-) -> Venue:
+async def appoint_owner(uow: UnitOfWork, actor: User, command: AppointOwner) -> list[MemberOut]:
     """An administrator makes an account an owner: for a venue left without one (its last
-    owner's account deleted with no staff to take over) or a venue's request."""
-    venue = await session.get(Venue, venue_id)
+    owner's account deleted with no staff to take over) or a venue's request. Answers with
+    the venue's members."""
+    if not actor.is_admin:
+        raise Forbidden()
+    venue = await uow.get(Venue, command.venue_id)
     if venue is None:
         raise NotFound()
-    user = await session.scalar(select(User).where(User.email == email.lower()))
+    user = await uow.scalar(select(User).where(User.email == command.email.lower()))
     if user is None or not user.is_active:
         raise FieldError("email", "unknown_account")
-    member = await session.get(VenueMember, (venue.id, user.id), with_for_update=True)
+    member = await uow.get(VenueMember, (venue.id, user.id), with_for_update=True)
     if member is None:
-        session.add(VenueMember(venue_id=venue.id, user_id=user.id, role="owner"))
+        uow.add(VenueMember(venue_id=venue.id, user_id=user.id, role="owner"))
     else:
         member.role = "owner"
     audit.record(
-        session,
+        uow,
         "venue_owner_appointed",
-        client,
-        user_id=by.id,
+        command.client,
+        user_id=actor.id,
         entity_type="venue",
         entity_id=venue.id,
         data={"owner": str(user.id)},
     )
-    await session.flush()
-    return venue
+    await uow.flush()
+    return await _members(uow, venue)

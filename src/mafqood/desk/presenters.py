@@ -1,11 +1,16 @@
-"""A desk's items as its staff see them."""
+"""A desk's items and reports as its staff receive them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from fastapi.responses import Response
+
+from mafqood.desk import reports
+from mafqood.desk.schemas import ReportOut, VenueItemOut
 from mafqood.items.models import Item
 from mafqood.items.presenters import item_detail
 from mafqood.storage import Storage
-from mafqood.venues.schemas import VenueItemOut
 
 
 def label_path(item: Item) -> str:
@@ -23,4 +28,14 @@ def venue_item(item: Item, storage: Storage, pending_claims: int = 0) -> VenueIt
         control_details=item.control_details,
         label_url=label_path(item),
         pending_claims=pending_claims,
+    )
+
+
+def csv_download(report: ReportOut, headers: Mapping[str, str] | None = None) -> Response:
+    """The report as a CSV file to save (with any headers the caller adds)."""
+    disposition = f'attachment; filename="{reports.csv_filename(report)}"'
+    return Response(
+        reports.to_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={**(headers or {}), "Content-Disposition": disposition},
     )

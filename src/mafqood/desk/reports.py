@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,8 +16,7 @@ from sqlalchemy import text
 
 from mafqood.core.errors import FieldError
 from mafqood.core.unit_of_work import UnitOfWork
-from mafqood.venues.models import Venue
-from mafqood.venues.ops_schemas import (
+from mafqood.desk.schemas import (
     DEFAULT_REPORT_DAYS,
     MAX_REPORT_DAYS,
     CategoryRow,
@@ -23,6 +24,9 @@ from mafqood.venues.ops_schemas import (
     ReportOut,
     StorageRow,
 )
+from mafqood.users.models import User
+from mafqood.venues import access
+from mafqood.venues.models import Venue
 
 # Each event once, with its item's category and storage place; GROUPING() tells the total
 # (3), a category's row (1) and a storage place's row (2) apart.
@@ -98,6 +102,32 @@ _WEEKLY = text(
 )
 
 TOTAL, CATEGORY, STORAGE = 3, 1, 2
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    venue_id: uuid.UUID
+    start: datetime | None = None
+    end: datetime | None = None
+    # With the period's weeks, for a chart.
+    weekly: bool = False
+
+
+@dataclass(frozen=True)
+class VenueReport:
+    venue: Venue
+    report: ReportOut
+    # (week start, received, returned), when asked for.
+    weeks: list[tuple[datetime, int, int]] = field(default_factory=list)
+
+
+async def venue_report(uow: UnitOfWork, actor: User, command: ReportQuery) -> VenueReport:
+    """The venue's numbers over the period asked for, for its members."""
+    venue = await access.member_venue(uow, command.venue_id, actor)
+    start, end = period(command.start, command.end)
+    report = await build(uow, venue, start, end)
+    weeks = await weekly(uow, venue, start, end) if command.weekly else []
+    return VenueReport(venue, report, weeks)
 
 
 def period(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:

@@ -4,16 +4,45 @@ PDF (sized for a 62 mm label printer roll at 300 dpi)."""
 from __future__ import annotations
 
 import io
+import uuid
+from dataclasses import dataclass
 from typing import Literal
 
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.desk.inventory import ItemRef, find_item
 from mafqood.items.models import Item
+from mafqood.users.models import User
 
 LabelFormat = Literal["png", "pdf"]
 WIDTH, HEIGHT = 732, 354  # 62 x 30 mm at 300 dpi
 DPI = 300
+
+
+@dataclass(frozen=True)
+class PrintLabel:
+    venue_id: uuid.UUID
+    item_id: uuid.UUID
+    kind: LabelFormat
+
+
+@dataclass(frozen=True)
+class Label:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+async def print_label(uow: UnitOfWork, actor: User, command: PrintLabel) -> Label:
+    """The label of one of the venue's items, for its members."""
+    _, item = await find_item(uow, actor, ItemRef(command.venue_id, command.item_id))
+    return Label(
+        render(item, command.kind),
+        "application/pdf" if command.kind == "pdf" else "image/png",
+        f"label-{item.tag_code}.{command.kind}",
+    )
 
 
 def qr_payload(item: Item) -> str:

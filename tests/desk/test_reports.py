@@ -12,8 +12,8 @@ import httpx
 from sqlalchemy import text
 
 from mafqood.composition.container import Container
+from mafqood.desk import reports
 from mafqood.lifecycle.models import Claim, Handover
-from mafqood.venues import reports
 from mafqood.venues.models import Venue
 from tests.factories import Account, insert_report, pin_match, register
 from tests.venues.helpers import add_member, create_venue, intake_one

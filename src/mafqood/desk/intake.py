@@ -12,6 +12,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,8 +20,6 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import FormData, UploadFile
 
-from mafqood.composition.container import Container
-from mafqood.core.config import Settings
 from mafqood.core.errors import (
     AppError,
     Conflict,
@@ -31,6 +30,9 @@ from mafqood.core.errors import (
 )
 from mafqood.core.i18n import Language, translate
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.desk.ports import IntakeServices
+from mafqood.desk.presenters import venue_item
+from mafqood.desk.schemas import IntakeEntry, IntakeError, IntakeOut, IntakeResult
 from mafqood.items import service as items
 from mafqood.items.models import Item
 from mafqood.items.schemas import ItemCreate
@@ -42,9 +44,8 @@ from mafqood.photos.service import (
     store_photo,
 )
 from mafqood.users.models import User
+from mafqood.venues import access
 from mafqood.venues.models import Venue
-from mafqood.venues.presenters import venue_item
-from mafqood.venues.schemas import IntakeEntry, IntakeError, IntakeOut, IntakeResult
 
 # Tag codes: easy to read out and type (no 0/O, 1/I/L), e.g. K7Q-4M2.
 TAG_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -53,13 +54,62 @@ TAG_ATTEMPTS = 5
 _entries = TypeAdapter(list[dict[str, Any]])
 
 
+@dataclass(frozen=True)
+class NewItem:
+    """An entry whose fields are valid, with the photo it names (None: the request has no
+    file of that name)."""
+
+    fields: IntakeEntry
+    photo: UploadFile | None
+
+    @property
+    def photo_name(self) -> str:
+        return self.fields.photo
+
+
+@dataclass(frozen=True)
+class RefusedEntry:
+    """An entry whose fields are not valid: it fails alone, as a request of its own would."""
+
+    photo_name: str | None
+    error: ValidationError
+
+
+IntakeLine = NewItem | RefusedEntry
+
+
+@dataclass(frozen=True)
+class Intake:
+    venue_id: uuid.UUID
+    entries: tuple[IntakeLine, ...]
+    # The language of the entries' error messages.
+    language: Language
+
+
+@dataclass(frozen=True)
+class Received:
+    venue: Venue
+    outcome: IntakeOut
+
+
 def new_tag_code() -> str:
     raw = "".join(secrets.choice(TAG_ALPHABET) for _ in range(6))
     return f"{raw[:3]}-{raw[3:]}"
 
 
-def parse_entries(form: FormData, settings: Settings) -> list[dict[str, Any]]:
-    """The `items` field: a JSON list of entries, each naming its photo part."""
+def line(raw: Mapping[str, Any], files: Mapping[str, object]) -> IntakeLine:
+    """One entry as sent: its fields, and in `photo` the name of its file among `files`."""
+    try:
+        fields = IntakeEntry.model_validate(raw)
+    except ValidationError as exc:
+        named = raw.get("photo")
+        return RefusedEntry(named if isinstance(named, str) else None, exc)
+    upload = files.get(fields.photo)
+    return NewItem(fields, upload if isinstance(upload, UploadFile) else None)
+
+
+def lines_from_form(form: FormData, max_items: int) -> tuple[IntakeLine, ...]:
+    """The API's form: in `items` a JSON list of entries, each naming its photo's part."""
     raw = form.get("items")
     if not isinstance(raw, str):
         raise FieldError("items", "missing")
@@ -69,63 +119,62 @@ def parse_entries(form: FormData, settings: Settings) -> list[dict[str, Any]]:
         raise FieldError("items", "invalid_json") from exc
     if not entries:
         raise FieldError("items", "invalid_json")
-    if len(entries) > settings.intake_max_items:
-        raise FieldError("items", "too_many_items", max_items=settings.intake_max_items)
-    return entries
+    if len(entries) > max_items:
+        raise FieldError("items", "too_many_items", max_items=max_items)
+    return tuple(line(entry, form) for entry in entries)
 
 
-async def intake(
-    db: UnitOfWork,
-    container: Container,
-    venue: Venue,
-    entries: list[dict[str, Any]],
-    photos: Mapping[str, object],
-    language: Language,
-) -> IntakeOut:
-    """Each entry names its photo among `photos` (the request's file parts)."""
+async def receive(
+    uow: UnitOfWork, actor: User, command: Intake, services: IntakeServices
+) -> Received:
+    """Take in the entries for one of the actor's venues, each in its own transaction."""
+    venue = await access.member_venue(uow, command.venue_id, actor)
     venue_id, desk_id = venue.id, venue.desk_user_id
     results: list[IntakeResult] = []
-    for index, raw in enumerate(entries):
-        photo_name = raw.get("photo") if isinstance(raw.get("photo"), str) else None
+    for index, entry in enumerate(command.entries):
         try:
-            entry = IntakeEntry.model_validate(raw)
-            upload = photos.get(entry.photo)
-            if not isinstance(upload, UploadFile):
-                raise FieldError(f"items.{index}.photo", "photo_missing", name=entry.photo)
+            if isinstance(entry, RefusedEntry):
+                raise entry.error
+            if entry.photo is None:
+                name = entry.photo_name
+                raise FieldError(f"items.{index}.photo", "photo_missing", name=name)
             # Loaded again for each entry: a failed entry's rollback expires them.
-            held_at = await db.get(Venue, venue_id)
-            desk = await db.get(User, desk_id)
+            held_at = await uow.get(Venue, venue_id)
+            desk = await uow.get(User, desk_id)
             assert held_at is not None and desk is not None
-            item = await _create(db, container, held_at, desk, entry, upload)
+            item = await _create(uow, services, held_at, desk, entry.fields, entry.photo)
         except (AppError, ValidationError) as exc:
-            await db.rollback()
+            await uow.rollback()
+            error = _error(exc, index, command.language)
             results.append(
-                IntakeResult(
-                    index=index, photo=photo_name, created=False, error=_error(exc, index, language)
-                )
+                IntakeResult(index=index, photo=entry.photo_name, created=False, error=error)
             )
             continue
         results.append(
             IntakeResult(
                 index=index,
-                photo=photo_name,
+                photo=entry.photo_name,
                 created=True,
-                item=venue_item(item, container.storage),
+                item=venue_item(item, services.storage),
             )
         )
     created = sum(result.created for result in results)
-    return IntakeOut(created=created, failed=len(results) - created, results=results)
+    outcome = IntakeOut(created=created, failed=len(results) - created, results=results)
+    # Loaded again: a failed last entry's rollback expired it.
+    held_at = await uow.get(Venue, venue_id)
+    assert held_at is not None
+    return Received(held_at, outcome)
 
 
 async def _create(
     db: UnitOfWork,
-    container: Container,
+    services: IntakeServices,
     venue: Venue,
     desk: User,
     entry: IntakeEntry,
     upload: UploadFile,
 ) -> Item:
-    settings = container.settings
+    settings = services.settings
     photo = await process_upload(upload, settings.max_upload_bytes, settings.max_image_pixels)
     duplicate = await items.find_duplicate(db, desk.id, photo.perceptual_hash)
     if duplicate is not None:
@@ -149,12 +198,12 @@ async def _create(
     item_id = uuid.uuid4()
     base_key = f"items/{item_id}"
     guard = await guard_report_photo(db, base_key, settings.orphan_photo_grace_seconds)
-    stored = await store_photo(db, container.storage, container.photo_screening, photo, base_key)
+    stored = await store_photo(db, services.storage, services.photo_screening, photo, base_key)
     for _attempt in range(TAG_ATTEMPTS):
         try:
             async with db.begin_nested():
                 item = await items.create_item(
-                    db, container.storage, desk, item_id, "found", report, stored
+                    db, services.storage, desk, item_id, "found", report, stored
                 )
                 item.venue_id = venue.id
                 item.tag_code = new_tag_code()
