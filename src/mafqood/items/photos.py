@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from starlette.datastructures import UploadFile
 
-from mafqood.composition.container import Container
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
+from mafqood.items.ports import PhotoServices
 from mafqood.items.schemas import PhotoOut
 from mafqood.matching.queue import enqueue_analysis
 from mafqood.photos.processing import ProcessedPhoto
@@ -40,13 +40,15 @@ def photo_key(item_id: uuid.UUID, position: int) -> str:
     return f"items/{item_id}{suffix}"
 
 
-async def read_photos(uploads: Sequence[UploadFile], container: Container) -> list[ProcessedPhoto]:
+async def read_photos(
+    uploads: Sequence[UploadFile], services: PhotoServices
+) -> list[ProcessedPhoto]:
     """Checked, oriented, stripped photos of a submission (at least one, at most five)."""
     if not uploads:
         raise FieldError("image", "missing")
     if len(uploads) > MAX_PHOTOS:
         raise FieldError("image", "too_many_photos", max_photos=MAX_PHOTOS)
-    settings = container.settings
+    settings = services.settings
     return [
         await process_upload(upload, settings.max_upload_bytes, settings.max_image_pixels)
         for upload in uploads
@@ -55,7 +57,7 @@ async def read_photos(uploads: Sequence[UploadFile], container: Container) -> li
 
 async def store_views(
     db: UnitOfWork,
-    container: Container,
+    services: PhotoServices,
     item_id: uuid.UUID,
     photos: list[ProcessedPhoto],
     first_position: int = 0,
@@ -66,11 +68,11 @@ async def store_views(
     for offset, photo in enumerate(photos):
         position = first_position + offset
         key = photo_key(item_id, position)
-        guard = await guard_report_photo(db, key, container.settings.orphan_photo_grace_seconds)
+        guard = await guard_report_photo(db, key, services.settings.orphan_photo_grace_seconds)
         stored.append(
             (
                 position,
-                await store_photo(db, container.storage, container.photo_screening, photo, key),
+                await store_photo(db, services.storage, services.photo_screening, photo, key),
                 guard,
             )
         )
@@ -116,20 +118,22 @@ def photos_out(item: Item, storage: Storage) -> list[PhotoOut]:
     return result
 
 
-async def add_photo(db: UnitOfWork, container: Container, item: Item, upload: UploadFile) -> Item:
+async def add_photo(
+    db: UnitOfWork, services: PhotoServices, item: Item, upload: UploadFile
+) -> Item:
     """Append a view (the report must have fewer than MAX_PHOTOS)."""
     count = await db.scalar(select(func.count()).where(ItemPhoto.item_id == item.id)) or 0
     if count >= MAX_PHOTOS:
         raise Conflict("too_many_photos", params={"max_photos": MAX_PHOTOS})
-    [photo] = await read_photos([upload], container)
-    stored = await store_views(db, container, item.id, [photo], first_position=count)
+    [photo] = await read_photos([upload], services)
+    stored = await store_views(db, services, item.id, [photo], first_position=count)
     await add_rows(db, item.id, stored)
     await _analyse_again(db, item)
     return item
 
 
 async def remove_photo(
-    db: UnitOfWork, container: Container, item: Item, photo_id: uuid.UUID
+    db: UnitOfWork, services: PhotoServices, item: Item, photo_id: uuid.UUID
 ) -> Item:
     """Remove a view; the next becomes the main photo when the main one goes. The last
     photo stays (a report always has one)."""
@@ -156,13 +160,13 @@ async def remove_photo(
             await db.flush()
     if gone.position == 0:
         main = remaining[0]
-        image, thumb, _ = photo_urls(container.storage, main.image_key)
+        image, thumb, _ = photo_urls(services.storage, main.image_key)
         item.image_key, item.image_hash = main.image_key, main.image_hash
         item.image_url, item.thumbnail_url = image, thumb
     keys = photo_keys(gone.image_key)
 
     async def remove_files() -> None:
-        await container.storage.delete(keys)
+        await services.storage.delete(keys)
 
     db.after_commit(remove_files)
     await _analyse_again(db, item)

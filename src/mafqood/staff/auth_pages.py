@@ -10,7 +10,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from mafqood.auth import service as auth
-from mafqood.composition.deps import ContainerDep
+from mafqood.auth.deps import AuthServicesDep
 from mafqood.core.errors import Unauthorized
 from mafqood.core.i18n import SUPPORTED_LANGUAGES
 from mafqood.core.request_context import client_info
@@ -59,7 +59,7 @@ async def login_page(
 
 @router.post("/login")
 async def login(
-    request: Request, form: PostedForm, db: SessionDep, container: ContainerDep
+    request: Request, form: PostedForm, db: SessionDep, container: AuthServicesDep
 ) -> Response:
     email, password = text(form, "email") or "", text(form, "password") or ""
     target = safe_next(text(form, "next"))
@@ -73,7 +73,7 @@ async def login(
 
 @router.post("/logout")
 async def logout(
-    request: Request, form: PostedForm, db: SessionDep, container: ContainerDep
+    request: Request, form: PostedForm, db: SessionDep, container: AuthServicesDep
 ) -> Response:
     refresh = request.cookies.get(REFRESH_COOKIE)
     if refresh:

@@ -20,10 +20,10 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from mafqood.auth import service as auth
+from mafqood.auth.deps import AuthServicesDep
+from mafqood.auth.ports import AuthServices
 from mafqood.auth.sessions import token_user
 from mafqood.auth.tokens import TokenError
-from mafqood.composition.container import Container
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.config import Settings
 from mafqood.core.errors import AppError, Forbidden, Unauthorized
 from mafqood.core.i18n import (
@@ -119,7 +119,7 @@ def language_of(request: Request) -> Language:
     return language_or_default(switch if switch in SUPPORTED_LANGUAGES else browser)
 
 
-async def _signed_in(request: Request, db: SessionDep, container: Container) -> User | None:
+async def _signed_in(request: Request, db: SessionDep, container: AuthServices) -> User | None:
     access = request.cookies.get(ACCESS_COOKIE)
     if access:
         try:
@@ -145,11 +145,13 @@ async def _signed_in(request: Request, db: SessionDep, container: Container) -> 
     return session.user
 
 
-async def optional_staff(request: Request, db: SessionDep, container: ContainerDep) -> User | None:
+async def optional_staff(
+    request: Request, db: SessionDep, container: AuthServicesDep
+) -> User | None:
     return await _signed_in(request, db, container)
 
 
-async def current_staff(request: Request, db: SessionDep, container: ContainerDep) -> User:
+async def current_staff(request: Request, db: SessionDep, container: AuthServicesDep) -> User:
     user = await _signed_in(request, db, container)
     if user is None:
         query = request.url.query
