@@ -234,14 +234,17 @@ def _create_venue(args: argparse.Namespace) -> int:
     async def run() -> int:
         container = Container.build(settings, runtime.database_url, runtime.redis_url)
         try:
-            created = await create_venue_with_owner(
-                container,
-                venue,
-                args.owner_email,
-                args.owner_name,
-                password
-                or (getpass.getpass("Owner's new password: ") if sys.stdin.isatty() else None),
-            )
+            async with container.sessionmaker() as uow:
+                created = await create_venue_with_owner(
+                    uow,
+                    container,
+                    venue,
+                    args.owner_email,
+                    args.owner_name,
+                    password
+                    or (getpass.getpass("Owner's new password: ") if sys.stdin.isatty() else None),
+                )
+                await uow.commit()
         except (AppError, ValidationError) as exc:
             print(f"not created: {exc}", file=sys.stderr)
             return 1

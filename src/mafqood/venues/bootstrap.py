@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from mafqood.auth import service as auth
+from mafqood.auth.ports import AuthServices
 from mafqood.auth.schemas import RegisterIn
-from mafqood.composition.container import Container
 from mafqood.core.request_context import ClientInfo
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
 from mafqood.venues import service
 from mafqood.venues.commands import CreateVenue
@@ -27,16 +28,19 @@ class Created:
 
 
 async def create_venue_with_owner(
-    container: Container, venue: VenueIn, email: str, full_name: str, password: str | None
+    uow: UnitOfWork,
+    auth_services: AuthServices,
+    venue: VenueIn,
+    email: str,
+    full_name: str,
+    password: str | None,
 ) -> Created:
     """The owner is the account with this email, made first (with `password`) when there
     is none."""
-    async with container.sessionmaker() as session:
-        owner = await session.scalar(select(User).where(User.email == email.lower()))
-        new_account = owner is None
-        if owner is None:
-            data = RegisterIn(email=email, password=password or "", full_name=full_name)
-            owner = (await auth.register(session, container, data, COMMAND_LINE)).user
-        created = await service.create_venue(session, owner, CreateVenue(venue, COMMAND_LINE))
-        await session.commit()
-        return Created(str(created.id), owner.email, new_account)
+    owner = await uow.scalar(select(User).where(User.email == email.lower()))
+    new_account = owner is None
+    if owner is None:
+        data = RegisterIn(email=email, password=password or "", full_name=full_name)
+        owner = (await auth.register(uow, auth_services, data, COMMAND_LINE)).user
+    created = await service.create_venue(uow, owner, CreateVenue(venue, COMMAND_LINE))
+    return Created(str(created.id), owner.email, new_account)
