@@ -10,10 +10,9 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
-from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
 from mafqood.lifecycle.models import Match
-from mafqood.users.models import User
+from mafqood.users.models import RefreshToken, User
 from tests.factories import Account, insert_report, make_admin, register
 
 PERIOD = {"from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"}

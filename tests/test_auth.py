@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from mafqood.audit.models import AuditLog
-from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
+from mafqood.users.models import RefreshToken
 from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, register
 

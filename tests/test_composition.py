@@ -10,7 +10,6 @@ from mafqood.auth.ports import AuthServices
 from mafqood.composition.container import Container
 from mafqood.desk.ports import IntakeServices
 from mafqood.health.ports import ProbedServices
-from mafqood.items.ports import PhotoServices
 from mafqood.matching.ports import VisionServices
 from mafqood.notifications.ports import DeliveryServices
 from mafqood.observability.ports import MetricsServices

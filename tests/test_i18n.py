@@ -15,7 +15,6 @@ from starlette.requests import Request
 from structlog.testing import capture_logs
 
 import mafqood
-from mafqood.auth.passwords import policy_violations
 from mafqood.composition.texts import CATALOGS, register_texts
 from mafqood.core import i18n
 from mafqood.core.config import Settings
@@ -26,6 +25,7 @@ from mafqood.matching.schemas import Confidence
 from mafqood.staff.cookies import LANGUAGE_COOKIE
 from mafqood.staff.render import TEXTS_OF_EVIDENCE
 from mafqood.staff.session import language_of
+from mafqood.users.passwords import policy_violations
 from mafqood.venues.ops_schemas import DisposalMethod
 from mafqood.venues.schemas import Role
 

@@ -38,11 +38,11 @@ import psutil
 from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection, connect
 
-from mafqood.auth.tokens import TokenService
 from mafqood.core.db import make_engine
 from mafqood.core.embedded import EmbeddedRedis, free_port, start_postgres
 from mafqood.migrations import upgrade_to_head
 from mafqood.realtime.bus import BROADCAST_CHANNEL, encode, user_channel
+from mafqood.users.tokens import TokenService
 from scripts.bench.machine import describe, percentile
 
 BENCH_DIR = Path(".data/bench-websockets")

@@ -1,13 +1,12 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from mafqood.audit.models import AuditLog
-from mafqood.auth.models import RefreshToken
 from mafqood.core.db import Base
 from mafqood.items.models import Item, ItemObjectVector, ItemPhoto, ItemView
 from mafqood.lifecycle.models import Claim, Disposal, Handover, Match
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
-from mafqood.users.models import User
+from mafqood.users.models import RefreshToken, User
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
 from mafqood.worker.outbox import OutboxJob
 

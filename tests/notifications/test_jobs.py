@@ -18,11 +18,11 @@ import psutil
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
-from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
 from mafqood.core.embedded import free_port
 from mafqood.lifecycle.models import Match
 from mafqood.storage import LocalStorage, S3Storage
+from mafqood.users.models import RefreshToken
 from mafqood.worker import jobs
 from mafqood.worker.app import DELIVER_NOTIFICATION, PING, create_celery
 from mafqood.worker.outbox import OutboxJob

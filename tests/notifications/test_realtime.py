@@ -14,11 +14,11 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from mafqood.auth.tokens import TokenService
 from mafqood.notifications.service import notify
 from mafqood.realtime import events
 from mafqood.realtime.hub import SEND_QUEUE_SIZE, ConnectionHub
 from mafqood.realtime.router import RedactTokens
+from mafqood.users.tokens import TokenService
 from tests.conftest import TEST_SECRET, AppFactory, asgi_client
 from tests.factories import Account, register, submit
 from tests.notifications.conftest import LiveApi

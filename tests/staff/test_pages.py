@@ -114,7 +114,7 @@ async def test_owner_invites_staff_may_not_and_invitation_accepted(
     async with container.sessionmaker() as session:
         from sqlalchemy import update
 
-        from mafqood.auth.tokens import hash_token
+        from mafqood.users.tokens import hash_token
         from mafqood.venues.models import VenueInvitation
 
         await session.execute(

@@ -11,7 +11,6 @@ from sqlalchemy import text
 from mafqood.admin import stats
 from mafqood.admin.schemas import StatsOut
 from mafqood.audit import service as audit
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError, Forbidden
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
@@ -22,6 +21,7 @@ from mafqood.moderation import service as moderation
 from mafqood.moderation.schemas import HiddenItemOut, HiddenItemsOut, ReviewIn
 from mafqood.ratelimit.limiter import RateLimiterDep
 from mafqood.storage.deps import StorageDep
+from mafqood.users.deps import CurrentUser
 from mafqood.users.models import User
 from mafqood.venues import service as venues
 from mafqood.venues.commands import AppointOwner

@@ -5,9 +5,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 from pydantic_core import PydanticCustomError
 
-from mafqood.auth.passwords import policy_violations
 from mafqood.core.i18n import Language
 from mafqood.core.validation import InputModel, Name, OptionalPhone
+from mafqood.users.passwords import policy_violations
 from mafqood.users.schemas import UserOut
 
 

@@ -8,22 +8,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from mafqood.audit import service as audit
 from mafqood.auth import throttle
-from mafqood.auth.models import RefreshToken
 from mafqood.auth.ports import AuthServices
 from mafqood.auth.schemas import RegisterIn
-from mafqood.auth.sessions import end_sockets_on_commit
-from mafqood.auth.tokens import TokenError, hash_token
 from mafqood.core.errors import BadRequest, Conflict, Unauthorized
 from mafqood.core.i18n import language_or_default, translate
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
-from mafqood.users.models import User
-from mafqood.venues.models import VenueMember
+from mafqood.realtime.bus import EventBus
+from mafqood.users.models import RefreshToken, User
+from mafqood.users.tokens import TokenError, hash_token
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,8 @@ async def _open_session(
 async def _access_token(
     session: UnitOfWork, container: AuthServices, user: User, family_id: uuid.UUID
 ) -> str:
-    desk = await session.scalar(select(exists().where(VenueMember.user_id == user.id)))
-    return container.tokens.access_token(
-        user.id, user.email, user.is_venue, family_id, desk=bool(desk)
-    )
+    desk = await container.is_desk_member(session, user.id)
+    return container.tokens.access_token(user.id, user.email, user.is_venue, family_id, desk=desk)
 
 
 async def register(
@@ -155,6 +151,18 @@ def _decode_refresh(container: AuthServices, token: str) -> dict[str, Any]:
     except ValueError as exc:
         raise Unauthorized("invalid_token") from exc
     return claims
+
+
+def end_sockets_on_commit(
+    session: UnitOfWork, bus: EventBus, user_id: uuid.UUID, sid: uuid.UUID | None
+) -> None:
+    """Once the revocation has committed, every API process closes the open sockets of login
+    `sid` (None: of every login of the user). HTTP requests need no message: they check."""
+
+    async def announce() -> None:
+        await bus.end_sessions(user_id, sid)
+
+    session.after_commit(announce)
 
 
 async def _revoke_family(session: UnitOfWork, family_id: uuid.UUID) -> None:

@@ -13,7 +13,6 @@ import math
 
 from sqlalchemy import select
 
-from mafqood.auth.models import RefreshToken
 from mafqood.auth.ports import AuthServices
 from mafqood.core.errors import RateLimited
 from mafqood.core.i18n import language_or_default, translate
@@ -22,7 +21,7 @@ from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.service import notify
 from mafqood.observability.metrics import RATE_LIMITED
-from mafqood.users.models import User
+from mafqood.users.models import RefreshToken, User
 from mafqood.worker.mail import queue_mail
 
 LOGIN_FAILURES = "login_account"

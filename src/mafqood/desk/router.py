@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language
 from mafqood.core.pagination import PageDep
@@ -27,6 +26,7 @@ from mafqood.desk.schemas import (
 )
 from mafqood.items.schemas import Category, ItemStatus
 from mafqood.storage.deps import StorageDep
+from mafqood.users.deps import CurrentUser
 from mafqood.venues.router import NOT_MEMBER
 
 router = APIRouter(prefix="/api/v1", tags=["venues"])

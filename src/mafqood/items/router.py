@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
@@ -26,6 +25,7 @@ from mafqood.items.schemas import (
     ItemWithMatches,
 )
 from mafqood.matching import service as matching
+from mafqood.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
 

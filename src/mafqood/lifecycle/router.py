@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from mafqood.auth.deps import CurrentUser, OptionalUser
 from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
@@ -34,6 +33,7 @@ from mafqood.lifecycle.schemas import (
 )
 from mafqood.lifecycle.statuses import ItemStatus
 from mafqood.storage.deps import StorageDep
+from mafqood.users.deps import CurrentUser, OptionalUser
 from mafqood.users.models import User
 from mafqood.venues.access import member_venue
 

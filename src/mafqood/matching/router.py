@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
 from mafqood.items import service as items
@@ -20,6 +19,7 @@ from mafqood.matching.schemas import (
     MatchStateOut,
 )
 from mafqood.storage.deps import StorageDep
+from mafqood.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["matches"])
 

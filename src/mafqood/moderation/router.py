@@ -5,12 +5,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep, SettingsDep
 from mafqood.moderation import service
 from mafqood.moderation.schemas import ReportIn, ReportOut
+from mafqood.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["moderation"])
 

@@ -5,7 +5,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.pagination import PageDep
 from mafqood.core.web import SessionDep
@@ -19,6 +18,7 @@ from mafqood.notifications.schemas import (
     ReadAllOut,
     ReadOut,
 )
+from mafqood.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 

@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile, status
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.web import SessionDep, SettingsDep
 from mafqood.items.schemas import UploadOut
 from mafqood.photos.screening import ScreeningDep
 from mafqood.photos.service import photo_keys, photo_urls, process_upload, store_photo
 from mafqood.storage.deps import StorageDep
+from mafqood.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1/upload", tags=["uploads"])
 

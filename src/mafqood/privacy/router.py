@@ -4,13 +4,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 
-from mafqood.auth.deps import CurrentUser, PasswordsDep
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
 from mafqood.privacy import service
 from mafqood.privacy.schemas import AccountDeletedOut, AccountDeleteIn, ExportOut
 from mafqood.storage.deps import StorageDep
+from mafqood.users.deps import CurrentUser, PasswordsDep
 
 router = APIRouter(tags=["privacy"])
 

@@ -10,8 +10,6 @@ from sqlalchemy import Select, delete, or_, select
 
 from mafqood.audit import service as audit
 from mafqood.audit.models import AuditLog
-from mafqood.auth.models import RefreshToken
-from mafqood.auth.passwords import PasswordHasher
 from mafqood.core.errors import Forbidden
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
@@ -34,7 +32,8 @@ from mafqood.privacy.schemas import (
     ExportView,
 )
 from mafqood.storage import Storage
-from mafqood.users.models import User
+from mafqood.users.models import RefreshToken, User
+from mafqood.users.passwords import PasswordHasher
 from mafqood.venues import privacy as venue_privacy
 
 

@@ -17,7 +17,6 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mafqood.auth.tokens import TokenError
 from mafqood.core.config import Settings
 from mafqood.core.errors import error_body
 from mafqood.core.i18n import request_language, translate
@@ -28,6 +27,7 @@ from mafqood.ratelimit.limiter import Decision, RateLimiter
 from mafqood.ratelimit.ports import LimitServices
 from mafqood.ratelimit.rules import Rules
 from mafqood.staff.cookies import ACCESS_COOKIE
+from mafqood.users.tokens import TokenError
 
 log = structlog.get_logger(__name__)
 

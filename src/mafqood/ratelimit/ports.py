@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from mafqood.auth.tokens import TokenService
 from mafqood.ratelimit.limiter import RateLimiter
+from mafqood.users.tokens import TokenService
 
 
 class LimitServices(Protocol):

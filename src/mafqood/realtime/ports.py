@@ -6,9 +6,9 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from mafqood.auth.tokens import TokenService
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.realtime.hub import ConnectionHub
+from mafqood.users.tokens import TokenService
 
 
 class SocketServices(Protocol):

@@ -26,11 +26,11 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, WebSocket
 
-from mafqood.auth.sessions import session_id, token_user
-from mafqood.auth.tokens import TokenError
 from mafqood.core.errors import Unauthorized
 from mafqood.realtime.hub import CLOSE_POLICY_VIOLATION
 from mafqood.realtime.ports import SocketServices
+from mafqood.users.logins import session_id, token_user
+from mafqood.users.tokens import TokenError
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["real-time"])

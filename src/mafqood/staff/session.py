@@ -3,7 +3,7 @@
 - `mafqood_staff`: the access token; `mafqood_staff_refresh` (path /staff): the refresh
   token, exchanged when the access token expires, so a desk stays signed in for a shift.
   Both HttpOnly, SameSite=Lax, Secure outside development. Logging out anywhere (or a
-  password reset) ends the login here too: every request checks it (auth.sessions).
+  password reset) ends the login here too: every request checks it (users.logins).
 - `mafqood_csrf`: a random value each form repeats (double submit); SameSite=Strict. A
   POST whose form value differs is refused, so another site cannot post forms for a
   signed-in member.
@@ -22,8 +22,6 @@ from fastapi.responses import Response
 from mafqood.auth import service as auth
 from mafqood.auth.deps import AuthServicesDep
 from mafqood.auth.ports import AuthServices
-from mafqood.auth.sessions import token_user
-from mafqood.auth.tokens import TokenError
 from mafqood.core.config import Settings
 from mafqood.core.errors import AppError, Forbidden, Unauthorized
 from mafqood.core.i18n import (
@@ -35,7 +33,9 @@ from mafqood.core.i18n import (
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
 from mafqood.staff.cookies import ACCESS_COOKIE, CSRF_COOKIE, LANGUAGE_COOKIE, REFRESH_COOKIE
+from mafqood.users.logins import token_user
 from mafqood.users.models import User
+from mafqood.users.tokens import TokenError
 
 STAFF_PATH = "/staff"
 

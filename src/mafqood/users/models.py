@@ -1,9 +1,13 @@
+"""The accounts, and the refresh tokens that record their logins."""
+
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func, text
+from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mafqood.core.db import Base, TimestampMixin
@@ -28,3 +32,24 @@ class User(TimestampMixin, Base):
     is_admin: Mapped[bool] = mapped_column(server_default=text("false"))
     preferred_language: Mapped[str] = mapped_column(String(5), server_default="en")
     last_login_at: Mapped[datetime | None]
+
+
+class RefreshToken(Base):
+    """One refresh token. Tokens rotated from the same login share a family_id, so that the
+    re-use of an already rotated token can revoke that whole login."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    family_id: Mapped[uuid.UUID]
+    token_hash: Mapped[str] = mapped_column(String(255), unique=True)
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    revoked_at: Mapped[datetime | None]
+    replaced_by: Mapped[uuid.UUID | None]
+    device_info: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    ip_address: Mapped[str | None] = mapped_column(INET)
+    user_agent: Mapped[str | None] = mapped_column(Text)

@@ -4,9 +4,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError
 from mafqood.core.web import SessionDep
+from mafqood.users.deps import CurrentUser
 from mafqood.users.schemas import ProfileUpdateIn, UserOut
 
 router = APIRouter(prefix="/auth/users", tags=["users"])

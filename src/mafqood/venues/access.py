@@ -11,12 +11,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from mafqood.core.errors import Forbidden, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
 from mafqood.venues.models import Venue, VenueMember
+
+
+async def is_desk_member(session: UnitOfWork, user_id: uuid.UUID) -> bool:
+    """Whether the user belongs to any venue, as staff or owner: the `desk` claim of their
+    access tokens, which tells the app to offer the desk."""
+    return bool(await session.scalar(select(exists().where(VenueMember.user_id == user_id))))
 
 
 async def role_in(session: UnitOfWork, venue_id: uuid.UUID, user_id: uuid.UUID) -> str | None:

@@ -8,7 +8,6 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, status
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.errors import FieldError
 from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
@@ -17,6 +16,7 @@ from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
 from mafqood.lifecycle import disposal
 from mafqood.lifecycle.models import Disposal
+from mafqood.users.deps import CurrentUser
 from mafqood.venues import access, retention
 from mafqood.venues.ops_schemas import (
     DisposalIn,

@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from mafqood.auth.deps import CurrentUser
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep
+from mafqood.users.deps import CurrentUser
 from mafqood.venues import service
 from mafqood.venues.commands import (
     AcceptInvitation,

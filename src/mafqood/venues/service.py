@@ -16,12 +16,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from mafqood.audit import service as audit
-from mafqood.auth.tokens import hash_token
 from mafqood.core.config import Settings
 from mafqood.core.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language, translate
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
+from mafqood.users.tokens import hash_token
 from mafqood.venues import access
 from mafqood.venues.access import Membership
 from mafqood.venues.commands import (

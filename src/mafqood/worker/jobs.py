@@ -12,12 +12,12 @@ from typing import Any
 import structlog
 from sqlalchemy import delete, func
 
-from mafqood.auth.models import RefreshToken
 from mafqood.composition.container import Container
 from mafqood.lifecycle import matches
 from mafqood.matching.queue import mark_given_up
 from mafqood.notifications.service import delete_expired
 from mafqood.storage import LocalStorage, S3Storage
+from mafqood.users.models import RefreshToken
 from mafqood.worker import outbox
 from mafqood.worker.app import ANALYSE_REPORT
 

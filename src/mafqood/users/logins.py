@@ -1,4 +1,4 @@
-"""Whether an access token's login is still open, and ending the sockets of logins that end.
+"""Whether an access token's login is still open.
 
 An access token names its login in the `sid` claim: the family of refresh tokens that the
 login rotates through. Logout, a password reset and a refresh-token reuse alarm revoke those
@@ -15,11 +15,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select, true
 
-from mafqood.auth.models import RefreshToken
 from mafqood.core.errors import Unauthorized
 from mafqood.core.unit_of_work import UnitOfWork
-from mafqood.realtime.bus import EventBus
-from mafqood.users.models import User
+from mafqood.users.models import RefreshToken, User
 
 
 def session_id(claims: dict[str, Any]) -> uuid.UUID | None:
@@ -50,15 +48,3 @@ async def token_user(session: UnitOfWork, claims: dict[str, Any]) -> User:
         raise Unauthorized("session_revoked")
     user: User = found[0]
     return user
-
-
-def end_sockets_on_commit(
-    session: UnitOfWork, bus: EventBus, user_id: uuid.UUID, sid: uuid.UUID | None
-) -> None:
-    """Once the revocation has committed, every API process closes the open sockets of login
-    `sid` (None: of every login of the user). HTTP requests need no message: they check."""
-
-    async def announce() -> None:
-        await bus.end_sessions(user_id, sid)
-
-    session.after_commit(announce)
