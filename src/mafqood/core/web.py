@@ -2,7 +2,7 @@
 
 The process's shared objects are built by the composition at start-up and kept on
 `app.state.container`; a domain reaches one of them through `process_object`, by name, in a
-typed alias of its own (e.g. the auth package's `TokensDep`).
+typed alias of its own (e.g. the users package's `TokensDep`).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ class TokenService:
         desk: bool = False,
     ) -> str:
         """session_id: the login (refresh-token family) it belongs to; the token stops
-        working as soon as that login ends (see auth/sessions.py). desk: the user is a
+        working as soon as that login ends (see logins.py). desk: the user is a
         member of a venue (the rate limiter gives desks their own limits); `is_venue` is
         what the account said of itself at registration and grants nothing."""
         claims: dict[str, Any] = {
