@@ -10,6 +10,7 @@ from mafqood.auth.ports import AuthServices
 from mafqood.composition.container import Container
 from mafqood.desk.ports import IntakeServices
 from mafqood.health.ports import ProbedServices
+from mafqood.lifecycle.ports import NoticeServices
 from mafqood.matching.ports import VisionServices
 from mafqood.notifications.ports import DeliveryServices
 from mafqood.observability.ports import MetricsServices
@@ -25,6 +26,7 @@ PORTS = [
     VisionServices,
     MetricsServices,
     IntakeServices,
+    NoticeServices,
 ]
 
 

@@ -20,13 +20,12 @@ from mafqood.core import i18n
 from mafqood.core.config import Settings
 from mafqood.items.schemas import AnalysisStatus, Category, ItemStatus
 from mafqood.items.vocabulary import LOCATION_TYPES
-from mafqood.lifecycle.schemas import ClaimStatusName, IdType
+from mafqood.lifecycle.schemas import ClaimStatusName, DisposalMethod, IdType
 from mafqood.matching.schemas import Confidence
 from mafqood.staff.cookies import LANGUAGE_COOKIE
 from mafqood.staff.render import TEXTS_OF_EVIDENCE
 from mafqood.staff.session import language_of
 from mafqood.users.passwords import policy_violations
-from mafqood.venues.ops_schemas import DisposalMethod
 from mafqood.venues.schemas import Role
 
 SOURCE = Path(mafqood.__file__).parent

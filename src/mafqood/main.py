@@ -32,6 +32,7 @@ from mafqood.desk.router import router as desk_router
 from mafqood.health.router import router as health_router
 from mafqood.items.media import router as media_router
 from mafqood.items.router import router as items_router
+from mafqood.lifecycle.retention_router import router as retention_router
 from mafqood.lifecycle.router import claim_router, report_router
 from mafqood.matching.router import router as matching_router
 from mafqood.moderation.router import router as moderation_router
@@ -46,7 +47,6 @@ from mafqood.ratelimit.overload import install_overload_handler
 from mafqood.realtime.router import router as realtime_router
 from mafqood.staff.app import install_staff_dashboard
 from mafqood.users.router import router as users_router
-from mafqood.venues.ops_router import router as venue_ops_router
 from mafqood.venues.router import router as venues_router
 
 log = structlog.get_logger(__name__)
@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(venues_router)
     app.include_router(desk_router)
     app.include_router(claim_router)
-    app.include_router(venue_ops_router)
+    app.include_router(retention_router)
     app.include_router(desk_reports_router)
     app.include_router(metrics_router)
     install_staff_dashboard(app)

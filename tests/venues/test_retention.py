@@ -11,8 +11,8 @@ from sqlalchemy import select, text
 
 from mafqood.audit.models import AuditLog
 from mafqood.composition.container import Container
+from mafqood.lifecycle import retention
 from mafqood.lifecycle.models import Disposal, Handover, Match
-from mafqood.venues import retention
 from mafqood.worker.app import RETENTION_NOTICES
 from tests.factories import Account, insert_report, pin_match, register, wait_for
 from tests.venues.helpers import add_member, create_venue, intake_one

@@ -4,7 +4,6 @@ Nothing is deleted: the item stays, closed, so that it leaves browsing and match
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,13 +17,11 @@ from mafqood.items.models import Item
 from mafqood.lifecycle import matches
 from mafqood.lifecycle.locks import lock
 from mafqood.lifecycle.models import Disposal, Handover, Match
+from mafqood.lifecycle.retention import is_due
 from mafqood.lifecycle.statuses import HELD, ITEM, ItemStatus
 from mafqood.users.models import User
 from mafqood.venues.access import member_venue
 from mafqood.venues.models import Venue
-
-# Whether an item's holding period is over: the venue's retention rule (venues.retention).
-IsDue = Callable[[UnitOfWork, Item], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class DisposeItem:
 
 
 async def dispose(
-    uow: UnitOfWork, actor: User, command: DisposeItem, *, client: ClientInfo, is_due: IsDue
+    uow: UnitOfWork, actor: User, command: DisposeItem, *, client: ClientInfo
 ) -> tuple[Disposal, Item]:
     venue = await member_venue(uow, command.venue_id, actor)
     # Locked, so that a handover or a second disposal of the same item waits for this one.

@@ -1,5 +1,6 @@
-"""What a found item's life says, in English and Arabic: its refusals, and what each side is
-told of its matches, claims and handover."""
+"""What a found item's life says, in English and Arabic: its refusals, what each side is
+told of its matches, claims and handover, and a venue's notice of items past their holding
+period."""
 
 from __future__ import annotations
 
@@ -138,6 +139,14 @@ TEXTS: Catalog = {
     "notify.handover.message": {
         "en": "{item_title} was handed over to {name}.",
         "ar": "تم تسليم {item_title} إلى {name}.",
+    },
+    "notify.retention_due.title": {
+        "en": "Items past their holding period",
+        "ar": "أغراض تجاوزت مدة الاحتفاظ",
+    },
+    "notify.retention_due.message": {
+        "en": "{count} items at {venue} are past their holding period.",
+        "ar": "{count} من الأغراض في {venue} تجاوزت مدة الاحتفاظ.",
     },
     # a report's status inside notification texts
     "notify.status.open": {"en": "open", "ar": "مفتوح"},

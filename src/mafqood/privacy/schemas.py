@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mafqood.core.validation import InputModel
 from mafqood.users.schemas import UserOut
+from mafqood.venues.schemas import ExportMembership
 
 
 class ExportProfile(UserOut):
@@ -115,13 +116,6 @@ class ExportReport(BaseModel):
     item_id: uuid.UUID
     reason: str
     details: str | None
-    created_at: datetime
-
-
-class ExportMembership(BaseModel):
-    venue_id: uuid.UUID
-    venue_name: str
-    role: str
     created_at: datetime
 
 

@@ -14,13 +14,15 @@ from mafqood.core.errors import Forbidden
 from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemPhoto, ItemView
-from mafqood.lifecycle.models import Match
+from mafqood.lifecycle.models import Claim, Handover, Match
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.photos.service import photo_keys, photo_urls
 from mafqood.privacy.schemas import (
     ExportActivity,
+    ExportClaim,
     ExportDevice,
+    ExportHandover,
     ExportItem,
     ExportLogin,
     ExportMatch,
@@ -123,6 +125,15 @@ async def export(session: UnitOfWork, storage: Storage, user: User) -> ExportOut
     reports = await rows(
         select(ItemReport).where(ItemReport.reporter_id == user.id).order_by(ItemReport.created_at)
     )
+    claims = await rows(
+        select(Claim).where(Claim.claimant_id == user.id).order_by(Claim.created_at)
+    )
+    # Handed over to the user, or by them as a venue's staff member.
+    handovers = await rows(
+        select(Handover)
+        .where(or_(Handover.collected_by_user_id == user.id, Handover.staff_id == user.id))
+        .order_by(Handover.created_at)
+    )
     return ExportOut(
         generated_at=datetime.now(UTC),
         profile=ExportProfile.model_validate(user, from_attributes=True),
@@ -169,8 +180,8 @@ async def export(session: UnitOfWork, storage: Storage, user: User) -> ExportOut
         viewed_items=[ExportView(item_id=row.item_id, created_at=row.created_at) for row in views],
         reports=[ExportReport.model_validate(row, from_attributes=True) for row in reports],
         venue_memberships=await venue_privacy.memberships(session, user),
-        claims=await venue_privacy.claims(session, user),
-        handovers=await venue_privacy.handovers(session, user),
+        claims=[ExportClaim.model_validate(row) for row in claims],
+        handovers=[ExportHandover.model_validate(row) for row in handovers],
     )
 
 

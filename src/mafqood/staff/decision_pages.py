@@ -10,13 +10,12 @@ from fastapi.responses import Response
 
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
-from mafqood.lifecycle import claims, decisions, disposal, handover
-from mafqood.lifecycle.schemas import DecisionIn, HandoverIn
+from mafqood.lifecycle import claims, decisions, disposal, handover, retention
+from mafqood.lifecycle.schemas import DecisionIn, DisposalIn, HandoverIn
 from mafqood.staff.render import page, redirect
 from mafqood.staff.routing import DeskPage, MemberVenue, PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
-from mafqood.venues import retention
-from mafqood.venues.ops_schemas import DisposalIn
+from mafqood.venues.holding import retention_days
 
 router = staff_router()
 
@@ -106,7 +105,7 @@ async def disposals_due(
         venue=venue,
         active="disposals",
         due=rows,
-        days=retention.retention_days(venue),
+        days=retention_days(venue),
         total=total,
         pager=shown.answer(total),
     )
@@ -123,5 +122,5 @@ async def record_disposal(
 ) -> Response:
     data = DisposalIn.model_validate({"method": text(form, "method"), "notes": text(form, "notes")})
     command = disposal.DisposeItem(venue.id, item_id, data.method, data.notes)
-    await disposal.dispose(db, user, command, client=client_info(request), is_due=retention.is_due)
+    await disposal.dispose(db, user, command, client=client_info(request))
     return redirect(request, f"/staff/venues/{venue.id}/disposals", done="1")

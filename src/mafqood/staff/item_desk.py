@@ -8,9 +8,9 @@ from typing import Any
 from mafqood.core.errors import NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.lifecycle import claims, handover
+from mafqood.lifecycle import claims, handover, retention
 from mafqood.lifecycle.models import Disposal
-from mafqood.venues import retention
+from mafqood.venues.holding import retention_days
 from mafqood.venues.models import Venue
 
 CLAIMS_SHOWN = 50
@@ -30,5 +30,5 @@ async def item_details(session: UnitOfWork, venue: Venue, item: Item) -> dict[st
         "handover": handed_over,
         "disposal": await session.get(Disposal, item.id),
         "due": await retention.is_due(session, item),
-        "retention_days": retention.retention_days(venue).get(item.category),
+        "retention_days": retention_days(venue).get(item.category),
     }

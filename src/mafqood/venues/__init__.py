@@ -1,3 +1,5 @@
 """The venue workspace: venues (lost-property desks), their members, roles and invitations,
-and who may act for a venue (`access`). The desk's daily work on its items is
-`mafqood.desk`, which builds on this package; nothing here imports it."""
+their holding periods (`holding`), and who may act for a venue (`access`). The desk's daily
+work on its items is `mafqood.desk`; what becomes of a found item at the desk (claims,
+handover, retention and disposal) is `mafqood.lifecycle`. Both build on this package;
+nothing here imports them."""

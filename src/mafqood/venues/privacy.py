@@ -6,13 +6,12 @@ them: they are neither exported as the member's reports nor deleted with the mem
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from mafqood.core.unit_of_work import UnitOfWork
-from mafqood.lifecycle.models import Claim, Handover
-from mafqood.privacy.schemas import ExportClaim, ExportHandover, ExportMembership
 from mafqood.users.models import User
 from mafqood.venues.models import Venue, VenueMember
+from mafqood.venues.schemas import ExportMembership
 
 
 async def memberships(session: UnitOfWork, user: User) -> list[ExportMembership]:
@@ -31,22 +30,6 @@ async def memberships(session: UnitOfWork, user: User) -> list[ExportMembership]
         )
         for member, name in rows
     ]
-
-
-async def claims(session: UnitOfWork, user: User) -> list[ExportClaim]:
-    rows = await session.scalars(
-        select(Claim).where(Claim.claimant_id == user.id).order_by(Claim.created_at)
-    )
-    return [ExportClaim.model_validate(row) for row in rows]
-
-
-async def handovers(session: UnitOfWork, user: User) -> list[ExportHandover]:
-    rows = await session.scalars(
-        select(Handover)
-        .where(or_(Handover.collected_by_user_id == user.id, Handover.staff_id == user.id))
-        .order_by(Handover.created_at)
-    )
-    return [ExportHandover.model_validate(row) for row in rows]
 
 
 async def hand_over_ownership(session: UnitOfWork, user: User) -> None:

@@ -125,3 +125,11 @@ class InvitationListOut(BaseModel):
 
 class InvitationAcceptIn(InputModel):
     token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+
+
+# A venue the user is a member of, in their data export (privacy).
+class ExportMembership(BaseModel):
+    venue_id: uuid.UUID
+    venue_name: str
+    role: str
+    created_at: datetime

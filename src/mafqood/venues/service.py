@@ -34,8 +34,8 @@ from mafqood.venues.commands import (
     UpdateVenue,
     VenueRef,
 )
+from mafqood.venues.holding import retention_days
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
-from mafqood.venues.retention import retention_days
 from mafqood.venues.schemas import MemberOut, VenueOut
 from mafqood.worker.mail import queue_mail
 

@@ -1,5 +1,5 @@
-"""What venues and their desks say, in English and Arabic (claims, handovers and disposals
-are a found item's life: lifecycle.texts)."""
+"""What venues and their desks say, in English and Arabic (claims, handovers, disposals and
+the notice of items past their holding period are a found item's life: lifecycle.texts)."""
 
 from __future__ import annotations
 
@@ -51,15 +51,6 @@ TEXTS: Catalog = {
     "field.range_too_long": {
         "en": "Must be at most {max_days} days after from.",
         "ar": "الحد الأقصى {max_days} يومًا من تاريخ البداية.",
-    },
-    # notifications
-    "notify.retention_due.title": {
-        "en": "Items past their holding period",
-        "ar": "أغراض تجاوزت مدة الاحتفاظ",
-    },
-    "notify.retention_due.message": {
-        "en": "{count} items at {venue} are past their holding period.",
-        "ar": "{count} من الأغراض في {venue} تجاوزت مدة الاحتفاظ.",
     },
     # words inside other texts
     "venue.role.owner": {"en": "owner", "ar": "مالك"},

@@ -36,7 +36,7 @@ RETENTION_NOTICES = "mafqood.retention_notices"
 VISION_TASKS = (ANALYSE_REPORT, REINDEX)
 
 # Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
-TASK_PACKAGES = ["mafqood.matching", "mafqood.notifications", "mafqood.photos", "mafqood.venues"]
+TASK_PACKAGES = ["mafqood.lifecycle", "mafqood.matching", "mafqood.notifications", "mafqood.photos"]
 
 
 def broker_url_for(settings: Settings) -> str:

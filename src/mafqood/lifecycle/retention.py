@@ -1,11 +1,11 @@
-"""How long a venue holds found items before it may dispose of them, which items are past
-that period, and the daily notice to the venue's members."""
+"""Which of a venue's found items are past their holding period (venues.holding), and the
+daily notice of them to the venue's members. Their disposal is `disposal`."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, select
@@ -13,28 +13,14 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, s
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.lifecycle.models import Disposal, Handover
+from mafqood.lifecycle.ports import NoticeServices
 from mafqood.lifecycle.statuses import HELD
 from mafqood.notifications.service import notify_all
+from mafqood.venues.holding import DEFAULT_RETENTION_DAYS
 from mafqood.venues.models import Venue, VenueMember
-
-if TYPE_CHECKING:
-    from mafqood.composition.container import Container
 
 log = structlog.get_logger(__name__)
 
-# Days, per category: documents and IDs go to the issuing authority or police sooner;
-# valuables are held longest. A venue's own settings override these.
-DEFAULT_RETENTION_DAYS: dict[str, int] = {
-    "phone": 90,
-    "wallet": 90,
-    "bag": 60,
-    "id": 30,
-    "jewelry": 180,
-    "electronics": 90,
-    "keys": 60,
-    "documents": 30,
-    "other": 30,
-}
 # The notice goes out at most once a day per venue (the key lives past the day's end, so a
 # run shortly after midnight UTC cannot see yesterday's as today's).
 NOTICE_DAY_KEY = "retention:notice:{venue}:{day}"
@@ -43,10 +29,6 @@ NOTICE_DAY_TTL = timedelta(days=2)
 # it falls back to the last day, so a flush never re-announces an old backlog.
 NOTICED_KEY = "retention:noticed:{venue}"
 NOTICED_TTL = timedelta(days=400)
-
-
-def retention_days(venue: Venue) -> dict[str, int]:
-    return {**DEFAULT_RETENTION_DAYS, **(venue.retention_days or {})}
 
 
 def held_days() -> ColumnElement[Any]:
@@ -98,7 +80,7 @@ async def is_due(session: UnitOfWork, item: Item) -> bool:
     return bool(due)
 
 
-async def send_due_notices(container: Container) -> int:
+async def send_due_notices(container: NoticeServices) -> int:
     """Tell the members of every venue with items newly past their period (since its last
     notice), once a day at most. Returns how many venues were told."""
     async with container.sessionmaker() as session:
@@ -125,7 +107,7 @@ async def send_due_notices(container: Container) -> int:
 
 
 async def _notice(
-    container: Container,
+    container: NoticeServices,
     venue_id: uuid.UUID,
     name: str,
     count: int,

@@ -14,11 +14,9 @@ from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep
 from mafqood.items.models import Item
-from mafqood.lifecycle import disposal
+from mafqood.lifecycle import disposal, retention
 from mafqood.lifecycle.models import Disposal
-from mafqood.users.deps import CurrentUser
-from mafqood.venues import access, retention
-from mafqood.venues.ops_schemas import (
+from mafqood.lifecycle.schemas import (
     DisposalIn,
     DisposalListOut,
     DisposalMethod,
@@ -27,6 +25,8 @@ from mafqood.venues.ops_schemas import (
     DueListOut,
     ItemBrief,
 )
+from mafqood.users.deps import CurrentUser
+from mafqood.venues import access
 from mafqood.venues.router import NOT_MEMBER
 
 router = APIRouter(prefix="/api/v1", tags=["venue reports"])
@@ -106,7 +106,7 @@ async def dispose_item(
     handed to the police). The item is closed (it leaves browsing and matching) and its
     pending matches expire; nothing is deleted."""
     command = disposal.DisposeItem(venue_id, item_id, data.method, data.notes)
-    row, item = await disposal.dispose(db, user, command, client=client, is_due=retention.is_due)
+    row, item = await disposal.dispose(db, user, command, client=client)
     return _disposal_out(row, item, user.full_name)
 
 

@@ -1,8 +1,8 @@
-"""Background work of the venue desks."""
+"""Background work of a found item's life."""
 
 from __future__ import annotations
 
-from mafqood.venues import retention
+from mafqood.lifecycle import retention
 from mafqood.worker.app import RETENTION_NOTICES
 from mafqood.worker.background import task
 from mafqood.worker.runtime import WorkerRuntime
