@@ -10,8 +10,9 @@ from mafqood.auth.ports import AuthServices
 from mafqood.composition.container import Container
 from mafqood.desk.ports import IntakeServices
 from mafqood.health.ports import ProbedServices
+from mafqood.items.ports import PhotoServices
 from mafqood.lifecycle.ports import NoticeServices
-from mafqood.matching.ports import VisionServices
+from mafqood.matching.ports import SubmissionServices, VisionServices
 from mafqood.notifications.ports import DeliveryServices
 from mafqood.observability.ports import MetricsServices
 from mafqood.ratelimit.ports import LimitServices
@@ -27,6 +28,8 @@ PORTS = [
     MetricsServices,
     IntakeServices,
     NoticeServices,
+    PhotoServices,
+    SubmissionServices,
 ]
 
 

@@ -34,6 +34,7 @@ from mafqood.items.media import router as media_router
 from mafqood.items.router import router as items_router
 from mafqood.lifecycle.retention_router import router as retention_router
 from mafqood.lifecycle.router import claim_router, report_router
+from mafqood.matching.router import report_router as reporting_router
 from mafqood.matching.router import router as matching_router
 from mafqood.moderation.router import router as moderation_router
 from mafqood.notifications.router import router as notifications_router
@@ -120,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(users_router)
+    # Reporting (/lost, /found) and /history come first under "items" in the API's docs.
+    app.include_router(reporting_router)
     app.include_router(items_router)
     app.include_router(report_router)
     app.include_router(matching_router)

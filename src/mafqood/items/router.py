@@ -3,112 +3,27 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 
-from mafqood.composition.deps import ContainerDep
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
-from mafqood.core.web import SessionDep
-from mafqood.items import photos, service, submission
+from mafqood.core.web import SessionDep, process_container
+from mafqood.items import photos, service
+from mafqood.items.ports import PhotoServices
 from mafqood.items.presenters import item_detail, item_out
-from mafqood.items.schemas import (
-    BrowseOut,
-    Category,
-    HistoryOut,
-    ItemCreate,
-    ItemDetailOut,
-    ItemStatus,
-    ItemSubmitOut,
-    ItemType,
-    ItemWithMatches,
-)
-from mafqood.matching import service as matching
+from mafqood.items.schemas import BrowseOut, Category, ItemDetailOut, ItemType
+from mafqood.storage.deps import StorageDep
 from mafqood.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
 
+PhotoServicesDep = Annotated[PhotoServices, Depends(process_container)]
+
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such item, or not yours (the two are not told apart)"}
 }
-SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    409: {"description": "You already reported an item with this photo"},
-    413: {"description": "The photo is larger than 10 MB"},
-    415: {"description": "Not a JPEG, PNG, WebP or HEIC photo"},
-    422: {"description": "A field is missing or invalid; `detail` lists each field"},
-    503: {"description": "Photo storage is unavailable"},
-}
-
-
-ImageFiles = Annotated[
-    list[UploadFile],
-    File(
-        description="JPEG, PNG, WebP or HEIC photos, up to 10 MB each: one `image` part, or "
-        "up to 5 (the front, the back, a detail); the first is the main photo"
-    ),
-]
-
-
-REPORT = """Report something you {kind}. Answers with the {other} reports it already matches, or
-with `matching: "pending"` when the photo is still being analysed: the matches then
-come as notifications (and GET /items/{{id}}/matches)."""
-
-
-def _report_route(kind: ItemType, other: ItemType) -> None:
-    async def report(
-        request: Request,
-        form: Annotated[ItemCreate, Form()],
-        image: ImageFiles,
-        user: CurrentUser,
-        db: SessionDep,
-        container: ContainerDep,
-    ) -> ItemSubmitOut:
-        return await submission.submit(db, container, user, kind, form, image, request)
-
-    router.add_api_route(
-        f"/{kind}",
-        report,
-        methods=["POST"],
-        name=f"report_{kind}",
-        description=REPORT.format(kind=kind, other=other),
-        status_code=status.HTTP_201_CREATED,
-        response_model=ItemSubmitOut,
-        responses=SUBMIT_ERRORS,
-    )
-
-
-_report_route("lost", "found")
-_report_route("found", "lost")
-
-
-@router.get(
-    "/history", response_model=HistoryOut, responses={401: {"description": "Not signed in"}}
-)
-async def history(
-    user: CurrentUser,
-    db: SessionDep,
-    container: ContainerDep,
-    page: PageDep,
-    status: ItemStatus | None = None,
-) -> HistoryOut:
-    """Your reports, newest first, each with its matches. One page spans both lists."""
-    items, total = await service.history(db, user, status, page.number, page.size)
-    matches = await matching.matches_for_items(db, container.storage, items)
-    lost: list[ItemWithMatches] = []
-    found: list[ItemWithMatches] = []
-    for item in items:
-        entry = ItemWithMatches(
-            item=item_detail(item, container.storage, show_contact=True),
-            matches=matches.get(item.id, []),
-        )
-        (lost if item.type == "lost" else found).append(entry)
-    return HistoryOut(
-        lost_items=lost,
-        found_items=found,
-        pagination=page.answer(total),
-    )
 
 
 def _parse_near(near: str | None) -> tuple[float, float] | None:
@@ -127,7 +42,7 @@ def _parse_near(near: str | None) -> tuple[float, float] | None:
 @router.get("/items", response_model=BrowseOut)
 async def browse(
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
     page: PageDep,
     type: ItemType | None = None,
     category: Category | None = None,
@@ -151,7 +66,7 @@ async def browse(
     )
     items, total = await service.browse(db, filters, page.number, page.size)
     return BrowseOut(
-        items=[item_out(item, container.storage) for item in items],
+        items=[item_out(item, storage) for item in items],
         pagination=page.answer(total),
     )
 
@@ -162,11 +77,11 @@ async def delete_item(
     request: Request,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    storage: StorageDep,
 ) -> dict[str, str]:
     """Delete your report, its photos and its matches."""
     item = await service.get_owned_item(db, item_id, user)
-    await service.delete_item(db, container.storage, item)
+    await service.delete_item(db, storage, item)
     return {"message": translate("item_deleted", request_language(request))}
 
 
@@ -186,7 +101,7 @@ async def add_photo(
     image: Annotated[UploadFile, File(description="Another view: the back, a detail")],
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    container: PhotoServicesDep,
 ) -> ItemDetailOut:
     """Add a photo to your report (at most 5). The report is analysed again with all its
     photos; new matches come as notifications (`analysis_status` is pending meanwhile)."""
@@ -205,7 +120,7 @@ async def remove_photo(
     photo_id: uuid.UUID,
     user: CurrentUser,
     db: SessionDep,
-    container: ContainerDep,
+    container: PhotoServicesDep,
 ) -> ItemDetailOut:
     """Remove one of your report's photos (the next becomes the main one when the main one
     goes); the report is analysed again."""

@@ -1,32 +1,123 @@
+"""The HTTP side of matching: reporting a lost or found item and waiting for its matches,
+your reports with their matches (under "items"), a report's matches and the answer to one
+(under "matches")."""
+
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile, status
 
+from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
-from mafqood.core.web import SessionDep
+from mafqood.core.web import SessionDep, process_container
 from mafqood.items import service as items
+from mafqood.items.presenters import item_detail
+from mafqood.items.schemas import ItemCreate, ItemStatus, ItemType
 from mafqood.lifecycle import matches
 from mafqood.lifecycle.statuses import MatchStatus
-from mafqood.matching import service
+from mafqood.matching import service, submission
+from mafqood.matching.ports import SubmissionServices
 from mafqood.matching.schemas import (
     Confidence,
     ConfirmIn,
     ConfirmOut,
+    HistoryOut,
+    ItemSubmitOut,
+    ItemWithMatches,
     MatchListOut,
     MatchStateOut,
 )
 from mafqood.storage.deps import StorageDep
 from mafqood.users.deps import CurrentUser
 
+report_router = APIRouter(prefix="/api/v1", tags=["items"])
 router = APIRouter(prefix="/api/v1", tags=["matches"])
+
+SubmissionServicesDep = Annotated[SubmissionServices, Depends(process_container)]
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
     404: {"description": "No such item or match, or not yours (not told apart)"},
 }
+SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    409: {"description": "You already reported an item with this photo"},
+    413: {"description": "The photo is larger than 10 MB"},
+    415: {"description": "Not a JPEG, PNG, WebP or HEIC photo"},
+    422: {"description": "A field is missing or invalid; `detail` lists each field"},
+    503: {"description": "Photo storage is unavailable"},
+}
+
+
+ImageFiles = Annotated[
+    list[UploadFile],
+    File(
+        description="JPEG, PNG, WebP or HEIC photos, up to 10 MB each: one `image` part, or "
+        "up to 5 (the front, the back, a detail); the first is the main photo"
+    ),
+]
+
+
+REPORT = """Report something you {kind}. Answers with the {other} reports it already matches, or
+with `matching: "pending"` when the photo is still being analysed: the matches then
+come as notifications (and GET /items/{{id}}/matches)."""
+
+
+def _report_route(kind: ItemType, other: ItemType) -> None:
+    async def report(
+        request: Request,
+        form: Annotated[ItemCreate, Form()],
+        image: ImageFiles,
+        user: CurrentUser,
+        db: SessionDep,
+        container: SubmissionServicesDep,
+    ) -> ItemSubmitOut:
+        return await submission.submit(db, container, user, kind, form, image, request)
+
+    report_router.add_api_route(
+        f"/{kind}",
+        report,
+        methods=["POST"],
+        name=f"report_{kind}",
+        description=REPORT.format(kind=kind, other=other),
+        status_code=status.HTTP_201_CREATED,
+        response_model=ItemSubmitOut,
+        responses=SUBMIT_ERRORS,
+    )
+
+
+_report_route("lost", "found")
+_report_route("found", "lost")
+
+
+@report_router.get(
+    "/history", response_model=HistoryOut, responses={401: {"description": "Not signed in"}}
+)
+async def history(
+    user: CurrentUser,
+    db: SessionDep,
+    storage: StorageDep,
+    page: PageDep,
+    status: ItemStatus | None = None,
+) -> HistoryOut:
+    """Your reports, newest first, each with its matches. One page spans both lists."""
+    reports, total = await items.history(db, user, status, page.number, page.size)
+    found_matches = await service.matches_for_items(db, storage, reports)
+    lost: list[ItemWithMatches] = []
+    found: list[ItemWithMatches] = []
+    for item in reports:
+        entry = ItemWithMatches(
+            item=item_detail(item, storage, show_contact=True),
+            matches=found_matches.get(item.id, []),
+        )
+        (lost if item.type == "lost" else found).append(entry)
+    return HistoryOut(
+        lost_items=lost,
+        found_items=found,
+        pagination=page.answer(total),
+    )
 
 
 @router.get("/items/{item_id}/matches", response_model=MatchListOut, responses=NOT_FOUND)

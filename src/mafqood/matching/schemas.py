@@ -2,14 +2,74 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from mafqood.core.pagination import Pagination
 from mafqood.core.validation import InputModel
-from mafqood.items.schemas import MatchOut
+from mafqood.items.schemas import AnalysisStatus, ItemDetailOut, ItemOut
 
 Confidence = Literal["high", "medium", "low"]
+
+
+class MatchOut(BaseModel):
+    """A match seen from one of its two items: matched_item is the other side."""
+
+    id: uuid.UUID
+    matched_item: ItemOut
+    similarity: float
+    confidence: str | None
+    matching_features: dict[str, Any] | None
+    status: str
+    confirmed_by_me: bool | None
+    confirmed_by_other: bool | None
+    created_at: datetime
+
+
+class ItemSubmitOut(BaseModel):
+    """`matches` are those found by the time of the answer. With `matching: "pending"` the
+    photo is still being analysed: matches found then reach both owners as notifications
+    (WebSocket `new_match`, push) and through GET /api/v1/items/{id}/matches; the owner's
+    sockets also get `item_analysed` when the analysis ends."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "item": {"id": "…", "analysis_status": "done"},
+                    "matches": [{"id": "…"}],
+                    "match_count": 1,
+                    "matching": "done",
+                },
+                {
+                    "item": {"id": "…", "analysis_status": "pending"},
+                    "matches": [],
+                    "match_count": 0,
+                    "matching": "pending",
+                },
+            ]
+        }
+    )
+
+    item: ItemDetailOut
+    matches: list[MatchOut]
+    match_count: int
+    matching: AnalysisStatus = Field(
+        description="done: `matches` is complete; pending: analysis goes on, matches come "
+        "as notifications; failed: the photo could not be analysed"
+    )
+
+
+class ItemWithMatches(BaseModel):
+    item: ItemDetailOut
+    matches: list[MatchOut]
+
+
+class HistoryOut(BaseModel):
+    lost_items: list[ItemWithMatches]
+    found_items: list[ItemWithMatches]
+    pagination: Pagination
 
 
 class MatchListOut(BaseModel):

@@ -18,9 +18,9 @@ from sqlalchemy.orm import aliased
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.items.presenters import item_out
-from mafqood.items.schemas import MatchOut
 from mafqood.lifecycle.models import Match
 from mafqood.lifecycle.statuses import MATCH_CLOSED
+from mafqood.matching.schemas import MatchOut
 from mafqood.storage import Storage
 
 # Made once: SQLAlchemy adapts every column of an alias on first use, which cost more CPU

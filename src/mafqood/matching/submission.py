@@ -18,16 +18,17 @@ import structlog
 from fastapi import Request, UploadFile
 from sqlalchemy import select
 
-from mafqood.composition.container import Container
 from mafqood.core.errors import Conflict
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service
 from mafqood.items.models import Item
 from mafqood.items.photos import add_rows, read_photos, store_views
 from mafqood.items.presenters import item_detail
-from mafqood.items.schemas import AnalysisStatus, ItemCreate, ItemSubmitOut
+from mafqood.items.schemas import AnalysisStatus, ItemCreate
 from mafqood.matching import service as matching
+from mafqood.matching.ports import SubmissionServices
 from mafqood.matching.queue import enqueue_analysis
+from mafqood.matching.schemas import ItemSubmitOut
 from mafqood.users.models import User
 from mafqood.worker.app import VISION_QUEUE
 
@@ -39,7 +40,7 @@ ANSWER_SECONDS = 0.1
 
 async def submit(
     db: UnitOfWork,
-    container: Container,
+    container: SubmissionServices,
     user: User,
     kind: Literal["lost", "found"],
     form: ItemCreate,
@@ -69,7 +70,7 @@ async def submit(
 
 async def _wait(
     db: UnitOfWork,
-    container: Container,
+    container: SubmissionServices,
     item_id: uuid.UUID,
     analysed: asyncio.Future[None],
     deadline: float,
@@ -99,7 +100,9 @@ async def _analysed(db: UnitOfWork, item_id: uuid.UUID) -> bool:
     return status != "pending"
 
 
-async def present(db: UnitOfWork, container: Container, item: Item, user: User) -> ItemSubmitOut:
+async def present(
+    db: UnitOfWork, container: SubmissionServices, item: Item, user: User
+) -> ItemSubmitOut:
     """The report as it is now: with its matches once analysed."""
     await db.refresh(item)
     found = []
