@@ -9,12 +9,11 @@ from typing_extensions import get_protocol_members
 from mafqood.auth.ports import AuthServices
 from mafqood.composition.container import Container
 from mafqood.desk.ports import IntakeServices
-from mafqood.health.ports import ProbedServices
+from mafqood.health.ports import MetricsServices, ProbedServices
 from mafqood.items.ports import PhotoServices
 from mafqood.lifecycle.ports import NoticeServices
 from mafqood.matching.ports import SubmissionServices, VisionServices
 from mafqood.notifications.ports import DeliveryServices
-from mafqood.observability.ports import MetricsServices
 from mafqood.ratelimit.ports import LimitServices
 from mafqood.realtime.ports import SocketServices
 

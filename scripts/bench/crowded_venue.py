@@ -161,7 +161,7 @@ async def report(
     container: Container, owner: User, kind: str, photo: PhotoData, when: datetime
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """Store a report with its analysis job, as POST /api/v1/lost|found does
-    (items/submission.py). -> (item id, job id)."""
+    (matching/submission.py). -> (item id, job id)."""
     settings = container.settings
     processed = await asyncio.to_thread(process_photo, photo.data(), settings.max_image_pixels)
     form = ItemCreate(

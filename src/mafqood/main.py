@@ -29,6 +29,7 @@ from mafqood.core.middleware import (
 )
 from mafqood.desk.router import reports_router as desk_reports_router
 from mafqood.desk.router import router as desk_router
+from mafqood.health.metrics_router import router as metrics_router
 from mafqood.health.router import router as health_router
 from mafqood.items.media import router as media_router
 from mafqood.items.router import router as items_router
@@ -40,7 +41,6 @@ from mafqood.moderation.router import router as moderation_router
 from mafqood.notifications.router import router as notifications_router
 from mafqood.observability.middleware import MetricsMiddleware
 from mafqood.observability.openapi import document_common_errors
-from mafqood.observability.router import router as metrics_router
 from mafqood.photos.router import router as photos_router
 from mafqood.privacy.router import router as privacy_router
 from mafqood.ratelimit.middleware import RateLimitMiddleware

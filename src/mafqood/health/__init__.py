@@ -1,0 +1,2 @@
+"""The operator's endpoints over every domain: GET /health (each dependency probed) and
+GET /metrics (Prometheus)."""

@@ -1,4 +1,5 @@
-"""What the health probes look at among the process's shared objects."""
+"""What the health probes and the /metrics endpoint look at among the process's shared
+objects."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from mafqood.core.config import Settings
+from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.storage import Storage
 
 
 class ProbedServices(Protocol):
@@ -16,3 +21,12 @@ class ProbedServices(Protocol):
     def redis(self) -> Redis: ...
     @property
     def extra_probes(self) -> dict[str, tuple[Callable[[], Awaitable[bool]], bool]]: ...
+
+
+class MetricsServices(ProbedServices, Protocol):
+    @property
+    def sessionmaker(self) -> async_sessionmaker[UnitOfWork]: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def storage(self) -> Storage: ...

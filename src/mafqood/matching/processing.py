@@ -1,7 +1,7 @@
 """Analysing and matching a stored report: the job of the vision workers.
 
 A report is stored by the API with analysis_status "pending" and an outbox job in the same
-transaction (see items/submission.py). A vision worker then:
+transaction (see submission.py). A vision worker then:
 
 1. claims the job (a row lock: a second delivery of the same job waits its turn or skips),
    analyses the photo and text and commits the vectors on their own. Two reports of one

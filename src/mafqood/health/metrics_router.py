@@ -1,4 +1,5 @@
-"""GET /metrics in Prometheus' text format (kept out of the OpenAPI schema)."""
+"""GET /metrics in Prometheus' text format (kept out of the OpenAPI schema): the operator's
+view over every domain (queues, matches, key statistics, the health probes)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from mafqood.admin import stats
 from mafqood.core.errors import NotFound, Unauthorized
 from mafqood.core.web import process_container
+from mafqood.health.ports import MetricsServices
 from mafqood.health.router import probe_all
 from mafqood.lifecycle.models import Match
 from mafqood.lifecycle.statuses import MatchStatus
@@ -33,7 +35,6 @@ from mafqood.observability.metrics import (
     STORAGE_USED,
     render,
 )
-from mafqood.observability.ports import MetricsServices
 from mafqood.storage import LocalStorage
 from mafqood.worker.app import QUEUE, VISION_QUEUE
 from mafqood.worker.outbox import OutboxJob
