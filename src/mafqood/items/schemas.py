@@ -173,9 +173,3 @@ class StatusOut(BaseModel):
     id: uuid.UUID
     status: ItemStatus
     updated_at: datetime
-
-
-class UploadOut(BaseModel):
-    url: str
-    thumbnail_url: str
-    small_thumbnail_url: str

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, UploadFile, status
 
 from mafqood.core.web import SessionDep, SettingsDep
-from mafqood.items.schemas import UploadOut
+from mafqood.photos.schemas import UploadOut
 from mafqood.photos.screening import ScreeningDep
 from mafqood.photos.service import photo_keys, photo_urls, process_upload, store_photo
 from mafqood.storage.deps import StorageDep
