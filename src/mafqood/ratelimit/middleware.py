@@ -26,8 +26,7 @@ from mafqood.observability.metrics import RATE_LIMITED
 from mafqood.ratelimit.limiter import Decision, RateLimiter
 from mafqood.ratelimit.ports import LimitServices
 from mafqood.ratelimit.rules import Rules
-from mafqood.staff.cookies import ACCESS_COOKIE
-from mafqood.users.tokens import TokenError
+from mafqood.users.tokens import ACCESS_COOKIE, TokenError
 
 log = structlog.get_logger(__name__)
 

@@ -32,10 +32,10 @@ from mafqood.core.i18n import (
 )
 from mafqood.core.request_context import client_info
 from mafqood.core.web import SessionDep
-from mafqood.staff.cookies import ACCESS_COOKIE, CSRF_COOKIE, LANGUAGE_COOKIE, REFRESH_COOKIE
+from mafqood.staff.cookies import CSRF_COOKIE, LANGUAGE_COOKIE, REFRESH_COOKIE
 from mafqood.users.logins import token_user
 from mafqood.users.models import User
-from mafqood.users.tokens import TokenError
+from mafqood.users.tokens import ACCESS_COOKIE, TokenError
 
 STAFF_PATH = "/staff"
 

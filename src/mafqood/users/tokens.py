@@ -11,6 +11,10 @@ from typing import Any, Literal
 
 import jwt
 
+# The staff dashboard keeps its access token in this cookie rather than a header; the rate
+# limiter reads it there too, to count a dashboard user by their account.
+ACCESS_COOKIE = "mafqood_staff"
+
 ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh", "reset"]
 
