@@ -245,6 +245,8 @@ async def test_daily_notice_reaches_members_once(
     # The scheduled task, run by a real worker.
     await container.tasks.send(RETENTION_NOTICES, [])
     [notice] = await wait_for(lambda: notices(client, owner))
+    # The worker records when it told the venue just after its notices commit.
+    await wait_for(lambda: container.redis.get(retention.NOTICED_KEY.format(venue=venue["id"])))
     assert notice["message"] == "2 items at City Centre Deira are past their holding period."
     assert notice["type"] == "system"
     assert len(await notices(client, staff)) == 1
