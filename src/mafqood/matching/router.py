@@ -4,6 +4,7 @@ your reports with their matches (under "items"), a report's matches and the answ
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Annotated, Any
 
@@ -13,11 +14,12 @@ from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
 from mafqood.core.web import SessionDep, process_container
 from mafqood.items import service as items
-from mafqood.items.presenters import item_detail
 from mafqood.items.schemas import ItemCreate, ItemStatus, ItemType
 from mafqood.lifecycle import matches
 from mafqood.lifecycle.statuses import MatchStatus
 from mafqood.matching import service, submission
+from mafqood.matching.history import HistoryQuery
+from mafqood.matching.history import history as history_of
 from mafqood.matching.ports import SubmissionServices
 from mafqood.matching.schemas import (
     Confidence,
@@ -25,7 +27,6 @@ from mafqood.matching.schemas import (
     ConfirmOut,
     HistoryOut,
     ItemSubmitOut,
-    ItemWithMatches,
     MatchListOut,
     MatchStateOut,
 )
@@ -74,7 +75,9 @@ def _report_route(kind: ItemType, other: ItemType) -> None:
         db: SessionDep,
         container: SubmissionServicesDep,
     ) -> ItemSubmitOut:
-        return await submission.submit(db, container, user, kind, form, image, request)
+        received_at = getattr(request.state, "received_at", time.monotonic())
+        command = submission.ReportItem(kind, form, image, received_at)
+        return await submission.submit(db, user, command, container)
 
     report_router.add_api_route(
         f"/{kind}",
@@ -103,21 +106,7 @@ async def history(
     status: ItemStatus | None = None,
 ) -> HistoryOut:
     """Your reports, newest first, each with its matches. One page spans both lists."""
-    reports, total = await items.history(db, user, status, page.number, page.size)
-    found_matches = await service.matches_for_items(db, storage, reports)
-    lost: list[ItemWithMatches] = []
-    found: list[ItemWithMatches] = []
-    for item in reports:
-        entry = ItemWithMatches(
-            item=item_detail(item, storage, show_contact=True),
-            matches=found_matches.get(item.id, []),
-        )
-        (lost if item.type == "lost" else found).append(entry)
-    return HistoryOut(
-        lost_items=lost,
-        found_items=found,
-        pagination=page.answer(total),
-    )
+    return await history_of(db, user, HistoryQuery(status, page), storage)
 
 
 @router.get("/items/{item_id}/matches", response_model=MatchListOut, responses=NOT_FOUND)

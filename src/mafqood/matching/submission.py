@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import structlog
-from fastapi import Request, UploadFile
+from fastapi import UploadFile
 from sqlalchemy import select
 
 from mafqood.core.errors import Conflict
@@ -38,27 +40,32 @@ RECHECK_SECONDS = 1.0
 ANSWER_SECONDS = 0.1
 
 
+@dataclass(frozen=True)
+class ReportItem:
+    kind: Literal["lost", "found"]
+    form: ItemCreate
+    images: Sequence[UploadFile]
+    # When the request arrived (time.monotonic()): the phone's whole wait is bounded from it.
+    received_at: float
+
+
 async def submit(
-    db: UnitOfWork,
-    container: SubmissionServices,
-    user: User,
-    kind: Literal["lost", "found"],
-    form: ItemCreate,
-    images: list[UploadFile],
-    request: Request,
+    db: UnitOfWork, user: User, command: ReportItem, container: SubmissionServices
 ) -> ItemSubmitOut:
     # The phone's whole wait is bounded: receiving and checking the photo count against
     # MATCH_WAIT_MS, and the answer's own work after the wait is set aside.
-    received_at = getattr(request.state, "received_at", time.monotonic())
-    deadline = received_at + container.settings.match_wait_ms / 1000 - ANSWER_SECONDS
+    deadline = command.received_at + container.settings.match_wait_ms / 1000 - ANSWER_SECONDS
+    form = command.form
     service.check_contact(form)
-    photos = await read_photos(images, container)
+    photos = await read_photos(command.images, container)
     duplicate = await service.find_duplicate(db, user.id, photos[0].perceptual_hash)
     if duplicate is not None:
         raise Conflict("duplicate_photo", extra={"item_id": str(duplicate.id)})
     item_id = uuid.uuid4()
     stored = await store_views(db, container, item_id, photos)
-    item = await service.create_item(db, container.storage, user, item_id, kind, form, stored[0][1])
+    item = await service.create_item(
+        db, container.storage, user, item_id, command.kind, form, stored[0][1]
+    )
     await add_rows(db, item.id, stored)
     enqueue_analysis(db, item.id)
     with container.hub.analyses.expect(str(item.id)) as analysed:
