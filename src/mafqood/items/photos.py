@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from starlette.datastructures import UploadFile
@@ -19,6 +20,7 @@ from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
 from mafqood.items.ports import PhotoServices
 from mafqood.items.schemas import PhotoOut
+from mafqood.items.service import get_owned_item
 from mafqood.matching.queue import enqueue_analysis
 from mafqood.photos.processing import ProcessedPhoto
 from mafqood.photos.service import (
@@ -31,6 +33,7 @@ from mafqood.photos.service import (
     store_photo,
 )
 from mafqood.storage import Storage
+from mafqood.users.models import User
 
 
 def photo_key(item_id: uuid.UUID, position: int) -> str:
@@ -118,10 +121,24 @@ def photos_out(item: Item, storage: Storage) -> list[PhotoOut]:
     return result
 
 
+@dataclass(frozen=True)
+class AddPhoto:
+    item_id: uuid.UUID
+    upload: UploadFile
+
+
+@dataclass(frozen=True)
+class RemovePhoto:
+    item_id: uuid.UUID
+    photo_id: uuid.UUID
+
+
 async def add_photo(
-    db: UnitOfWork, services: PhotoServices, item: Item, upload: UploadFile
+    db: UnitOfWork, owner: User, command: AddPhoto, services: PhotoServices
 ) -> Item:
-    """Append a view (the report must have fewer than MAX_PHOTOS)."""
+    """Append a view to the owner's report (it must have fewer than MAX_PHOTOS)."""
+    item = await get_owned_item(db, command.item_id, owner)
+    upload = command.upload
     count = await db.scalar(select(func.count()).where(ItemPhoto.item_id == item.id)) or 0
     if count >= MAX_PHOTOS:
         raise Conflict("too_many_photos", params={"max_photos": MAX_PHOTOS})
@@ -133,10 +150,11 @@ async def add_photo(
 
 
 async def remove_photo(
-    db: UnitOfWork, services: PhotoServices, item: Item, photo_id: uuid.UUID
+    db: UnitOfWork, owner: User, command: RemovePhoto, services: PhotoServices
 ) -> Item:
-    """Remove a view; the next becomes the main photo when the main one goes. The last
-    photo stays (a report always has one)."""
+    """Remove a view of the owner's report; the next becomes the main photo when the main
+    one goes. The last photo stays (a report always has one)."""
+    item, photo_id = await get_owned_item(db, command.item_id, owner), command.photo_id
     views = list(
         await db.scalars(
             select(ItemPhoto)

@@ -80,8 +80,7 @@ async def delete_item(
     storage: StorageDep,
 ) -> dict[str, str]:
     """Delete your report, its photos and its matches."""
-    item = await service.get_owned_item(db, item_id, user)
-    await service.delete_item(db, storage, item)
+    await service.delete_own_item(db, user, item_id, storage)
     return {"message": translate("item_deleted", request_language(request))}
 
 
@@ -105,8 +104,7 @@ async def add_photo(
 ) -> ItemDetailOut:
     """Add a photo to your report (at most 5). The report is analysed again with all its
     photos; new matches come as notifications (`analysis_status` is pending meanwhile)."""
-    item = await service.get_owned_item(db, item_id, user)
-    item = await photos.add_photo(db, container, item, image)
+    item = await photos.add_photo(db, user, photos.AddPhoto(item_id, image), container)
     return item_detail(item, container.storage, show_contact=True, owner=user)
 
 
@@ -124,6 +122,5 @@ async def remove_photo(
 ) -> ItemDetailOut:
     """Remove one of your report's photos (the next becomes the main one when the main one
     goes); the report is analysed again."""
-    item = await service.get_owned_item(db, item_id, user)
-    item = await photos.remove_photo(db, container, item, photo_id)
+    item = await photos.remove_photo(db, user, photos.RemovePhoto(item_id, photo_id), container)
     return item_detail(item, container.storage, show_contact=True, owner=user)

@@ -138,6 +138,13 @@ async def count_view(session: UnitOfWork, item: Item, viewer: User | None) -> No
         await session.refresh(item, ["view_count", "updated_at"])
 
 
+async def delete_own_item(
+    session: UnitOfWork, owner: User, item_id: uuid.UUID, storage: Storage
+) -> None:
+    """The owner deletes their report."""
+    await delete_item(session, storage, await get_owned_item(session, item_id, owner))
+
+
 async def delete_item(
     session: UnitOfWork, storage: Storage, item: Item, *, deleted_by: uuid.UUID | None = None
 ) -> None:
