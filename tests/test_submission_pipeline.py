@@ -13,13 +13,17 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
 from mafqood.composition.container import Container
+from mafqood.composition.worker import register_give_up_hooks
+from mafqood.items import analysis_queue
 from mafqood.items.models import Item
+from mafqood.items.photo_guard import guard_report_photo, remove_orphan_photo
 from mafqood.lifecycle.models import Match
-from mafqood.matching import queue
 from mafqood.notifications.models import Notification
-from mafqood.photos.service import guard_report_photo, photo_keys, remove_orphan_photo
-from mafqood.worker.app import REMOVE_ORPHAN_PHOTO
+from mafqood.photos.service import photo_keys
+from mafqood.worker import outbox
+from mafqood.worker.app import ANALYSE_REPORT, REMOVE_ORPHAN_PHOTO
 from mafqood.worker.outbox import OutboxJob
+from mafqood.worker.tasks import drain_outbox
 from tests import images
 from tests.conftest import AppFactory, asgi_client
 from tests.factories import Account, insert_report, register, report_row, submit, wait_for
@@ -130,7 +134,7 @@ async def _pending_report(container: Container, owner: Account, key: str) -> uui
         item = report_row(owner.id, image_key=key)
         session.add(item)
         await session.flush()
-        queue.enqueue_analysis(session, item.id)
+        analysis_queue.enqueue_analysis(session, item.id)
         await session.commit()
         return item.id
 
@@ -180,9 +184,27 @@ async def test_the_sweep_requeues_reports_left_without_a_job(
             )
         )
         await session.commit()
-    assert await queue.sweep_unanalysed(container.sessionmaker) == 1
+    assert await analysis_queue.sweep_unanalysed(container.sessionmaker) == 1
     await wait_for(failed, timeout=60)
-    assert await queue.sweep_unanalysed(container.sessionmaker) == 0
+    assert await analysis_queue.sweep_unanalysed(container.sessionmaker) == 0
+
+
+async def test_an_analysis_the_drain_gives_up_on_ends_failed(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    # As a worker has it: the drain marks the report through the hook items registered.
+    register_give_up_hooks()
+    owner = await register(client)
+    async with container.sessionmaker() as session:
+        item = report_row(owner.id, image_key=f"items/{uuid.uuid4()}")
+        session.add(item)
+        await session.flush()
+        job = outbox.add_job(session, ANALYSE_REPORT, {"item_id": str(item.id)}, -1)
+        job.attempts = container.settings.outbox_max_attempts - 1
+        await session.commit()
+    assert await drain_outbox(container) == 1
+    # Sent once more all the same: a worker that takes it skips a report no longer pending.
+    assert await _status(container, item.id) == ("failed", "analysis_gave_up")
 
 
 async def test_health_and_metrics_tell_a_stuck_analysis(

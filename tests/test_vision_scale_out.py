@@ -17,9 +17,9 @@ from mafqood.composition.container import Container
 from mafqood.items.models import Item
 from mafqood.lifecycle.models import Match
 from mafqood.notifications.models import Notification
-from mafqood.worker import jobs
 from mafqood.worker.app import ANALYSE_REPORT
 from mafqood.worker.outbox import OutboxJob
+from mafqood.worker.tasks import drain_outbox
 from tests.conftest import AppFactory, Servers, asgi_client
 from tests.factories import register, submit, wait_for
 from tests.test_matching_engine import LOST, shots
@@ -122,7 +122,7 @@ async def test_a_report_survives_its_worker_being_killed_mid_job(
 
         # Beat's outbox drain sends the job again; B runs it. Twice more, for good measure.
         async def drained_and_done() -> bool:
-            await jobs.drain_outbox(container)
+            await drain_outbox(container)
             return await analysed(lost["id"])
 
         await wait_for(drained_and_done, timeout=90, interval=0.5)

@@ -18,7 +18,7 @@ tell no report from another and only the photos (and the service's filters) deci
   other, after the whole gallery has been analysed.
 
 Reports are made as the API makes them (photos.process_photo, store_photo, items.create_item,
-queue.enqueue_analysis, commit) and analysed by `processing.analyse_report(container,
+analysis_queue.enqueue_analysis, commit) and analysed by `processing.analyse_report(container,
 job_id)`, the vision worker's job function itself (minus Celery): analysis, candidate search
 in PostgreSQL/pgvector, same-instance verification, scoring, storing the matches and their
 notifications. The query latency is that call. Matches are read back from the database by
@@ -50,10 +50,11 @@ from mafqood.composition.runtime import prepare_runtime
 from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings
 from mafqood.core.logging import configure_logging
+from mafqood.items import analysis_queue
 from mafqood.items.schemas import ItemCreate
 from mafqood.items.service import create_item
 from mafqood.lifecycle.models import Match
-from mafqood.matching import processing, queue
+from mafqood.matching import processing
 from mafqood.photos.processing import process_photo
 from mafqood.photos.service import store_photo
 from mafqood.users.models import User
@@ -177,7 +178,7 @@ async def report(
             session, container.storage, container.photo_screening, processed, f"items/{item_id}"
         )
         item = await create_item(session, container.storage, owner, item_id, kind, form, stored)
-        job = queue.enqueue_analysis(session, item.id)
+        job = analysis_queue.enqueue_analysis(session, item.id)
         await session.commit()
         return item.id, job.id
 

@@ -78,9 +78,12 @@ def _servers_configured() -> bool:
 def _worker(args: argparse.Namespace) -> int:
     if not _servers_configured():
         return 2
+    from mafqood.composition.worker import install
     from mafqood.matching.tasks import VISION_WORKER_ENV
     from mafqood.worker.app import app
 
+    # Before any task runs: the worker runtime builds the process's objects with it.
+    install()
     settings = get_settings()
     queues = args.queues or QUEUE
     if VISION_QUEUE in queues.split(","):

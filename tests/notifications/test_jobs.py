@@ -18,14 +18,17 @@ import psutil
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
+from mafqood.auth.tasks import purge_refresh_tokens
 from mafqood.composition.container import Container
 from mafqood.core.embedded import free_port
 from mafqood.lifecycle.models import Match
+from mafqood.lifecycle.tasks import expire_matches
+from mafqood.photos import tasks as photo_tasks
 from mafqood.storage import LocalStorage, S3Storage
 from mafqood.users.models import RefreshToken
-from mafqood.worker import jobs
 from mafqood.worker.app import DELIVER_NOTIFICATION, PING, create_celery
 from mafqood.worker.outbox import OutboxJob
+from mafqood.worker.tasks import drain_outbox
 from tests.conftest import Servers, make_settings
 from tests.factories import register, wait_for
 from tests.notifications.conftest import FakeFcm, insert_item, insert_match, worker_env
@@ -48,7 +51,7 @@ async def test_stale_pending_matches_expire(
         )
         await session.execute(update(Match).where(Match.id == confirmed).values(status="contacted"))
         await session.commit()
-    assert await jobs.expire_matches(container) == 1
+    assert await expire_matches(container) == 1
     async with container.sessionmaker() as session:
         statuses = dict((await session.execute(select(Match.id, Match.status))).all())
     assert statuses == {stale: "expired", fresh: "pending", confirmed: "contacted"}
@@ -66,7 +69,7 @@ async def test_expired_refresh_tokens_are_purged(
             .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
         )
         await session.commit()
-    assert await jobs.purge_refresh_tokens(container) == 1
+    assert await purge_refresh_tokens(container) == 1
     async with container.sessionmaker() as session:
         left = list(await session.scalars(select(RefreshToken.user_id)))
     assert len(left) == 1 and str(left[0]) != first.id
@@ -80,7 +83,7 @@ async def test_temporary_uploads_older_than_a_day_are_deleted(container: Contain
     two_days_ago = time.time() - 48 * 3600
     for key in ("temp/old.jpg", "temp/old_thumb.jpg", "items/x/old.jpg"):
         os.utime(storage.path(key), (two_days_ago, two_days_ago))
-    assert await jobs.delete_temp_uploads(container) == 2
+    assert await photo_tasks.delete_temp_uploads(container) == 2
     assert not await storage.exists("temp/old.jpg")
     assert await storage.exists("temp/new.jpg")
     assert await storage.exists("items/x/old.jpg")
@@ -93,8 +96,8 @@ async def test_temporary_uploads_in_s3_are_listed_by_age(s3_app: FastAPI) -> Non
     await storage.put("temp/a.jpg", b"jpeg", "image/jpeg")
     await storage.put("items/b.jpg", b"jpeg", "image/jpeg")
     later = datetime.now(UTC) + timedelta(hours=1)
-    assert jobs._old_s3_objects(storage, later) == ["temp/a.jpg"]
-    assert jobs._old_s3_objects(storage, later - timedelta(hours=2)) == []
+    assert photo_tasks._old_s3_objects(storage, later) == ["temp/a.jpg"]
+    assert photo_tasks._old_s3_objects(storage, later - timedelta(hours=2)) == []
     await storage.delete(["temp/a.jpg", "items/b.jpg"])
 
 
@@ -117,13 +120,13 @@ async def test_drain_sends_only_due_jobs_and_backs_off(container: Container) -> 
                 )
             )
         await session.commit()
-    assert await jobs.drain_outbox(container) == 1
+    assert await drain_outbox(container) == 1
     async with container.sessionmaker() as session:
         job = await session.get(OutboxJob, due)
         assert job is not None and job.attempts == 1
         assert job.available_at > now + timedelta(seconds=60)
     # Sent again now, it is not due any more.
-    assert await jobs.drain_outbox(container) == 0
+    assert await drain_outbox(container) == 0
 
 
 def test_beat_schedules_every_periodic_job(servers: Servers) -> None:

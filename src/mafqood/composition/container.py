@@ -1,5 +1,5 @@
 """The long-lived objects one process shares, built at start-up (kept on app.state in an API
-process, on the worker runtime in a worker)."""
+process; a worker's, with its push client, are in composition/worker.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -75,7 +75,7 @@ class Container:
         return pipeline_for(self.settings)
 
     @classmethod
-    def build(cls, settings: Settings, database_url: str, redis_url: str) -> Container:
+    def build(cls, settings: Settings, database_url: str, redis_url: str) -> Self:
         engine = make_engine(
             database_url,
             pool_size=settings.db_pool_size,

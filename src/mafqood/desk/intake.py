@@ -34,15 +34,11 @@ from mafqood.desk.ports import IntakeServices
 from mafqood.desk.presenters import venue_item
 from mafqood.desk.schemas import IntakeEntry, IntakeError, IntakeOut, IntakeResult
 from mafqood.items import service as items
+from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import Item
+from mafqood.items.photo_guard import guard_report_photo, release_photo_guard
 from mafqood.items.schemas import ItemCreate
-from mafqood.matching.queue import enqueue_analysis
-from mafqood.photos.service import (
-    guard_report_photo,
-    process_upload,
-    release_photo_guard,
-    store_photo,
-)
+from mafqood.photos.service import process_upload, store_photo
 from mafqood.users.models import User
 from mafqood.venues import access
 from mafqood.venues.models import Venue

@@ -17,19 +17,18 @@ from starlette.datastructures import UploadFile
 
 from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
+from mafqood.items.photo_guard import guard_report_photo, release_photo_guard
 from mafqood.items.ports import PhotoServices
 from mafqood.items.schemas import PhotoOut
 from mafqood.items.service import get_owned_item
-from mafqood.matching.queue import enqueue_analysis
 from mafqood.photos.processing import ProcessedPhoto
 from mafqood.photos.service import (
     StoredPhoto,
-    guard_report_photo,
     photo_keys,
     photo_urls,
     process_upload,
-    release_photo_guard,
     store_photo,
 )
 from mafqood.storage import Storage
@@ -65,7 +64,7 @@ async def store_views(
     photos: list[ProcessedPhoto],
     first_position: int = 0,
 ) -> list[tuple[int, StoredPhoto, uuid.UUID]]:
-    """Store each photo behind an orphan guard (see photos.service); returns (position,
+    """Store each photo behind an orphan guard (see photo_guard); returns (position,
     stored photo, guard) for the rows that the caller's transaction adds."""
     stored = []
     for offset, photo in enumerate(photos):

@@ -23,13 +23,13 @@ from sqlalchemy import select
 from mafqood.core.errors import Conflict
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service
+from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import Item
 from mafqood.items.photos import add_rows, read_photos, store_views
 from mafqood.items.presenters import item_detail
 from mafqood.items.schemas import AnalysisStatus, ItemCreate
 from mafqood.matching import service as matching
 from mafqood.matching.ports import SubmissionServices
-from mafqood.matching.queue import enqueue_analysis
 from mafqood.matching.schemas import ItemSubmitOut
 from mafqood.users.models import User
 from mafqood.worker.app import VISION_QUEUE

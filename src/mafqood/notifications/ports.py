@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from mafqood.core.config import Settings
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.push import FcmClient
 from mafqood.realtime.bus import EventBus
 
 
@@ -18,3 +19,10 @@ class DeliveryServices(Protocol):
     def sessionmaker(self) -> async_sessionmaker[UnitOfWork]: ...
     @property
     def settings(self) -> Settings: ...
+
+
+class PushDeliveryServices(DeliveryServices, Protocol):
+    """A worker's delivery also pushes to phones (None: no credentials configured)."""
+
+    @property
+    def push(self) -> FcmClient | None: ...

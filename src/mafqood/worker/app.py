@@ -1,7 +1,9 @@
-"""The Celery application: Redis as broker, tasks in mafqood.worker.tasks, the beat schedule.
+"""The Celery application: Redis as broker, tasks in mafqood.worker.tasks and each domain's
+tasks.py, the beat schedule.
 
 Workers and beat run it with `mafqood worker` / `mafqood beat` (or `celery -A
-mafqood.worker.app worker`); API processes only send messages, by task name.
+mafqood.worker.app beat`); a worker needs the builder of its shared objects, which `mafqood
+worker` installs (see runtime.py). API processes only send messages, by task name.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_init
 
 from mafqood.core.config import Settings, get_settings
+from mafqood.worker import runtime
 
 QUEUE = "mafqood"
 # Model work (photo analysis, matching, reindexing) has its own queue and workers, so that a
@@ -36,7 +40,14 @@ RETENTION_NOTICES = "mafqood.retention_notices"
 VISION_TASKS = (ANALYSE_REPORT, REINDEX)
 
 # Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
-TASK_PACKAGES = ["mafqood.lifecycle", "mafqood.matching", "mafqood.notifications", "mafqood.photos"]
+TASK_PACKAGES = [
+    "mafqood.auth",
+    "mafqood.items",
+    "mafqood.lifecycle",
+    "mafqood.matching",
+    "mafqood.notifications",
+    "mafqood.photos",
+]
 
 
 def broker_url_for(settings: Settings) -> str:
@@ -105,3 +116,5 @@ def create_celery(settings: Settings | None = None, broker_url: str | None = Non
 app = create_celery()
 app.conf.include = ["mafqood.worker.tasks"]
 app.autodiscover_tasks(TASK_PACKAGES, related_name="tasks")
+# Before the worker takes a message: a worker without its builder stops at start.
+worker_init.connect(runtime.require_builder, weak=False)

@@ -1,6 +1,6 @@
-"""How a Celery task runs a use case: on this process's worker runtime (its event loop,
-container and push client), with transient failures (database, Redis, FCM unavailable)
-retried with exponential backoff where the task asks for it."""
+"""How a Celery task runs a use case: on this process's worker runtime (its event loop and
+shared objects), with transient failures (database, Redis, FCM unavailable) retried with
+exponential backoff where the task asks for it."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from celery import Task
 from mafqood.core.errors import TryAgainLater
 from mafqood.worker import runtime
 from mafqood.worker.app import app
-from mafqood.worker.runtime import WorkerRuntime
 
 log = structlog.get_logger(__name__)
+S = TypeVar("S")
 P = ParamSpec("P")
 T = TypeVar("T")
-UseCase = Callable[Concatenate[WorkerRuntime, P], Coroutine[Any, Any, T]]
+UseCase = Callable[Concatenate[S, P], Coroutine[Any, Any, T]]
 
 TRANSIENT: tuple[type[BaseException], ...] = (
     OSError,
@@ -55,23 +55,27 @@ def _retry(self: Task, exc: BaseException) -> Exception:
 
 def task(
     name: str, *, retried: bool = False, **options: Any
-) -> Callable[[UseCase[P, T]], Callable[P, T]]:
-    """Registers the coroutine function as the Celery task `name`; it is called with this
-    process's worker runtime before the task's own arguments. Without `retried` a transient
-    failure fails the task: periodic work runs again on its next turn anyway."""
+) -> Callable[[UseCase[S, P, T]], UseCase[S, P, T]]:
+    """Registers the coroutine function as the Celery task `name`, and returns it as it is
+    (tests and commands call it with their own objects). A worker calls it with this
+    process's shared objects before the task's own arguments: its first parameter's type,
+    a Protocol (a port), says what it uses of them, and the composition's test checks that
+    the worker's objects provide it. Without `retried` a transient failure fails the task:
+    periodic work runs again on its next turn anyway."""
     transient = TRANSIENT if retried else ()
     if retried:
         options.setdefault("max_retries", MAX_RETRIES)
 
-    def register(use_case: UseCase[P, T]) -> Callable[P, T]:
+    def register(use_case: UseCase[S, P, T]) -> UseCase[S, P, T]:
         @functools.wraps(use_case)
         def run(self: Task, *args: P.args, **kwargs: P.kwargs) -> T:
             worker = runtime.current()
             try:
-                return worker.run(use_case(worker, *args, **kwargs))
+                return worker.run(use_case(cast(S, worker.shared), *args, **kwargs))
             except transient as exc:
                 raise _retry(self, exc) from exc
 
-        return cast(Callable[P, T], app.task(name=name, bind=True, **options)(run))
+        app.task(name=name, bind=True, **options)(run)
+        return use_case
 
     return register

@@ -9,6 +9,7 @@ once it is `available_at`. Delivery is at least once, so tasks must be idempoten
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,10 @@ from mafqood.core.unit_of_work import UnitOfWork
 log = structlog.get_logger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
+
+# What the drain does, in its own transaction, with the payload of a job it stops retrying.
+GiveUp = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
+_give_up: dict[str, GiveUp] = {}
 
 
 class OutboxJob(Base):
@@ -103,3 +108,14 @@ async def due_jobs(session: UnitOfWork, max_attempts: int, limit: int = 500) -> 
         .with_for_update(skip_locked=True)
     )
     return list(result.scalars())
+
+
+def on_give_up(task: str, hook: GiveUp) -> None:
+    """Have the drain call `hook` when it gives up on a job of `task`. The package that owns
+    the task's work registers it (at start-up, through the composition): this package knows
+    no domain."""
+    _give_up[task] = hook
+
+
+def give_up_hook(task: str) -> GiveUp | None:
+    return _give_up.get(task)

@@ -1,11 +1,12 @@
-"""Queueing a report's analysis for the vision workers: what the API processes and the
-housekeeping jobs need of matching, without loading any model (the analysis itself is in
-`processing`)."""
+"""Queueing a report's analysis for the vision workers: the report's analysis state and its
+outbox job, all that the API processes and the housekeeping jobs need, without loading any
+model (the analysis itself is matching's, in the vision workers)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy import String, cast, func, select
@@ -28,9 +29,10 @@ def enqueue_analysis(session: UnitOfWork, item_id: uuid.UUID) -> outbox.OutboxJo
     return outbox.enqueue(session, ANALYSE_REPORT, {"item_id": str(item_id)})
 
 
-async def mark_given_up(session: UnitOfWork, item_id: uuid.UUID) -> None:
-    """The outbox stopped retrying this report's analysis: say so rather than wait forever."""
-    item = await session.get(Item, item_id)
+async def mark_given_up(session: UnitOfWork, payload: dict[str, Any]) -> None:
+    """The outbox stopped retrying this report's analysis (the payload of its job): say so
+    rather than wait forever."""
+    item = await session.get(Item, uuid.UUID(payload["item_id"]))
     if item is not None and item.analysis_status == "pending":
         item.analysis_status = "failed"
         item.analysis_error = "analysis_gave_up"
