@@ -4,10 +4,13 @@ get one success and one clear refusal, never two records or a 500."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
+from sqlalchemy import select
 
 from mafqood.composition.container import Container
+from mafqood.venues.models import VenueMember
 from tests.factories import register
 from tests.venues.claim_helpers import claim, decide, file_claim
 from tests.venues.helpers import add_member, create_venue, entry, intake, intake_one
@@ -72,3 +75,45 @@ async def test_parallel_claims_and_batches(client: httpx.AsyncClient, container:
         f"/api/v1/venues/{venue['id']}/items", params={"page_size": 50}, headers=owner.headers
     )
     assert listing.json()["pagination"]["total"] == 10
+
+
+async def _roles(container: Container, venue_id: str) -> list[str]:
+    async with container.sessionmaker() as session:
+        rows = await session.scalars(
+            select(VenueMember.role).where(VenueMember.venue_id == uuid.UUID(venue_id))
+        )
+        return sorted(rows)
+
+
+async def test_two_owners_removing_each_other_leave_one_owner(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """Membership changes of one venue run one after the other: of two owners removing
+    each other at the same moment, the second finds itself no longer a member."""
+    for _ in range(6):
+        first = await register(client)
+        venue = await create_venue(client, first)
+        second = await add_member(client, container, venue["id"], role="owner")
+        path = f"/api/v1/venues/{venue['id']}/members/"
+        removals = await asyncio.gather(
+            client.delete(path + second.id, headers=first.headers),
+            client.delete(path + first.id, headers=second.headers),
+        )
+        assert sorted(r.status_code for r in removals) == [204, 404], [r.text for r in removals]
+        assert await _roles(container, venue["id"]) == ["owner"]
+
+
+async def test_two_owners_leaving_at_once_keep_one(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    for _ in range(6):
+        first = await register(client)
+        venue = await create_venue(client, first)
+        second = await add_member(client, container, venue["id"], role="owner")
+        path = f"/api/v1/venues/{venue['id']}/members/"
+        leaving = await asyncio.gather(
+            *(client.delete(path + who.id, headers=who.headers) for who in (first, second))
+        )
+        assert sorted(r.status_code for r in leaving) == [204, 409], [r.text for r in leaving]
+        assert [r.json()["code"] for r in leaving if r.status_code == 409] == ["last_owner"]
+        assert await _roles(container, venue["id"]) == ["owner"]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import httpx
+from sqlalchemy import update
 
 from mafqood.composition.container import Container
+from mafqood.users.tokens import hash_token
+from mafqood.venues.models import VenueInvitation, VenueMember
 from tests.conftest import Mailbox
-from tests.factories import PASSWORD, make_admin, register, wait_for
+from tests.factories import PASSWORD, Account, make_admin, register, wait_for
 from tests.venues.helpers import add_member, create_venue, intake_one, venue_body
 from tests.workers import WorkerProcess
 
@@ -197,3 +201,64 @@ async def test_administrator_appoints_an_owner(
         headers=admin.headers,
     )
     assert missing.status_code == 404
+
+
+async def _invite_with_token(
+    client: httpx.AsyncClient, container: Container, venue_id: str, sender: Account, token: str
+) -> Account:
+    """An owner invitation from `sender` to a new account, its mailed token replaced by a
+    known one (the mail itself has its own test)."""
+    invitee = await register(client)
+    sent = await client.post(
+        f"/api/v1/venues/{venue_id}/invitations",
+        json={"email": invitee.email, "role": "owner"},
+        headers=sender.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    async with container.sessionmaker() as session:
+        await session.execute(
+            update(VenueInvitation)
+            .where(VenueInvitation.id == uuid.UUID(sent.json()["id"]))
+            .values(token_hash=hash_token(token))
+        )
+        await session.commit()
+    return invitee
+
+
+async def test_invitations_go_with_their_senders_role(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    path = f"/api/v1/venues/{venue['id']}"
+    removed = await add_member(client, container, venue["id"], role="owner")
+    demoted = await add_member(client, container, venue["id"], role="owner")
+    by_removed = await _invite_with_token(client, container, venue["id"], removed, "from-removed")
+    by_demoted = await _invite_with_token(client, container, venue["id"], demoted, "from-demoted")
+    by_owner = await _invite_with_token(client, container, venue["id"], owner, "from-owner")
+
+    # The sender removed: their invitations are revoked with them.
+    gone = await client.delete(f"{path}/members/{removed.id}", headers=owner.headers)
+    assert gone.status_code == 204
+    listed = await client.get(f"{path}/invitations", headers=owner.headers)
+    assert {i["email"] for i in listed.json()["invitations"]} == {
+        by_demoted.email,
+        by_owner.email,
+    }
+    # The sender now staff: no longer allowed to invite, so the invitation is refused.
+    async with container.sessionmaker() as session:
+        await session.execute(
+            update(VenueMember)
+            .where(VenueMember.user_id == uuid.UUID(demoted.id))
+            .values(role="staff")
+        )
+        await session.commit()
+    accept = "/api/v1/venue-invitations/accept"
+    for invitee, token in ((by_removed, "from-removed"), (by_demoted, "from-demoted")):
+        refused = await client.post(accept, json={"token": token}, headers=invitee.headers)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["code"] == "invalid_invitation"
+        mine = await client.get("/api/v1/venues", headers=invitee.headers)
+        assert mine.json()["venues"] == []
+    accepted = await client.post(accept, json={"token": "from-owner"}, headers=by_owner.headers)
+    assert accepted.status_code == 200 and accepted.json()["my_role"] == "owner"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.users.models import User
+from mafqood.venues.locks import lock_membership
 from mafqood.venues.models import Venue, VenueMember
 from mafqood.venues.schemas import ExportMembership
 
@@ -37,16 +38,19 @@ async def hand_over_ownership(session: UnitOfWork, user: User) -> None:
     member as owner, so the desk is never left without someone to manage it. (A venue with
     no other member keeps its items and records; an administrator can invite a new owner.)"""
     owned = await session.scalars(
-        select(VenueMember.venue_id).where(
-            VenueMember.user_id == user.id, VenueMember.role == "owner"
-        )
+        select(VenueMember.venue_id)
+        .where(VenueMember.user_id == user.id, VenueMember.role == "owner")
+        .order_by(VenueMember.venue_id)  # one order of locks, for two deletions at once
     )
     for venue_id in list(owned):
+        # Read after the lock: two owners deleting their accounts at once would otherwise
+        # each count the other and leave the venue without one.
+        await lock_membership(session, venue_id)
         others = await session.scalars(
             select(VenueMember)
             .where(VenueMember.venue_id == venue_id, VenueMember.user_id != user.id)
             .order_by(VenueMember.role, VenueMember.created_at)
-            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         candidates = list(others)
         if candidates and not any(member.role == "owner" for member in candidates):

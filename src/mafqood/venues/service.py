@@ -35,6 +35,7 @@ from mafqood.venues.commands import (
     VenueRef,
 )
 from mafqood.venues.holding import retention_days
+from mafqood.venues.locks import lock_membership
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
 from mafqood.venues.schemas import MemberOut, VenueOut
 from mafqood.worker.mail import queue_mail
@@ -167,11 +168,13 @@ async def _members(uow: UnitOfWork, venue: Venue) -> list[MemberOut]:
 
 
 async def remove_member(uow: UnitOfWork, actor: User, command: RemoveMember) -> None:
-    """Owners remove anyone; a staff member may only leave. The last owner stays."""
+    """Owners remove anyone; a staff member may only leave. The last owner stays, and the
+    invitations the member sent go with them."""
     user_id = command.user_id
+    await lock_membership(uow, command.venue_id)
     acting = await access.membership(uow, command.venue_id, actor)
     venue = acting.venue
-    member = await uow.get(VenueMember, (venue.id, user_id), with_for_update=True)
+    member = await uow.get(VenueMember, (venue.id, user_id))
     if member is None:
         raise NotFound()
     if user_id != actor.id:
@@ -187,6 +190,13 @@ async def remove_member(uow: UnitOfWork, actor: User, command: RemoveMember) -> 
     await uow.execute(
         delete(VenueMember).where(VenueMember.venue_id == venue.id, VenueMember.user_id == user_id)
     )
+    revoked = await uow.execute(
+        delete(VenueInvitation).where(
+            VenueInvitation.venue_id == venue.id,
+            VenueInvitation.invited_by == user_id,
+            VenueInvitation.accepted_at.is_(None),
+        )
+    )
     audit.record(
         uow,
         "venue_member_removed",
@@ -194,7 +204,7 @@ async def remove_member(uow: UnitOfWork, actor: User, command: RemoveMember) -> 
         user_id=actor.id,
         entity_type="venue",
         entity_id=venue.id,
-        data={"member": str(user_id)},
+        data={"member": str(user_id), "invitations_revoked": revoked.rowcount},  # type: ignore[attr-defined]
     )
 
 
@@ -208,6 +218,8 @@ def staff_link(settings: Settings, path: str) -> str:
 async def invite(uow: UnitOfWork, actor: User, command: Invite) -> VenueInvitation:
     """Owners mail an invitation to join as owner or staff."""
     settings = uow.effects.settings
+    # Locked, so that an owner removed meanwhile cannot leave an invitation behind.
+    await lock_membership(uow, command.venue_id)
     venue = await access.member_venue(uow, command.venue_id, actor, owner=True)
     email = command.email.lower()
     existing = await uow.scalar(
@@ -287,16 +299,27 @@ async def revoke_invitation(uow: UnitOfWork, actor: User, command: RevokeInvitat
 async def accept_invitation(
     uow: UnitOfWork, actor: User, command: AcceptInvitation
 ) -> tuple[Venue, str]:
-    """Only the invited address may accept, once, before it expires."""
+    """Only the invited address may accept, once, before it expires, and only while its
+    sender is still an owner of the venue (an owner removed or made staff no longer
+    vouches for whom they invited)."""
+    by_token = VenueInvitation.token_hash == hash_token(command.token)
+    venue_id = await uow.scalar(select(VenueInvitation.venue_id).where(by_token))
+    if venue_id is None:
+        raise BadRequest("invalid_invitation")
+    # The venue first, then the invitation: the order of every membership change.
+    await lock_membership(uow, venue_id)
     invitation = await uow.scalar(
         select(VenueInvitation)
-        .where(VenueInvitation.token_hash == hash_token(command.token))
+        .where(by_token)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if (
         invitation is None
         or invitation.accepted_at is not None
         or invitation.expires_at <= datetime.now(UTC)
+        or invitation.invited_by is None
+        or await access.role_in(uow, venue_id, invitation.invited_by) != "owner"
     ):
         raise BadRequest("invalid_invitation")
     if invitation.email != actor.email:
@@ -331,13 +354,14 @@ async def appoint_owner(uow: UnitOfWork, actor: User, command: AppointOwner) -> 
     the venue's members."""
     if not actor.is_admin:
         raise Forbidden()
-    venue = await uow.get(Venue, command.venue_id)
-    if venue is None:
+    if not await lock_membership(uow, command.venue_id):
         raise NotFound()
+    venue = await uow.get(Venue, command.venue_id)
+    assert venue is not None  # locked above
     user = await uow.scalar(select(User).where(User.email == command.email.lower()))
     if user is None or not user.is_active:
         raise FieldError("email", "unknown_account")
-    member = await uow.get(VenueMember, (venue.id, user.id), with_for_update=True)
+    member = await uow.get(VenueMember, (venue.id, user.id))
     if member is None:
         uow.add(VenueMember(venue_id=venue.id, user_id=user.id, role="owner"))
     else:
