@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import AsyncIterator
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from PIL import Image
+from sqlalchemy import update
 
 from mafqood.composition.container import Container
+from mafqood.users.tokens import hash_token
+from mafqood.venues.models import VenueInvitation, VenueMember
 from tests import images
 from tests.factories import Account, register
 from tests.venues.helpers import add_member, create_venue, intake_one
@@ -225,3 +230,158 @@ async def test_policy_allows_photos_from_the_bucket(s3_client: httpx.AsyncClient
     policy = page.headers["content-security-policy"]
     assert "img-src 'self' data: blob: https://cdn.mafqood.test;" in policy
     assert policy.count("cdn.mafqood.test") == 1
+
+
+HOSTILE_TARGETS = (
+    "https://evil.example/x",
+    "http://evil.example",
+    "//evil.example/x",
+    "///evil.example/x",
+    "/\\evil.example/x",
+    "\\\\evil.example/x",
+    "/%5Cevil.example",
+    "%2F%2Fevil.example",
+    "/%2F%2Fevil.example",
+    "https:evil.example",
+    "https:/evil.example/staff/",
+    "javascript:alert(1)",
+    "http://test/staff/",  # this host, another scheme
+    "https://test.evil.example/staff/",
+    "https://test@evil.example/staff/",
+    "https://evil.example/staff/",
+    "/staff/../evil",
+    "/staff/%2e%2e/%2e%2e/evil",
+    "/staff/..%2F..%2Fevil",
+    "/staff/%252e%252e/evil",
+    "/staff//evil.example",
+    "/staff/\\evil.example",
+    "/\t/evil.example",
+    "/staff/\r\nSet-Cookie: a=b",
+    "/api/v1/venues",
+    "/staffing",
+    "/",
+)
+
+
+def _lands_on_staff(response: httpx.Response) -> str:
+    assert response.status_code in (303, 403), response.text[:300]
+    if response.status_code == 403:  # shown as an error page, not sent anywhere
+        return ""
+    location = response.headers["location"]
+    landed = urlsplit(urljoin("https://test/staff/login", location))
+    assert "\\" not in location and location.startswith("/staff"), location
+    assert (landed.scheme, landed.netloc) == ("https", "test"), location
+    assert landed.path == "/staff" or landed.path.startswith("/staff/"), location
+    assert ".." not in unquote(landed.path) and "//" not in landed.path, location
+    return location
+
+
+async def test_refused_forms_go_back_only_to_dashboard_pages(
+    client: httpx.AsyncClient, web: httpx.AsyncClient
+) -> None:
+    # No CSRF value: refused, and sent back to whatever page the request names.
+    for target in HOSTILE_TARGETS:
+        by_query = await web.post("/staff/login", params={"back": target}, data={})
+        assert _lands_on_staff(by_query) == "/staff/?error=csrf_failed", target
+        if "\r" in target or "\n" in target:
+            continue  # not a header value a client can send
+        for header in ("X-Back", "x-back"):
+            by_header = await web.post("/staff/login", headers={header: target}, data={})
+            assert _lands_on_staff(by_header) == "/staff/?error=csrf_failed", target
+        by_referer = await web.post("/staff/login", headers={"Referer": target}, data={})
+        assert _lands_on_staff(by_referer) == "", target
+        # A hostile back is not rescued by a good Referer's absence, nor the reverse.
+        both = await web.post(
+            "/staff/login",
+            params={"back": target},
+            headers={"Referer": "https://test/staff/venues?all=1"},
+            data={},
+        )
+        assert _lands_on_staff(both) == "/staff/venues?error=csrf_failed", target
+
+    # The dashboard's own pages still work as targets.
+    own = await web.post("/staff/login", params={"back": "/staff/venues/x/members?a=1"}, data={})
+    assert own.headers["location"] == "/staff/venues/x/members?error=csrf_failed"
+    framed = await web.post("/staff/login", headers={"X-Back": "https://test/staff/x"}, data={})
+    assert framed.headers["location"] == "/staff/x?error=csrf_failed"
+
+    # `next` of the sign-in and of the language switch, before and after signing in.
+    owner = await register(client)
+    for target in HOSTILE_TARGETS:
+        assert _lands_on_staff(await web.get("/staff/language/ar", params={"next": target})) == (
+            "/staff/"
+        )
+        shown = await web.get("/staff/login", params={"next": target})
+        assert 'name="next" value="/staff/"' in shown.text, target
+    page = await web.get("/staff/login")
+    signed = await web.post(
+        "/staff/login",
+        data={
+            "email": owner.email,
+            "password": owner.password,
+            "csrf": _csrf(page),
+            "next": "//evil.example/staff/",
+        },
+    )
+    assert _lands_on_staff(signed) == "/staff/"
+    for target in HOSTILE_TARGETS:
+        again = await web.get("/staff/login", params={"next": target})
+        assert _lands_on_staff(again) == "/staff/", target
+
+
+async def _owner_invitation(
+    client: httpx.AsyncClient, container: Container, venue_id: str, sender: Account, token: str
+) -> Account:
+    invitee = await register(client)
+    sent = await client.post(
+        f"/api/v1/venues/{venue_id}/invitations",
+        json={"email": invitee.email, "role": "owner"},
+        headers=sender.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    async with container.sessionmaker() as session:
+        await session.execute(
+            update(VenueInvitation)
+            .where(VenueInvitation.id == uuid.UUID(sent.json()["id"]))
+            .values(token_hash=hash_token(token))
+        )
+        await session.commit()
+    return invitee
+
+
+async def test_dashboard_refuses_invitations_whose_sender_lost_the_role(
+    client: httpx.AsyncClient, web: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    removed = await add_member(client, container, venue["id"], role="owner")
+    demoted = await add_member(client, container, venue["id"], role="owner")
+    by_removed = await _owner_invitation(client, container, venue["id"], removed, "dash-removed")
+    by_demoted = await _owner_invitation(client, container, venue["id"], demoted, "dash-demoted")
+
+    await _sign_in(web, owner)
+    members = await web.get(f"/staff/venues/{venue['id']}/members")
+    gone = await web.post(
+        f"/staff/venues/{venue['id']}/members/{removed.id}/remove",
+        data={"csrf": _csrf(members)},
+    )
+    assert gone.status_code == 303 and "done=1" in gone.headers["location"]
+    async with container.sessionmaker() as session:
+        await session.execute(
+            update(VenueMember)
+            .where(VenueMember.user_id == uuid.UUID(demoted.id))
+            .values(role="staff")
+        )
+        await session.commit()
+
+    for invitee, token in ((by_removed, "dash-removed"), (by_demoted, "dash-demoted")):
+        web.cookies.clear()
+        await _sign_in(web, invitee)
+        page = await web.get("/staff/invitations/accept", params={"token": token})
+        refused = await web.post(
+            "/staff/invitations/accept", data={"token": token, "csrf": _csrf(page)}
+        )
+        assert refused.status_code == 400, refused.text[:300]
+        assert "This invitation is not valid" in refused.text
+        mine = await client.get("/api/v1/venues", headers=invitee.headers)
+        assert mine.json()["venues"] == []

@@ -18,7 +18,7 @@ from mafqood.core.web import SessionDep
 from mafqood.items.vocabulary import LOCATION_TYPES
 from mafqood.staff.cookies import LANGUAGE_COOKIE, REFRESH_COOKIE
 from mafqood.staff.render import page, redirect
-from mafqood.staff.routing import PostedForm, safe_next, staff_router, text
+from mafqood.staff.routing import PostedForm, staff_router, text
 from mafqood.staff.session import (
     OptionalStaff,
     StaffUser,
@@ -26,6 +26,7 @@ from mafqood.staff.session import (
     keep_session,
     pending,
 )
+from mafqood.staff.targets import safe_target
 from mafqood.venues import service as venues
 from mafqood.venues.commands import AcceptInvitation, CreateVenue
 from mafqood.venues.schemas import VenueIn
@@ -53,8 +54,8 @@ async def login_page(
     request: Request, user: OptionalStaff, next: Annotated[str | None, Query()] = None
 ) -> Response:
     if user is not None:
-        return redirect(request, safe_next(next))
-    return page(request, "login.html", next=safe_next(next))
+        return redirect(request, safe_target(request, next))
+    return page(request, "login.html", next=safe_target(request, next))
 
 
 @router.post("/login")
@@ -62,7 +63,7 @@ async def login(
     request: Request, form: PostedForm, db: SessionDep, container: AuthServicesDep
 ) -> Response:
     email, password = text(form, "email") or "", text(form, "password") or ""
-    target = safe_next(text(form, "next"))
+    target = safe_target(request, text(form, "next"))
     try:
         session = await auth.login(db, container, email, password, client_info(request))
     except Unauthorized as exc:
@@ -90,7 +91,7 @@ async def choose_language(
     """Remembered for a year in a cookie (signed-in or not)."""
     if language in SUPPORTED_LANGUAGES:
         pending(request).to_set[LANGUAGE_COOKIE] = (language, YEAR, "/staff", "lax")
-    return redirect(request, safe_next(next))
+    return redirect(request, safe_target(request, next))
 
 
 @router.post("/venues")

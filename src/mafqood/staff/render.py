@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from mafqood.core.i18n import Language, knows, translate
 from mafqood.staff.session import apply_cookies, csrf_token, language_of
+from mafqood.staff.targets import safe_target
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -150,7 +151,9 @@ def page(
 
 
 def redirect(request: Request, url: str, **query: str) -> Response:
-    """After a form: back to a page (303, so a reload does not post again)."""
+    """After a form: back to a page (303, so a reload does not post again). Only ever to a
+    page of the dashboard, whoever chose the address."""
+    url = safe_target(request, url)
     if query:
         url = f"{url}?{urlencode(query)}"
     response = RedirectResponse(url, status_code=303, headers=security_headers(request))

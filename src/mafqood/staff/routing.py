@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -19,6 +18,7 @@ from mafqood.core.pagination import Page, PageNumber
 from mafqood.core.web import SessionDep
 from mafqood.staff.render import page, redirect
 from mafqood.staff.session import SignInRequired, StaffUser, check_csrf
+from mafqood.staff.targets import HOME, safe_target
 from mafqood.venues import access
 from mafqood.venues.models import Venue
 
@@ -38,10 +38,8 @@ class StaffRoute(APIRoute):
                 return redirect(request, "/staff/login", next=exc.next_path)
             except (AppError, ValidationError) as exc:
                 code = _code(exc)
-                back = request.query_params.get("back") or request.headers.get("x-back")
-                if request.method == "POST" and back is None:
-                    back = _form_page(request)
-                if request.method == "POST" and back:
+                back = _form_page(request) if request.method == "POST" else None
+                if back:
                     return redirect(request, back, error=code)
                 status = exc.status_code if isinstance(exc, AppError) else 422
                 return page(request, "error.html", status_code=status, error=code)
@@ -59,23 +57,19 @@ def _code(exc: AppError | ValidationError) -> str:
 
 
 def _form_page(request: Request) -> str | None:
-    """Where a form came from: its own page (same origin only, never elsewhere)."""
-    referer = request.headers.get("referer", "")
-    origin = f"{request.url.scheme}://{request.url.netloc}"
-    if referer.startswith(origin + "/staff"):
-        return referer[len(origin) :].split("?")[0]
-    return None
+    """Where a refused form goes back to, with its error: the page the form asks for (`back`
+    or X-Back), else the page it was posted from (the Referer); the dashboard's home when
+    the page asked for is not one of ours. None: show the error as a page."""
+    asked = request.query_params.get("back") or request.headers.get("x-back")
+    return (
+        safe_target(request, asked, None, keep_query=False)
+        or safe_target(request, request.headers.get("referer"), None, keep_query=False)
+        or (HOME if asked else None)
+    )
 
 
 def staff_router() -> APIRouter:
     return APIRouter(prefix="/staff", route_class=StaffRoute, include_in_schema=False)
-
-
-def safe_next(path: str | None) -> str:
-    """Only our own pages: a `next` elsewhere would make the sign-in an open redirect."""
-    if path and path.startswith("/staff/") and not path.startswith("//"):
-        return quote(path, safe="/?=&-_.")
-    return "/staff/"
 
 
 async def posted_form(request: Request) -> FormData:
