@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import asyncio
+import time
+import uuid
+
 import httpx
 import pytest
 from redis.asyncio import Redis
@@ -7,6 +11,8 @@ from redis.asyncio import Redis
 from mafqood.composition.container import Container
 from mafqood.core.config import Settings
 from mafqood.core.embedded import free_port
+from mafqood.worker.listeners import QueueListeners
+from tests.workers import WorkerProcess, running
 
 
 async def test_health_probes_each_service(client: httpx.AsyncClient) -> None:
@@ -59,3 +65,50 @@ def test_development_secret_is_generated_once(tmp_path: object) -> None:
     first = Settings(_env_file=None, data_dir=data_dir).signing_key()  # type: ignore[call-arg]
     second = Settings(_env_file=None, data_dir=data_dir).signing_key()  # type: ignore[call-arg]
     assert first == second and len(first) >= 32
+
+
+async def test_health_says_whether_vision_workers_listen(
+    client: httpx.AsyncClient, container: Container, vision_worker: WorkerProcess
+) -> None:
+    """The session's real vision worker answers Celery's inspection: healthy. A queue nobody
+    consumes: "starting" while the process is young, then "down"; reports are taken all the
+    while, so the service stays up (200), healthy while starting, degraded once down."""
+    await running(vision_worker, container)
+    container.vision_listeners.forget()
+    assert await container.vision_workers() is True
+    body = (await client.get("/health")).json()
+    assert body["services"]["ai_worker"] == "healthy" and body["status"] == "healthy"
+
+    real = container.vision_listeners, container.started_at, container.vision_seen
+    container.vision_listeners = QueueListeners(
+        lambda: container.tasks.celery, f"nobody-listens-{uuid.uuid4()}"
+    )
+    try:
+        container.started_at, container.vision_seen = time.monotonic(), False
+        response = await client.get("/health")
+        assert response.status_code == 200
+        assert response.json()["services"]["ai_worker"] == "starting"
+        assert response.json()["status"] == "healthy"
+
+        container.started_at -= container.settings.vision_start_grace_seconds + 1
+        response = await client.get("/health")
+        assert response.status_code == 200
+        assert response.json()["services"]["ai_worker"] == "down"
+        assert response.json()["status"] == "degraded"
+
+        # A worker seen once and gone is down at once, however young the process.
+        container.started_at, container.vision_seen = time.monotonic(), True
+        assert (await client.get("/health")).json()["services"]["ai_worker"] == "down"
+    finally:
+        container.vision_listeners, container.started_at, container.vision_seen = real
+
+
+async def test_vision_inspection_is_cached(container: Container) -> None:
+    listeners = QueueListeners(lambda: container.tasks.celery, "vision", timeout=0.5)
+    started = time.monotonic()
+    counts = await asyncio.gather(*(listeners.count() for _ in range(5)))
+    assert len(set(counts)) == 1
+    assert time.monotonic() - started < 1.5  # one question for all five
+    started = time.monotonic()
+    assert await listeners.count() == counts[0]
+    assert time.monotonic() - started < 0.1  # from the cache

@@ -28,6 +28,7 @@ from tests import images
 from tests.conftest import AppFactory, asgi_client
 from tests.factories import Account, insert_report, register, report_row, submit, wait_for
 from tests.test_matching_engine import LOST, shots
+from tests.workers import WorkerProcess, running
 
 
 async def _count(container: Container, statement: Any) -> int:
@@ -208,8 +209,11 @@ async def test_an_analysis_the_drain_gives_up_on_ends_failed(
 
 
 async def test_health_and_metrics_tell_a_stuck_analysis(
-    client: httpx.AsyncClient, container: Container
+    client: httpx.AsyncClient, container: Container, vision_worker: WorkerProcess
 ) -> None:
+    # The vision worker listens (it may still be starting when this test runs first).
+    await running(vision_worker, container)
+    container.vision_listeners.forget()
     assert (await client.get("/health")).json()["services"]["ai_worker"] == "healthy"
     owner = await register(client)
     await insert_report(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Self
@@ -17,6 +17,7 @@ from mafqood.core.config import Settings
 from mafqood.core.db import make_engine
 from mafqood.core.mail import MailSender, make_mail_sender
 from mafqood.core.unit_of_work import UnitOfWork, make_unit_of_work_factory
+from mafqood.health.ports import Probe, ProbeResult
 from mafqood.photos.screening import PhotoScreening
 from mafqood.ratelimit.limiter import RateLimiter
 from mafqood.ratelimit.rules import Rules
@@ -26,6 +27,8 @@ from mafqood.storage import Storage, make_storage
 from mafqood.users.passwords import PasswordHasher
 from mafqood.users.tokens import TokenService
 from mafqood.venues.access import is_desk_member
+from mafqood.worker.app import VISION_QUEUE
+from mafqood.worker.listeners import QueueListeners
 from mafqood.worker.sender import TaskSender
 
 if TYPE_CHECKING:
@@ -53,9 +56,14 @@ class Container:
     rate_rules: Rules
     photo_screening: PhotoScreening
     # Health probes that other parts register: name -> (probe, required).
-    extra_probes: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = field(
-        default_factory=dict
-    )
+    extra_probes: dict[str, tuple[Probe, bool]] = field(default_factory=dict)
+    # Who consumes the vision queue, as the workers answer (for /health's "ai_worker").
+    vision_listeners: QueueListeners = field(init=False)
+    started_at: float = field(default_factory=time.monotonic)
+    vision_seen: bool = False
+
+    def __post_init__(self) -> None:
+        self.vision_listeners = QueueListeners(lambda: self.tasks.celery, VISION_QUEUE)
 
     @property
     def events(self) -> EventBus:
@@ -110,10 +118,21 @@ class Container:
         container.sessionmaker.configure(effects=container)
         # The spec's health shape calls photo storage "s3" whatever the backend.
         container.extra_probes["s3"] = (storage.healthy, True)
-        # The spec calls the vision workers "ai_worker". Reports waiting too long for them
-        # degrade the service (reports are still taken, their matches come late).
-        container.extra_probes["ai_worker"] = (container.analysis_keeping_up, False)
+        # The spec calls the vision workers "ai_worker". None listening, or reports waiting
+        # too long for them, degrade the service (reports are still taken, their matches come
+        # late); while they start, the service is healthy.
+        container.extra_probes["ai_worker"] = (container.vision_workers, False)
         return container
+
+    async def vision_workers(self) -> ProbeResult:
+        """Healthy when a vision worker listens on the vision queue and keeps up; "starting"
+        while none has listened yet, for at most VISION_START_GRACE_SECONDS after this
+        process started; "down" otherwise."""
+        if await self.vision_listeners.count():
+            self.vision_seen = True
+            return await self.analysis_keeping_up()
+        young = time.monotonic() - self.started_at < self.settings.vision_start_grace_seconds
+        return "starting" if young and not self.vision_seen else "down"
 
     async def analysis_keeping_up(self) -> bool:
         """No report has waited for its analysis longer than ANALYSIS_DEGRADED_AFTER_SECONDS."""

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     match_wait_max_queue: int = Field(default=8, ge=0)
     # /health says degraded when the oldest report waiting for analysis is older than this.
     analysis_degraded_after_seconds: float = Field(default=120, gt=0)
+    # /health says the vision workers are "starting", not "down", while none has listened on
+    # the vision queue yet and the process is younger than this.
+    vision_start_grace_seconds: float = Field(default=120, ge=0)
     # Photos of a report whose row never committed (a killed process) are removed after this.
     orphan_photo_grace_seconds: int = Field(default=600, gt=0)
     # Deliveries not confirmed after this long are sent again by the outbox drain.

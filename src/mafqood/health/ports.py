@@ -4,7 +4,7 @@ objects."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Literal, Protocol
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -13,6 +13,10 @@ from mafqood.core.config import Settings
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.storage import Storage
 
+# What a probe answers: up or not, or for a service that can be on its way up, one of these.
+ProbeResult = bool | Literal["starting", "down"]
+Probe = Callable[[], Awaitable[ProbeResult]]
+
 
 class ProbedServices(Protocol):
     @property
@@ -20,7 +24,7 @@ class ProbedServices(Protocol):
     @property
     def redis(self) -> Redis: ...
     @property
-    def extra_probes(self) -> dict[str, tuple[Callable[[], Awaitable[bool]], bool]]: ...
+    def extra_probes(self) -> dict[str, tuple[Probe, bool]]: ...
 
 
 class MetricsServices(ProbedServices, Protocol):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -14,13 +13,15 @@ from sqlalchemy import text
 
 from mafqood import __version__
 from mafqood.core.web import process_container
-from mafqood.health.ports import ProbedServices
+from mafqood.health.ports import Probe, ProbedServices
 
 ProbedServicesDep = Annotated[ProbedServices, Depends(process_container)]
 
 router = APIRouter(tags=["health"])
 
-ServiceStatus = Literal["healthy", "unhealthy", "disabled"]
+# "starting" and "down" are for the vision workers ("ai_worker"): none listens on their queue
+# yet, or none any more.
+ServiceStatus = Literal["healthy", "unhealthy", "disabled", "starting", "down"]
 PROBE_TIMEOUT_S = 2.0
 
 
@@ -40,9 +41,9 @@ async def _redis(container: ProbedServices) -> bool:
     return bool(await container.redis.ping())
 
 
-def probes(container: ProbedServices) -> dict[str, tuple[Callable[[], Awaitable[bool]], bool]]:
+def probes(container: ProbedServices) -> dict[str, tuple[Probe, bool]]:
     """name -> (probe, required). Optional services degrade the status instead of failing it."""
-    found: dict[str, tuple[Callable[[], Awaitable[bool]], bool]] = {
+    found: dict[str, tuple[Probe, bool]] = {
         "database": (lambda: _database(container), True),
         "redis": (lambda: _redis(container), True),
     }
@@ -51,12 +52,14 @@ def probes(container: ProbedServices) -> dict[str, tuple[Callable[[], Awaitable[
     return found
 
 
-async def _run(probe: Callable[[], Awaitable[bool]]) -> ServiceStatus:
+async def _run(probe: Probe) -> ServiceStatus:
     try:
-        healthy = await asyncio.wait_for(probe(), PROBE_TIMEOUT_S)
+        result = await asyncio.wait_for(probe(), PROBE_TIMEOUT_S)
     except Exception:
         return "unhealthy"
-    return "healthy" if healthy else "unhealthy"
+    if isinstance(result, str):
+        return result
+    return "healthy" if result else "unhealthy"
 
 
 async def probe_all(container: ProbedServices) -> dict[str, ServiceStatus]:
@@ -77,7 +80,9 @@ async def health(container: ProbedServicesDep) -> JSONResponse:
     required_down = any(
         services[name] != "healthy" for name, (_, required) in checks.items() if required
     )
-    optional_down = any(value == "unhealthy" for value in services.values())
+    # A service on its way up ("starting") leaves the status as it is: reports are taken
+    # meanwhile, their matches come a little later.
+    optional_down = any(value in ("unhealthy", "down") for value in services.values())
     overall = "unhealthy" if required_down else ("degraded" if optional_down else "healthy")
     body = HealthOut(
         status=overall, version=__version__, timestamp=datetime.now(UTC), services=services

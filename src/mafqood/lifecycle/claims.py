@@ -8,6 +8,7 @@ their claim without them; anyone else is told "not found".
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,11 +29,14 @@ from mafqood.lifecycle.statuses import HELD, ClaimStatus
 from mafqood.users.models import User
 from mafqood.venues.models import Venue
 
-# Guessing at hidden details: a claimant has three tries per item, and an item draws at most
-# ten wrong claims a day, however many accounts try.
+# Guessing at hidden details. A claimant has three tries per item a day (429 with
+# Retry-After). An item is never closed to claims, since that would lock its real owner out
+# too: once other accounts filed ten claims on it in a day, new claims are still filed but
+# held for review (the desk sees the flag; venue members are alerted once), and nothing about
+# the hold reaches the claimant.
 MAX_REJECTED_PER_CLAIMANT = 3
-MAX_REJECTED_PER_ITEM = 10
-REJECTED_WINDOW = timedelta(hours=24)
+CLAIMS_BEFORE_REVIEW = 10
+CLAIMS_WINDOW = timedelta(hours=24)
 
 ClaimRow = tuple[Claim, Item, User]
 
@@ -60,17 +64,22 @@ async def file_claim(
     pending = of_item.where(Claim.claimant_id == actor.id, Claim.status == ClaimStatus.PENDING)
     if await _count(uow, pending):
         raise Conflict("claim_pending")
-    rejected = of_item.where(Claim.status == ClaimStatus.REJECTED)
-    mine = await _count(uow, rejected.where(Claim.claimant_id == actor.id))
-    recent = await _count(uow, rejected.where(Claim.decided_at >= func.now() - REJECTED_WINDOW))
-    if mine >= MAX_REJECTED_PER_CLAIMANT or recent >= MAX_REJECTED_PER_ITEM:
-        raise RateLimited("too_many_claims")
+    await _check_claimant_limit(uow, item, actor)
+    recent = of_item.where(Claim.created_at >= func.now() - CLAIMS_WINDOW)
+    by_others = await _count(uow, recent.where(Claim.claimant_id != actor.id))
+    held = by_others >= CLAIMS_BEFORE_REVIEW
+    # One alert per wave of claims: none when a claim of the last day is already held.
+    alert = held and not await _count(uow, recent.where(Claim.held_for_review.is_(True)))
     if data.lost_item_id is not None:
         lost = await uow.get(Item, data.lost_item_id)
         if lost is None or lost.type != "lost" or lost.user_id != actor.id:
             raise FieldError("lost_item_id", "not_your_report")
     claim = Claim(
-        item_id=item.id, claimant_id=actor.id, lost_item_id=data.lost_item_id, answers=data.answers
+        item_id=item.id,
+        claimant_id=actor.id,
+        lost_item_id=data.lost_item_id,
+        answers=data.answers,
+        held_for_review=held,
     )
     try:
         async with uow.begin_nested():
@@ -80,6 +89,8 @@ async def file_claim(
         raise Conflict("claim_pending") from exc
     await uow.refresh(claim)
     await notices.claim_received(uow, claim, item)
+    if alert:
+        await notices.many_claims(uow, item)
     audit.record(
         uow,
         "claim_created",
@@ -87,9 +98,32 @@ async def file_claim(
         user_id=actor.id,
         entity_type="claim",
         entity_id=claim.id,
-        data={"item_id": str(item.id)},
+        data={"item_id": str(item.id), "held_for_review": held},
     )
     return claim, item
+
+
+async def _check_claimant_limit(uow: UnitOfWork, item: Item, actor: User) -> None:
+    """At most MAX_REJECTED_PER_CLAIMANT rejected claims of the actor on the item within
+    CLAIMS_WINDOW; Retry-After says when the oldest of those leaves the window."""
+    decided = await uow.scalars(
+        select(Claim.decided_at)
+        .where(
+            Claim.item_id == item.id,
+            Claim.claimant_id == actor.id,
+            Claim.status == ClaimStatus.REJECTED,
+            Claim.decided_at >= func.now() - CLAIMS_WINDOW,
+        )
+        .order_by(Claim.decided_at.desc())
+        .limit(MAX_REJECTED_PER_CLAIMANT)
+    )
+    latest = [when for when in decided if when is not None]
+    if len(latest) < MAX_REJECTED_PER_CLAIMANT:
+        return
+    now = await uow.scalar(select(func.now()))
+    assert now is not None
+    wait = (latest[-1] + CLAIMS_WINDOW - now).total_seconds()
+    raise RateLimited("too_many_claims", headers={"Retry-After": str(max(1, math.ceil(wait)))})
 
 
 async def _count(uow: UnitOfWork, statement: Select[uuid.UUID]) -> int:

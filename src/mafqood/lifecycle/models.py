@@ -53,6 +53,9 @@ class Claim(TimestampMixin, Base):
     )
     answers: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), server_default="pending")
+    # Filed while the item drew many claims from other accounts: the desk checks it with
+    # particular care (lifecycle/claims.py).
+    held_for_review: Mapped[bool] = mapped_column(server_default=text("false"))
     reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

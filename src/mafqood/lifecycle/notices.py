@@ -167,6 +167,19 @@ async def claim_received(uow: UnitOfWork, claim: Claim, item: Item) -> None:
     )
 
 
+async def many_claims(uow: UnitOfWork, item: Item) -> None:
+    """The finder side, once: the item draws many claims, so new ones are held for review."""
+    await notify_all(
+        uow,
+        await recipients(uow, item),
+        "claim",
+        "notify.many_claims",
+        params={"item_title": item.title},
+        item_id=item.id,
+        event={"type": "many_claims", "item_id": str(item.id)},
+    )
+
+
 async def claim_rejected(uow: UnitOfWork, claim: Claim, item: Item, reason: str) -> None:
     """The claimant, with the finder side's reason."""
     await notify(

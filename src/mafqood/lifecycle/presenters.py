@@ -43,4 +43,5 @@ def review_out(claim: Claim, item: Item, claimant: User, storage: Storage) -> Cl
         tag_code=item.tag_code,
         claimant=ClaimantOut(id=claimant.id, full_name=claimant.full_name, contact=contact),
         decided_by=claim.decided_by,
+        held_for_review=claim.held_for_review,
     )

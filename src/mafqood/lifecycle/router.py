@@ -85,7 +85,10 @@ async def update_status(
         **NOT_FOUND,
         409: {"description": "Your own item, a claim of yours already waits, or not claimable"},
         422: {"description": "Missing answers, or lost_item_id is not your own lost report"},
-        429: {"description": "Too many claims on this item were rejected"},
+        429: {
+            "description": "Three of your claims on this item were rejected within a day; "
+            "Retry-After says when to try again"
+        },
     },
 )
 async def file_claim(

@@ -150,6 +150,11 @@ class ClaimReviewOut(ClaimOut):
     tag_code: str | None
     claimant: ClaimantOut
     decided_by: uuid.UUID | None
+    held_for_review: bool = Field(
+        default=False,
+        description="Filed while the item drew many claims from other people: check the "
+        "claimant's identity with particular care",
+    )
 
 
 class ClaimListOut(BaseModel):

@@ -25,8 +25,9 @@ TEXTS: Catalog = {
         "ar": "لديك بالفعل مطالبة قيد الانتظار على هذا الغرض.",
     },
     "too_many_claims": {
-        "en": "Too many claims on this item were not approved. Please visit the desk.",
-        "ar": "لم تتم الموافقة على مطالبات كثيرة بهذا الغرض. يرجى مراجعة مكتب المفقودات.",
+        "en": "Several of your claims on this item were not approved. Try again later, or "
+        "visit the desk.",
+        "ar": "لم تتم الموافقة على عدة مطالبات لك بهذا الغرض. حاول لاحقًا أو راجع مكتب المفقودات.",
     },
     "item_not_claimable": {
         "en": "This item can no longer be claimed.",
@@ -116,6 +117,16 @@ TEXTS: Catalog = {
     "notify.claim_received.message": {
         "en": "Someone claims {item_title}. Check their answers.",
         "ar": "يطالب أحدهم بـ {item_title}. راجع إجاباته.",
+    },
+    "notify.many_claims.title": {
+        "en": "Many claims on one item",
+        "ar": "مطالبات كثيرة على غرض واحد",
+    },
+    "notify.many_claims.message": {
+        "en": "{item_title} draws many claims from different people. New claims on it are "
+        "held for review: check the claimant's ID before approving.",
+        "ar": "يتلقى {item_title} مطالبات كثيرة من أشخاص مختلفين. تُحجز المطالبات الجديدة "
+        "عليه للمراجعة: تحقق من هوية المُطالِب قبل الموافقة.",
     },
     "notify.claim_approved.title": {"en": "Claim approved", "ar": "تمت الموافقة على المطالبة"},
     "notify.claim_approved.message": {

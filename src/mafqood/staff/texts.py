@@ -153,6 +153,13 @@ TEXTS: Catalog = {
     "claim.approved": {"en": "Approved", "ar": "مقبولة"},
     "claim.rejected": {"en": "Rejected", "ar": "مرفوضة"},
     "claim.received": SameAs("item.received"),
+    "claim.held": {"en": "Held for review", "ar": "محجوزة للمراجعة"},
+    "claim.held_hint": {
+        "en": "This item draws many claims from different people: check the claimant's ID "
+        "in person before approving.",
+        "ar": "يتلقى هذا الغرض مطالبات كثيرة من أشخاص مختلفين: تحقق من هوية المُطالِب "
+        "حضوريًا قبل الموافقة.",
+    },
     # handover
     "handover.title": {"en": "Hand over", "ar": "تسليم"},
     "handover.name": {"en": "Collected by (name)", "ar": "المستلم (الاسم)"},
