@@ -24,8 +24,13 @@ from mafqood.storage.deps import StorageDep
 from mafqood.users.deps import CurrentUser
 from mafqood.users.models import User
 from mafqood.venues import service as venues
-from mafqood.venues.commands import AppointOwner
-from mafqood.venues.schemas import MemberListOut
+from mafqood.venues.commands import AppointOwner, VerifyVenue
+from mafqood.venues.schemas import (
+    MemberListOut,
+    PendingVenueListOut,
+    VerificationIn,
+    VerificationOut,
+)
 
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
@@ -141,6 +146,32 @@ async def appoint_venue_owner(
     with the venue's members."""
     command = AppointOwner(venue_id, str(body.email), client)
     return MemberListOut(members=await venues.appoint_owner(db, admin, command))
+
+
+@router.get("/venues/pending", response_model=PendingVenueListOut, responses=ADMIN_ERRORS)
+async def pending_venues(
+    admin: AdminUser, db: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> PendingVenueListOut:
+    """Venues waiting for verification, oldest first, with their owners. Until verified, a
+    venue's items are neither shown to the public, matched nor claimable."""
+    return PendingVenueListOut(venues=await venues.pending_venues(db, admin, limit))
+
+
+@router.post(
+    "/venues/{venue_id}/verify",
+    response_model=VerificationOut,
+    responses={
+        **ADMIN_ERRORS,
+        404: {"description": "No such venue"},
+        409: {"description": "The venue is already verified"},
+    },
+)
+async def verify_venue(
+    venue_id: uuid.UUID, body: VerificationIn, admin: AdminUser, db: SessionDep, client: ClientDep
+) -> VerificationOut:
+    """Verify a venue, noting what was checked (audited). Its open found items are analysed
+    and matched again."""
+    return await venues.verify_venue(db, admin, VerifyVenue(venue_id, body.note, client))
 
 
 reset_router = APIRouter(tags=["admin"])

@@ -32,6 +32,8 @@ MAX_PHOTOS = 5
 
 # The matches table by name only (lifecycle imports items, not the other way round).
 _matches = table("matches", column("user_item_id"), column("matched_item_id"))
+# The venues table by name only, likewise (venues imports items).
+_venues = table("venues", column("id"), column("verification"))
 
 
 class Item(TimestampMixin, Base):
@@ -110,6 +112,16 @@ class Item(TimestampMixin, Base):
     tag_code: Mapped[str | None] = mapped_column(String(12), unique=True)
     storage_location: Mapped[str | None] = mapped_column(String(255))
     control_details: Mapped[str | None] = mapped_column(Text)
+    # Whether the venue holding the item is verified: None for a person's report. A pending
+    # venue's items are neither shown to the public nor matched (filter with
+    # `Item.venue_verified.is_not(False)`). Loaded with the row, like match_count.
+    venue_verified: Mapped[bool | None] = column_property(
+        select(_venues.c.verification == "verified")
+        .where(_venues.c.id == venue_id)
+        .correlate_except(_venues)
+        .scalar_subquery(),
+        expire_on_flush=False,
+    )
 
     reported_count: Mapped[int] = mapped_column(server_default="0")
     is_hidden: Mapped[bool] = mapped_column(server_default=text("false"))

@@ -45,6 +45,7 @@ def _fields(item: Item, storage: Storage) -> dict[str, object]:
         "ai_category": item.ai_category,
         "detected_objects": item.detected_objects,
         "photos": photos_out(item, storage),
+        "venue_verified": item.venue_verified,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
     }

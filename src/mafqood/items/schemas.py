@@ -148,6 +148,11 @@ class ItemOut(BaseModel):
     photos: list[PhotoOut] = Field(
         default_factory=list, description="Every photo, main first (up to 5)"
     )
+    venue_verified: bool | None = Field(
+        default=None,
+        description="Held at a venue's desk: whether a platform administrator has verified "
+        "the venue (true) or not yet (false); null for a person's report",
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -190,7 +190,9 @@ def escape_like(term: str) -> str:
 
 
 def browse_query(filters: BrowseFilters) -> Select[Item]:
-    statement = select(Item).where(Item.status == "open", Item.is_hidden.is_(False))
+    statement = select(Item).where(
+        Item.status == "open", Item.is_hidden.is_(False), Item.venue_verified.is_not(False)
+    )
     if filters.type:
         statement = statement.where(Item.type == filters.type)
     if filters.category:

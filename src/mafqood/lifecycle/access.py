@@ -15,6 +15,7 @@ from sqlalchemy import and_, literal, or_, select
 
 from mafqood.core.errors import NotFound
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.items import service as items
 from mafqood.items.models import Item
 from mafqood.lifecycle.models import Claim, Match
 from mafqood.lifecycle.statuses import CONTACTS_SHARED, ClaimStatus
@@ -56,6 +57,15 @@ async def side_of(uow: UnitOfWork, user: User, lost: Item, found: Item) -> Side:
     if await acts_for(uow, user, found):
         return Side.FOUND
     raise NotFound()  # a stranger learns nothing, not even that the match exists
+
+
+async def visible_item(uow: UnitOfWork, item_id: uuid.UUID, viewer: User | None) -> Item:
+    """An item as items.get_visible_item gives it, except that a pending venue's item is
+    seen only by its members until the venue is verified (others: not found)."""
+    item = await items.get_visible_item(uow, item_id, viewer)
+    if item.venue_verified is False and (viewer is None or not await acts_for(uow, viewer, item)):
+        raise NotFound("not_found")
+    return item
 
 
 async def owner_of(uow: UnitOfWork, item: Item) -> User:

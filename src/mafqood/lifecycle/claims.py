@@ -58,6 +58,8 @@ async def file_claim(
         raise NotFound()
     if await acts_for(uow, actor, item):
         raise Conflict("claim_own_item")
+    if item.venue_verified is False:
+        raise NotFound()  # a pending venue's items are not shown to the public either
     if item.status not in HELD:
         raise Conflict("item_not_claimable")
     of_item = select(Claim.id).where(Claim.item_id == item.id)

@@ -22,6 +22,7 @@ def claim_out(claim: Claim, item: Item, storage: Storage) -> ClaimOut:
             category=item.category,
             status=item.status,
             thumbnail_url=thumbnail,
+            venue_verified=item.venue_verified,
         ),
         lost_item_id=claim.lost_item_id,
         answers=claim.answers,

@@ -54,7 +54,7 @@ async def get_item(
     item_id: uuid.UUID, viewer: OptionalUser, db: SessionDep, storage: StorageDep
 ) -> ItemDetailOut:
     """One report with its owner. Contact details only for the owner and a confirmed match."""
-    item = await items.get_visible_item(db, item_id, viewer)
+    item = await access.visible_item(db, item_id, viewer)
     await items.count_view(db, item, viewer)
     return item_detail(
         item,

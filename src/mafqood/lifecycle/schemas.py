@@ -121,6 +121,11 @@ class ClaimItemOut(BaseModel):
     category: str
     status: ItemStatus
     thumbnail_url: str | None
+    venue_verified: bool | None = Field(
+        default=None,
+        description="Held at a venue's desk: whether a platform administrator has verified "
+        "the venue (true) or not yet (false); null for a person's report",
+    )
 
 
 class ClaimOut(BaseModel):

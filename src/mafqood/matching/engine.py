@@ -57,7 +57,10 @@ async def match_and_notify(
     window: SearchWindow,
 ) -> list[Match]:
     """Search, verify and score the matches of an analysed report, and propose them: each new
-    pair is stored and told to both owners; a pair that exists already is neither."""
+    pair is stored and told to both owners; a pair that exists already is neither. A pending
+    venue's item is matched with nothing until the venue is verified."""
+    if item.venue_verified is False:
+        return []
     proposals = await find_matches(session, vision, item, analysis, window)
     return await matches.propose(session, item, proposals)
 

@@ -77,6 +77,9 @@ def _filters(query: Query, window: SearchWindow) -> list[ColumnElement[bool]]:
         Item.type == opposite,
         Item.status == ItemStatus.OPEN,
         Item.is_hidden.is_(False),
+        # A pending venue's items wait for its verification (venues.service.verify_venue
+        # queues their analysis again then).
+        Item.venue_verified.is_not(False),
         Item.user_id != query.user_id,
         Item.id != query.item_id,
         Item.date_time.between(earliest, latest),

@@ -4,11 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, func, text
+from sqlalchemy import ForeignKey, String, Text, column, func, select, table, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from mafqood.core.db import Base, TimestampMixin
+
+# Items and venues by name only: both domains sit above notifications.
+_items = table("items", column("id"), column("venue_id"))
+_venues = table("venues", column("id"), column("verification"))
 
 
 class Notification(Base):
@@ -26,6 +30,15 @@ class Notification(Base):
         ForeignKey("matches.id", ondelete="SET NULL")
     )
     data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # About a venue's item: whether that venue is verified (None otherwise); read with the row.
+    venue_verified: Mapped[bool | None] = column_property(
+        select(_venues.c.verification == "verified")
+        .select_from(_items.join(_venues, _venues.c.id == _items.c.venue_id))
+        .where(_items.c.id == item_id)
+        .correlate_except(_items, _venues)
+        .scalar_subquery(),
+        expire_on_flush=False,
+    )
     is_read: Mapped[bool] = mapped_column(server_default=text("false"))
     read_at: Mapped[datetime | None]
     push_sent: Mapped[bool] = mapped_column(server_default=text("false"))

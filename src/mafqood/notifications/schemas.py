@@ -22,6 +22,11 @@ class NotificationOut(BaseModel):
     message: str
     item_id: uuid.UUID | None
     match_id: uuid.UUID | None
+    venue_verified: bool | None = Field(
+        default=None,
+        description="About an item held at a venue's desk: whether the venue is verified; "
+        "null otherwise",
+    )
     is_read: bool
     created_at: datetime
 

@@ -55,6 +55,13 @@ class AcceptInvitation:
 
 
 @dataclass(frozen=True)
+class VerifyVenue:
+    venue_id: uuid.UUID
+    note: str  # what the administrator checked
+    client: ClientInfo
+
+
+@dataclass(frozen=True)
 class AppointOwner:
     venue_id: uuid.UUID
     email: str

@@ -15,6 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from mafqood.core.db import Base, TimestampMixin
 
 ROLES = ("owner", "staff")
+# A venue is "pending" from its creation until a platform administrator checks that it is a
+# real place holding people's property; only then are its items shown and matched.
+VERIFICATION_STATES = ("pending", "verified")
 
 
 class Venue(TimestampMixin, Base):
@@ -41,6 +44,18 @@ class Venue(TimestampMixin, Base):
         JSONB, server_default=text("'{}'::jsonb")
     )
     desk_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), unique=True)
+    verification: Mapped[str] = mapped_column(String(10), server_default="pending")
+    # Who verified it (None: the operator's command line, or an administrator since deleted),
+    # when, and what they checked.
+    verified_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    verified_at: Mapped[datetime | None]
+    verification_note: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == "verified"
 
 
 class VenueMember(Base):

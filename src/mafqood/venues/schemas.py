@@ -13,6 +13,7 @@ from mafqood.core.validation import InputModel, Name, OptionalPhone, blank_to_no
 from mafqood.items.schemas import Category, Detail
 
 Role = Literal["owner", "staff"]
+Verification = Literal["pending", "verified"]
 LocationType = Literal["mall", "metro", "airport", "park", "restaurant", "hotel", "other"]
 BOTH_LANGUAGES: list[Language] = list(SUPPORTED_LANGUAGES)
 RetentionDays = dict[Category, Annotated[int, Field(ge=1, le=3650)]]
@@ -83,6 +84,11 @@ class VenueOut(BaseModel):
         description="Days an item is held, per category (defaults filled in)"
     )
     my_role: Role
+    verification: Verification = Field(
+        description="pending until a platform administrator has verified the venue: until "
+        "then its items are neither shown to the public, matched nor claimable",
+    )
+    verified_at: datetime | None
     created_at: datetime
 
 
@@ -125,6 +131,53 @@ class InvitationListOut(BaseModel):
 
 class InvitationAcceptIn(InputModel):
     token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+
+
+class VerificationIn(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"note": "Called the mall's guest services on +97143627500"}]
+        }
+    )
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+
+
+class VenueOwnerOut(BaseModel):
+    user_id: uuid.UUID
+    full_name: str
+    email: str
+
+
+class PendingVenueOut(BaseModel):
+    """A venue waiting for verification, with what an administrator checks it against."""
+
+    id: uuid.UUID
+    name: str
+    location: str
+    location_type: str
+    latitude: float
+    longitude: float
+    desk_phone: str | None
+    desk_email: str | None
+    owners: list[VenueOwnerOut]
+    item_count: int = Field(description="Found items taken in while pending")
+    created_at: datetime
+
+
+class PendingVenueListOut(BaseModel):
+    venues: list[PendingVenueOut]
+
+
+class VerificationOut(BaseModel):
+    venue_id: uuid.UUID
+    verification: Verification
+    verified_by: uuid.UUID | None
+    verified_at: datetime | None
+    verification_note: str | None
+    items_requeued: int = Field(
+        description="The venue's open found items whose analysis and matching were queued again"
+    )
 
 
 # A venue the user is a member of, in their data export (privacy).

@@ -20,6 +20,8 @@ from mafqood.core.config import Settings
 from mafqood.core.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language, translate
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.items.analysis_queue import enqueue_analysis
+from mafqood.items.models import Item
 from mafqood.users.models import User
 from mafqood.users.tokens import hash_token
 from mafqood.venues import access
@@ -33,11 +35,18 @@ from mafqood.venues.commands import (
     RevokeInvitation,
     UpdateVenue,
     VenueRef,
+    VerifyVenue,
 )
 from mafqood.venues.holding import retention_days
 from mafqood.venues.locks import lock_membership
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
-from mafqood.venues.schemas import MemberOut, VenueOut
+from mafqood.venues.schemas import (
+    MemberOut,
+    PendingVenueOut,
+    VenueOut,
+    VenueOwnerOut,
+    VerificationOut,
+)
 from mafqood.worker.mail import queue_mail
 
 # Desk accounts own a venue's found reports. They never sign in (inactive, no password
@@ -62,6 +71,8 @@ def venue_out(venue: Venue, role: str) -> VenueOut:
         languages=list(venue.languages),
         retention_days=retention_days(venue),
         my_role=role,
+        verification="verified" if venue.is_verified else "pending",
+        verified_at=venue.verified_at,
         created_at=venue.created_at,
     )
 
@@ -377,3 +388,120 @@ async def appoint_owner(uow: UnitOfWork, actor: User, command: AppointOwner) -> 
     )
     await uow.flush()
     return await _members(uow, venue)
+
+
+def mark_verified(venue: Venue, verified_by: uuid.UUID | None, note: str) -> None:
+    """Record the venue as verified: by whom (None: the operator's command line) and what
+    was checked."""
+    venue.verification = "verified"
+    venue.verified_by = verified_by
+    venue.verified_at = datetime.now(UTC)
+    venue.verification_note = note
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise Forbidden()
+
+
+async def pending_venues(uow: UnitOfWork, actor: User, limit: int) -> list[PendingVenueOut]:
+    """Venues waiting for verification, oldest first (they have waited longest), with their
+    owners to contact and how many items they took in meanwhile."""
+    _require_admin(actor)
+    venues = list(
+        await uow.scalars(
+            select(Venue)
+            .where(Venue.verification == "pending")
+            .order_by(Venue.created_at, Venue.id)
+            .limit(limit)
+        )
+    )
+    ids = [venue.id for venue in venues]
+    owners: dict[uuid.UUID, list[VenueOwnerOut]] = {}
+    rows = await uow.execute(
+        select(VenueMember.venue_id, User)
+        .join(User, User.id == VenueMember.user_id)
+        .where(VenueMember.venue_id.in_(ids), VenueMember.role == "owner")
+        .order_by(VenueMember.created_at)
+    )
+    for venue_id, user in rows:
+        owners.setdefault(venue_id, []).append(
+            VenueOwnerOut(user_id=user.id, full_name=user.full_name, email=user.email)
+        )
+    counts = dict(
+        (
+            await uow.execute(
+                select(Item.venue_id, func.count())
+                .where(Item.venue_id.in_(ids))
+                .group_by(Item.venue_id)
+            )
+        ).tuples()
+    )
+    return [
+        PendingVenueOut(
+            id=venue.id,
+            name=venue.name,
+            location=venue.location,
+            location_type=venue.location_type,
+            latitude=float(venue.latitude),
+            longitude=float(venue.longitude),
+            desk_phone=venue.desk_phone,
+            desk_email=venue.desk_email,
+            owners=owners.get(venue.id, []),
+            item_count=counts.get(venue.id, 0),
+            created_at=venue.created_at,
+        )
+        for venue in venues
+    ]
+
+
+async def verify_venue(uow: UnitOfWork, actor: User, command: VerifyVenue) -> VerificationOut:
+    """An administrator verifies a pending venue, saying what they checked. Its open found
+    items, kept out of matching while it was pending, have their analysis queued again, so
+    that they are matched with the public's reports as if they had just been taken in."""
+    _require_admin(actor)
+    venue = await uow.get(Venue, command.venue_id, with_for_update=True)
+    if venue is None:
+        raise NotFound()
+    if venue.is_verified:
+        raise Conflict("venue_already_verified")
+    mark_verified(venue, actor.id, command.note)
+    await uow.flush()
+    # Locked FOR UPDATE: an analysis matching one of them right now (holding its key-share
+    # lock, having read the venue as pending) finishes first, and its item is queued again
+    # after it rather than left unmatched.
+    held = list(
+        await uow.scalars(
+            select(Item)
+            .where(
+                Item.venue_id == venue.id,
+                Item.type == "found",
+                Item.status == "open",
+                Item.is_hidden.is_(False),
+            )
+            .order_by(Item.id)
+            .with_for_update()
+        )
+    )
+    for item in held:
+        item.analysis_status = "pending"
+        item.analysis_error = None
+        enqueue_analysis(uow, item.id)
+    audit.record(
+        uow,
+        "venue_verified",
+        command.client,
+        user_id=actor.id,
+        entity_type="venue",
+        entity_id=venue.id,
+        data={"note": command.note, "items_requeued": len(held)},
+    )
+    await uow.flush()
+    return VerificationOut(
+        venue_id=venue.id,
+        verification="verified",
+        verified_by=venue.verified_by,
+        verified_at=venue.verified_at,
+        verification_note=venue.verification_note,
+        items_requeued=len(held),
+    )

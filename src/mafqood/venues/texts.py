@@ -23,6 +23,10 @@ TEXTS: Catalog = {
         "en": "This invitation is not valid, was already used or has expired.",
         "ar": "هذه الدعوة غير صالحة أو استُخدمت من قبل أو انتهت صلاحيتها.",
     },
+    "venue_already_verified": {
+        "en": "This venue is already verified.",
+        "ar": "تم التحقق من هذا المكان بالفعل.",
+    },
     "invitation_other_email": {
         "en": "This invitation was sent to another email address.",
         "ar": "أُرسلت هذه الدعوة إلى عنوان بريد إلكتروني آخر.",
