@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from mafqood.staff.admin_pages import router as admin_pages
 from mafqood.staff.auth_pages import router as auth_pages
 from mafqood.staff.decision_pages import router as decision_pages
 from mafqood.staff.desk_pages import router as desk_pages
@@ -14,5 +15,5 @@ from mafqood.staff.render import STATIC
 
 def install_staff_dashboard(app: FastAPI) -> None:
     app.mount("/staff/static", StaticFiles(directory=STATIC), name="staff-static")
-    for router in (auth_pages, desk_pages, decision_pages, manage_pages):
+    for router in (auth_pages, desk_pages, decision_pages, manage_pages, admin_pages):
         app.include_router(router)

@@ -17,6 +17,33 @@ TEXTS: Catalog = {
     "nav.members": {"en": "Members", "ar": "الأعضاء"},
     "nav.venues": {"en": "Venues", "ar": "الأماكن"},
     "nav.sign_out": {"en": "Sign out", "ar": "تسجيل الخروج"},
+    "nav.admin_venues": {"en": "Venues to verify", "ar": "أماكن بانتظار التحقق"},
+    # a venue's verification
+    "venue.badge.verified": {"en": "Verified", "ar": "موثّق"},
+    "venue.badge.verified_hint": {
+        "en": "Checked by Mafqood: the public sees and can claim this venue's items.",
+        "ar": "تحقق منه مفقود: يرى الجمهور أغراض هذا المكان ويمكنه المطالبة بها.",
+    },
+    "venue.badge.pending": {"en": "Awaiting verification", "ar": "بانتظار التحقق"},
+    "venue.badge.pending_hint": {
+        "en": "Until Mafqood verifies this venue, its items are not shown to the public, "
+        "matched with lost reports or claimable. You can already take items in.",
+        "ar": "إلى أن يتحقق مفقود من هذا المكان، لا تُعرض أغراضه على الجمهور ولا تُطابق مع "
+        "البلاغات ولا يمكن المطالبة بها. يمكنك استلام الأغراض من الآن.",
+    },
+    "admin.venues.title": {"en": "Venues to verify", "ar": "أماكن بانتظار التحقق"},
+    "admin.venues.intro": {
+        "en": "Check that each venue is a real place holding people's property (call its "
+        "desk, look up its address) before verifying it. Its items are then shown and matched.",
+        "ar": "تأكد من أن كل مكان حقيقي ويحتفظ بممتلكات الناس (اتصل بمكتبه وتحقق من عنوانه) "
+        "قبل توثيقه. بعدها تُعرض أغراضه وتُطابق.",
+    },
+    "admin.venues.none": {"en": "No venue is waiting.", "ar": "لا يوجد مكان بانتظار التحقق."},
+    "admin.venues.contact": {"en": "Desk contact", "ar": "جهة اتصال المكتب"},
+    "admin.venues.owners": {"en": "Owners", "ar": "المالكون"},
+    "admin.venues.items": {"en": "Items taken in", "ar": "الأغراض المستلمة"},
+    "admin.venues.note": {"en": "What you checked", "ar": "ما الذي تحققت منه"},
+    "admin.venues.verify": {"en": "Verify", "ar": "توثيق"},
     # sign in
     "login.title": {"en": "Sign in to the desk", "ar": "تسجيل الدخول إلى المكتب"},
     "login.email": {"en": "Email", "ar": "البريد الإلكتروني"},
