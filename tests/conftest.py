@@ -31,6 +31,7 @@ from mafqood.core.config import Settings
 from mafqood.core.embedded import EmbeddedRedis, free_port, start_postgres
 from mafqood.main import create_app
 from mafqood.migrations import upgrade_to_head
+from tests.venues import verification as venue_helpers
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 
@@ -67,6 +68,7 @@ def servers() -> Iterator[Servers]:
         embedded_redis = EmbeddedRedis(root / "redis")
         redis_url = embedded_redis.url
     upgrade_to_head(database_url)
+    venue_helpers.DATABASE_URL[:] = [database_url]
     mailbox = Mailbox()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()

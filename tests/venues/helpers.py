@@ -13,6 +13,7 @@ from mafqood.composition.container import Container
 from mafqood.venues.models import VenueMember
 from tests import images
 from tests.factories import Account, register
+from tests.venues.verification import mark_verified
 
 _seeds = itertools.count(5000)
 
@@ -32,10 +33,18 @@ def venue_body(**fields: Any) -> dict[str, Any]:
     }
 
 
-async def create_venue(client: httpx.AsyncClient, owner: Account, **fields: Any) -> dict[str, Any]:
+async def create_venue(
+    client: httpx.AsyncClient, owner: Account, *, verified: bool = True, **fields: Any
+) -> dict[str, Any]:
+    """A venue, verified (as an administrator would) unless verified=False: most tests are
+    about a venue in service; verification has its own tests."""
     response = await client.post("/api/v1/venues", json=venue_body(**fields), headers=owner.headers)
     assert response.status_code == 201, response.text
     venue: dict[str, Any] = response.json()
+    assert venue["verification"] == "pending"
+    if verified:
+        await mark_verified(venue["id"])
+        venue["verification"] = "verified"
     return venue
 
 

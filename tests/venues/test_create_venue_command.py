@@ -45,6 +45,8 @@ async def test_new_owner_then_existing_owner(client: httpx.AsyncClient, servers:
     assert [(v["name"], v["my_role"], v["location_type"]) for v in venues] == [
         ("Terminal 3", "owner", "airport")
     ]
+    # The operator's own command: the venue is in service at once, no administrator waits.
+    assert venues[0]["verification"] == "verified" and venues[0]["verified_at"]
 
     existing = await register(client)
     code, output = await _run(

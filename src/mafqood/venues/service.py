@@ -428,15 +428,10 @@ async def pending_venues(uow: UnitOfWork, actor: User, limit: int) -> list[Pendi
         owners.setdefault(venue_id, []).append(
             VenueOwnerOut(user_id=user.id, full_name=user.full_name, email=user.email)
         )
-    counts = dict(
-        (
-            await uow.execute(
-                select(Item.venue_id, func.count())
-                .where(Item.venue_id.in_(ids))
-                .group_by(Item.venue_id)
-            )
-        ).tuples()
+    counted = await uow.execute(
+        select(Item.venue_id, func.count()).where(Item.venue_id.in_(ids)).group_by(Item.venue_id)
     )
+    counts: dict[uuid.UUID | None, int] = {venue_id: count for venue_id, count in counted}
     return [
         PendingVenueOut(
             id=venue.id,
