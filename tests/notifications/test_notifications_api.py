@@ -64,6 +64,7 @@ async def test_list_newest_first_with_pages_and_counts(
         "message": "Wallet 24 is now closed.",
         "item_id": None,
         "match_id": None,
+        "venue_verified": None,
         "is_read": False,
         "created_at": entry["created_at"],
     }

@@ -243,7 +243,7 @@ async def test_existing_venues_migrate_as_verified(servers: Servers, container: 
     database = make_url(async_url(servers.database_url)).set(database=name)
     url = database.render_as_string(hide_password=False)
     try:
-        await asyncio.to_thread(command.upgrade, alembic_config(url), "0011")
+        await asyncio.to_thread(command.upgrade, alembic_config(url), "0012_claims_held_for_review")
         engine = create_async_engine(url, poolclass=NullPool)
         async with engine.begin() as connection:
             await connection.execute(
@@ -274,7 +274,7 @@ async def test_existing_venues_migrate_as_verified(servers: Servers, container: 
             )
         await engine.dispose()
         assert old.verification == "verified" and old.verified_at is not None
-        assert "migration 0012" in old.verification_note
+        assert "migration 0013" in old.verification_note
         assert "pending" in str(default)  # new venues wait for an administrator
     finally:
         async with container.engine.connect() as connection:

@@ -31,7 +31,7 @@ TEXTS: Catalog = {
         "ar": "إلى أن يتحقق مفقود من هذا المكان، لا تُعرض أغراضه على الجمهور ولا تُطابق مع "
         "البلاغات ولا يمكن المطالبة بها. يمكنك استلام الأغراض من الآن.",
     },
-    "admin.venues.title": {"en": "Venues to verify", "ar": "أماكن بانتظار التحقق"},
+    "admin.venues.title": SameAs("nav.admin_venues"),
     "admin.venues.intro": {
         "en": "Check that each venue is a real place holding people's property (call its "
         "desk, look up its address) before verifying it. Its items are then shown and matched.",

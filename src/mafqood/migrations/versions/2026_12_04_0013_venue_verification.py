@@ -2,15 +2,15 @@
 it is a real place holding people's property (who, when, and what was checked). Venues that
 exist already were set up before this check and stay in service: they become "verified".
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013_venue_verification
+Revises: 0012_claims_held_for_review
 Create Date: 2026-12-04
 """
 
 from mafqood.migrations.sql import execute_script
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013_venue_verification"
+down_revision = "0012_claims_held_for_review"
 branch_labels = None
 depends_on = None
 
@@ -22,7 +22,7 @@ ALTER TABLE venues
     ADD COLUMN verified_at TIMESTAMPTZ,
     ADD COLUMN verification_note TEXT;
 UPDATE venues SET verified_at = now(),
-    verification_note = 'In service before venue verification existed (migration 0012)';
+    verification_note = 'In service before venue verification existed (migration 0013)';
 ALTER TABLE venues ALTER COLUMN verification SET DEFAULT 'pending';
 CREATE INDEX idx_venues_pending ON venues (created_at) WHERE verification = 'pending'
 """
