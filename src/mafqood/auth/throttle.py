@@ -61,7 +61,7 @@ async def check_login(
     if decision.allowed or (client.ip and await _signed_in_from(session, email, client.ip)):
         return
     RATE_LIMITED.labels(rule=LOGIN_FAILURES).inc()
-    raise RateLimited(headers={"Retry-After": str(decision.retry_after_seconds)})
+    raise RateLimited(retry_after=decision.retry_after_seconds)
 
 
 async def record_login_failure(

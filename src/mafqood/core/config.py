@@ -162,6 +162,15 @@ class Settings(BaseSettings):
     # tokens say so (`desk`, from the membership at sign-in), and these limits apply instead.
     rate_limit_desk_api: RateSpec = "600/1m"
     rate_limit_desk_upload: RateSpec = "200/1h"
+    # A desk's intake budget, per venue: photos taken in (each one analysed by the vision
+    # workers), by the API and the dashboard's form alike, whoever of its members sends them.
+    # An intake the budget cannot cover is refused whole (429 with Retry-After). A busy
+    # airport desk logs a few hundred items a day, in bursts as flights are cleaned. A venue
+    # awaiting an administrator's verification gets the much lower pending budget.
+    intake_photos_per_hour: int = Field(default=300, ge=1)
+    intake_photos_per_day: int = Field(default=2000, ge=1)
+    intake_pending_photos_per_hour: int = Field(default=20, ge=1)
+    intake_pending_photos_per_day: int = Field(default=50, ge=1)
     # Database connections per API process. A request that waits longer than the timeout for
     # one is answered 503 with Retry-After (overload) instead of queueing without end.
     db_pool_size: int = Field(default=10, ge=1)

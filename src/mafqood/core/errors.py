@@ -9,6 +9,7 @@ Body: {"code": ..., "message": ..., "detail": ..., "request_id": ...}
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -91,9 +92,35 @@ class FieldError(AppError):
         self.field_params = params
 
 
-class RateLimited(AppError):
+class RetryLater(AppError):
+    """A refusal that passes with time. It always says when, in whole seconds (at least 1),
+    in Retry-After: clients back off by it instead of guessing, and it is a required argument
+    so that no such answer can leave it out."""
+
+    def __init__(
+        self,
+        code: str | None = None,
+        *,
+        retry_after: float,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(
+            code, headers={**(headers or {}), "Retry-After": str(self.retry_after)}, **kwargs
+        )
+
+
+class RateLimited(RetryLater):
+    """Every 429 of the service: the middleware's limits, the throttles and the use cases'."""
+
     status_code = 429
     code = "rate_limited"
+
+
+class ServiceBusy(RetryLater):
+    status_code = 503
+    code = "service_busy"
 
 
 def error_body(
@@ -107,6 +134,17 @@ def error_body(
     }
     body.update(extra)
     return body
+
+
+def error_response(request: Request, exc: AppError) -> JSONResponse:
+    """The response of an AppError, for code that answers outside the exception handlers
+    (middleware, which runs before them)."""
+    message = translate(exc.code, request_language(request), **exc.params)
+    return JSONResponse(
+        error_body(request, exc.code, message, **exc.extra),
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
 
 
 def localise_field_errors(errors: Any, language: Language) -> list[dict[str, Any]]:
@@ -162,12 +200,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        message = translate(exc.code, request_language(request), **exc.params)
-        return JSONResponse(
-            error_body(request, exc.code, message, **exc.extra),
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
+        return error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

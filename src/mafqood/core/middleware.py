@@ -138,7 +138,8 @@ ONE_PHOTO = re.compile(r"/api/v1/upload/image|/api/v1/items/[^/]+/photos")
 SEVERAL_PHOTOS = re.compile(
     r"/api/v1/(lost|found)|/api/v1/venues/[^/]+/items|/staff/venues/[^/]+/intake"
 )
-# Of those, what counts against a person's photo-upload limit (a desk's intake has its own).
+# Of those, what counts against a person's photo-upload limit (a desk's intake is counted per
+# venue and per photo by the intake itself: mafqood.desk.budget).
 PERSONAL_UPLOADS = re.compile(r"/api/v1/(lost|found|upload/image)|/api/v1/items/[^/]+/photos")
 
 

@@ -2,8 +2,9 @@
 
 Each entry becomes a found report owned by the venue's desk account (so the contact shown
 after a match is the desk's), with a tag code and a storage location, analysed and matched
-by the vision workers like any report. Each entry is stored in its own transaction: one bad
-photo never loses the others, and each result says what became of its entry.
+by the vision workers like any report, within the venue's intake budget (budget.py). Each
+entry is stored in its own transaction: one bad photo never loses the others, and each result
+says what became of its entry.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from mafqood.core.errors import (
 )
 from mafqood.core.i18n import Language, translate
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.desk.budget import charge_intake
 from mafqood.desk.ports import IntakeServices
 from mafqood.desk.presenters import venue_item
 from mafqood.desk.schemas import IntakeEntry, IntakeError, IntakeOut, IntakeResult
@@ -125,6 +127,12 @@ async def receive(
 ) -> Received:
     """Take in the entries for one of the actor's venues, each in its own transaction."""
     venue = await access.member_venue(uow, command.venue_id, actor)
+    # Every photo the vision workers would analyse is paid for up front, failed ones too:
+    # a refused intake stores nothing.
+    photos = sum(
+        isinstance(entry, NewItem) and entry.photo is not None for entry in command.entries
+    )
+    await charge_intake(services.rate_limiter, services.settings, venue, photos)
     venue_id, desk_id = venue.id, venue.desk_user_id
     results: list[IntakeResult] = []
     for index, entry in enumerate(command.entries):

@@ -7,11 +7,12 @@ from typing import Protocol
 
 from mafqood.core.config import Settings
 from mafqood.photos.screening import PhotoScreening
+from mafqood.ratelimit.limiter import RateLimiter
 from mafqood.storage import Storage
 
 
 class IntakeServices(Protocol):
-    """What an intake stores its photos with."""
+    """What an intake stores its photos with, and counts them against the venue's budget."""
 
     @property
     def settings(self) -> Settings: ...
@@ -19,3 +20,5 @@ class IntakeServices(Protocol):
     def storage(self) -> Storage: ...
     @property
     def photo_screening(self) -> PhotoScreening: ...
+    @property
+    def rate_limiter(self) -> RateLimiter: ...

@@ -8,7 +8,6 @@ their claim without them; anyone else is told "not found".
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -125,7 +124,7 @@ async def _check_claimant_limit(uow: UnitOfWork, item: Item, actor: User) -> Non
     now = await uow.scalar(select(func.now()))
     assert now is not None
     wait = (latest[-1] + CLAIMS_WINDOW - now).total_seconds()
-    raise RateLimited("too_many_claims", headers={"Retry-After": str(max(1, math.ceil(wait)))})
+    raise RateLimited("too_many_claims", retry_after=wait)
 
 
 async def _count(uow: UnitOfWork, statement: Select[uuid.UUID]) -> int:

@@ -2,8 +2,10 @@
 
 Each (rule, subject) has a sorted set of the moments of its accepted hits. One Lua script trims
 hits older than the window, counts the rest and either records the new hit or says how long until
-the oldest one leaves the window. The script runs atomically on the Redis server and reads the
-server's clock, so processes on different machines agree on both the count and the time.
+the oldest one leaves the window. A hit may cost several (a desk's intake, one per photo) and be
+counted against several rules at once (per hour and per day), recorded in all or in none. The
+script runs atomically on the Redis server and reads the server's clock, so processes on
+different machines agree on both the count and the time.
 
 While Redis cannot be reached, limits that guard credentials fall back to the same windows kept
 in the process (each process then allows the whole budget by itself: looser than the shared
@@ -16,6 +18,7 @@ import math
 import secrets
 import time
 from collections import OrderedDict, deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -31,28 +34,51 @@ log = structlog.get_logger(__name__)
 
 KEY_PREFIX = "ratelimit:"
 
-# KEYS[1] the window; ARGV: limit, window in microseconds, unique member, record (1/0).
-# Returns {allowed (1/0), remaining after this hit, retry_after in microseconds}.
+# KEYS: one window per rule; ARGV: cost, unique member, record (1/0), then the limit and the
+# window in microseconds of each key. The hits are recorded in every window or in none.
+# Returns {allowed (1/0), remaining after this hit, retry_after in microseconds, index of the
+# deciding window: the one refusing longest, else the one with least left}.
 _SLIDING_WINDOW = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local used = redis.call('ZCARD', KEYS[1])
-if used < limit then
-    if ARGV[4] == '1' then
-        redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3])
-        redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
+local cost = tonumber(ARGV[1])
+local allowed, remaining, retry, decided = 1, nil, 0, 1
+for i, key in ipairs(KEYS) do
+    local limit = tonumber(ARGV[2 + 2 * i])
+    local window = tonumber(ARGV[3 + 2 * i])
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+    local used = redis.call('ZCARD', key)
+    local left = limit - used - cost
+    if left < 0 then
+        -- the hit fits once enough of the oldest hits have left (never, if cost > limit)
+        local wait = window
+        if cost <= limit then
+            local nth = used + cost - limit - 1
+            local leaving = redis.call('ZRANGE', key, nth, nth, 'WITHSCORES')
+            if leaving[2] then
+                wait = tonumber(leaving[2]) + window - now
+            end
+        end
+        if allowed == 1 or wait > retry then
+            retry, decided = wait, i
+        end
+        allowed = 0
+    elseif allowed == 1 and (remaining == nil or left < remaining) then
+        remaining, decided = left, i
     end
-    return {1, limit - used - 1, 0}
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local retry = window
-if oldest[2] then
-    retry = tonumber(oldest[2]) + window - now
+if allowed == 0 then
+    return {0, 0, retry, decided}
 end
-return {0, 0, retry}
+if ARGV[3] == '1' then
+    for i, key in ipairs(KEYS) do
+        for j = 1, cost do
+            redis.call('ZADD', key, now, now .. ':' .. ARGV[2] .. ':' .. j)
+        end
+        redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[3 + 2 * i]) / 1000))
+    end
+end
+return {1, remaining, 0, decided}
 """
 
 
@@ -104,35 +130,50 @@ class RateLimiter:
 
         If Redis cannot be reached, a local_fallback rule is counted in this process; any
         other is let through: an outage of the limiter must not take the API down with it."""
-        return await self._run(rule, subject, rate, record=True, local_fallback=local_fallback)
+        return await self._run(
+            {rule: rate}, subject, cost=1, record=True, local_fallback=local_fallback
+        )
 
     async def check(
         self, rule: str, subject: str, rate: Rate, *, local_fallback: bool = False
     ) -> Decision:
         """What a hit would be told now, without counting one."""
-        return await self._run(rule, subject, rate, record=False, local_fallback=local_fallback)
+        return await self._run(
+            {rule: rate}, subject, cost=1, record=False, local_fallback=local_fallback
+        )
+
+    async def take(self, rules: Mapping[str, Rate], subject: str, cost: int) -> Decision:
+        """Count `cost` hits of subject against every rule at once (a budget per hour and
+        per day), or none of them when any rule has not that much left; let through while
+        Redis cannot be reached."""
+        return await self._run(rules, subject, cost=cost, record=True, local_fallback=False)
 
     async def _run(
-        self, rule: str, subject: str, rate: Rate, *, record: bool, local_fallback: bool
+        self,
+        rules: Mapping[str, Rate],
+        subject: str,
+        *,
+        cost: int,
+        record: bool,
+        local_fallback: bool,
     ) -> Decision:
-        key = f"{KEY_PREFIX}{rule}:{subject}"
+        keys = [f"{KEY_PREFIX}{rule}:{subject}" for rule in rules]
+        rates = list(rules.values())
+        windows = [n for rate in rates for n in (rate.limit, rate.period_seconds * 1_000_000)]
         try:
-            allowed, remaining, retry_us = await self._script(
-                keys=[key],
-                args=[
-                    rate.limit,
-                    rate.period_seconds * 1_000_000,
-                    secrets.token_hex(6),
-                    int(record),
-                ],
+            allowed, remaining, retry_us, decided = await self._script(
+                keys=keys, args=[cost, secrets.token_hex(6), int(record), *windows]
             )
         except RedisError:
-            log.warning("rate_limit_unavailable", rule=rule, local=local_fallback, exc_info=True)
-            if local_fallback:
-                return self._local.hit(key, rate, record)
-            return Decision(True, rate.limit, rate.limit, 0)
+            log.warning(
+                "rate_limit_unavailable", rules=list(rules), local=local_fallback, exc_info=True
+            )
+            if local_fallback and len(keys) == 1 and cost == 1:
+                return self._local.hit(keys[0], rates[0], record)
+            return Decision(True, rates[0].limit, rates[0].limit, 0)
         retry_after = 0 if allowed else max(1, math.ceil(int(retry_us) / 1_000_000))
-        return Decision(bool(allowed), rate.limit, int(remaining), retry_after)
+        limit = rates[int(decided) - 1].limit
+        return Decision(bool(allowed), limit, int(remaining), retry_after)
 
     async def reset(self) -> None:
         """Forget every window (development reset)."""

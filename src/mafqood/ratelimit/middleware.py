@@ -14,12 +14,10 @@ from http.cookies import SimpleCookie
 
 import structlog
 from fastapi import Request
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mafqood.core.config import Settings
-from mafqood.core.errors import error_body
-from mafqood.core.i18n import request_language, translate
+from mafqood.core.errors import RateLimited, error_response
 from mafqood.core.middleware import PERSONAL_UPLOADS
 from mafqood.core.rates import Rate
 from mafqood.observability.metrics import RATE_LIMITED
@@ -116,18 +114,11 @@ class RateLimitMiddleware:
         return found
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, decision: Decision) -> None:
-        request = Request(scope)
-        message = translate("rate_limited", request_language(request))
-        response = JSONResponse(
-            error_body(request, "rate_limited", message),
-            status_code=429,
-            headers={
-                "Retry-After": str(decision.retry_after_seconds),
-                "X-RateLimit-Limit": str(decision.limit),
-                "X-RateLimit-Remaining": "0",
-            },
+        refusal = RateLimited(
+            retry_after=decision.retry_after_seconds,
+            headers={"X-RateLimit-Limit": str(decision.limit), "X-RateLimit-Remaining": "0"},
         )
-        await response(scope, receive, send)
+        await error_response(Request(scope), refusal)(scope, receive, send)
 
 
 def _caller(scope: Scope, container: LimitServices) -> tuple[str | None, bool]:

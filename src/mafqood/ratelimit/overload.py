@@ -8,8 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from mafqood.core.errors import error_body
-from mafqood.core.i18n import request_language, translate
+from mafqood.core.errors import ServiceBusy, error_response
 from mafqood.observability.metrics import OVERLOAD_REJECTIONS
 
 log = structlog.get_logger(__name__)
@@ -22,9 +21,4 @@ def install_overload_handler(app: FastAPI) -> None:
     async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
         OVERLOAD_REJECTIONS.inc()
         log.warning("overloaded", path=request.url.path, reason="database_pool_timeout")
-        message = translate("service_busy", request_language(request))
-        return JSONResponse(
-            error_body(request, "service_busy", message),
-            status_code=503,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        return error_response(request, ServiceBusy(retry_after=RETRY_AFTER_SECONDS))

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from mafqood.core.errors import AppError, FieldError
+from mafqood.core.errors import AppError, FieldError, RetryLater
 from mafqood.core.pagination import Page, PageNumber
 from mafqood.core.web import SessionDep
 from mafqood.staff.render import page, redirect
@@ -42,7 +42,11 @@ class StaffRoute(APIRoute):
                 if back:
                     return redirect(request, back, error=code)
                 status = exc.status_code if isinstance(exc, AppError) else 422
-                return page(request, "error.html", status_code=status, error=code)
+                shown = page(request, "error.html", status_code=status, error=code)
+                # A refusal that passes with time says when on the page too.
+                if isinstance(exc, RetryLater) and exc.headers:
+                    shown.headers.update(exc.headers)
+                return shown
 
         return staff_handler
 

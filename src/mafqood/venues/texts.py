@@ -31,6 +31,10 @@ TEXTS: Catalog = {
         "en": "This invitation was sent to another email address.",
         "ar": "أُرسلت هذه الدعوة إلى عنوان بريد إلكتروني آخر.",
     },
+    "intake_budget_exceeded": {
+        "en": "This desk has taken in as many photos as it may for now. Try again later.",
+        "ar": "استقبل هذا المكتب أقصى عدد مسموح به من الصور حاليًا. حاول مرة أخرى لاحقًا.",
+    },
     # field errors
     "field.too_many_items": {
         "en": "At most {max_items} items in one request.",
