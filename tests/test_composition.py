@@ -19,6 +19,7 @@ from mafqood.notifications.ports import DeliveryServices, PushDeliveryServices
 from mafqood.photos.ports import PhotoStoreServices
 from mafqood.ratelimit.ports import LimitServices
 from mafqood.realtime.ports import SocketServices
+from mafqood.venues.ports import MembershipServices
 from mafqood.worker.ports import MailServices, OutboxServices, PingServices, TaskServices
 
 PORTS = [
@@ -33,6 +34,7 @@ PORTS = [
     NoticeServices,
     PhotoServices,
     SubmissionServices,
+    MembershipServices,
 ]
 # What the tasks run by a worker use (worker/background.py passes them its shared objects).
 TASK_PORTS = [

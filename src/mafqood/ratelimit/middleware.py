@@ -21,6 +21,7 @@ from mafqood.core.errors import RateLimited, error_response
 from mafqood.core.middleware import PERSONAL_UPLOADS
 from mafqood.core.rates import Rate
 from mafqood.observability.metrics import RATE_LIMITED
+from mafqood.ratelimit.desks import desk_claim_holds
 from mafqood.ratelimit.limiter import Decision, RateLimiter
 from mafqood.ratelimit.ports import LimitServices
 from mafqood.ratelimit.rules import Rules
@@ -63,8 +64,9 @@ class RateLimitMiddleware:
             return
         container: LimitServices = scope["app"].state.container
         limiter: RateLimiter = container.rate_limiter
+        user_id, desk = await _caller(scope, container)
         general: Decision | None = None
-        for rule, subject, rate in self._applicable(scope, container):
+        for rule, subject, rate in self._applicable(scope, user_id, desk):
             decision = await limiter.hit(
                 rule, subject, rate, local_fallback=rule in CREDENTIAL_RULES
             )
@@ -89,10 +91,11 @@ class RateLimitMiddleware:
 
         await self.app(scope, receive, send_with_budget)
 
-    def _applicable(self, scope: Scope, container: LimitServices) -> list[tuple[str, str, Rate]]:
+    def _applicable(
+        self, scope: Scope, user_id: str | None, desk: bool
+    ) -> list[tuple[str, str, Rate]]:
         client = scope.get("client")
         ip = client[0] if client else "unknown"
-        user_id, desk = _caller(scope, container)
         api = self.rules.desk_api if desk else self.rules.api
         upload = self.rules.desk_upload if desk else self.rules.upload
         endpoint = (scope["method"], scope["path"].rstrip("/") or "/")
@@ -121,9 +124,10 @@ class RateLimitMiddleware:
         await error_response(Request(scope), refusal)(scope, receive, send)
 
 
-def _caller(scope: Scope, container: LimitServices) -> tuple[str | None, bool]:
+async def _caller(scope: Scope, container: LimitServices) -> tuple[str | None, bool]:
     """(the signed-in user, whether they work a venue desk) of a request with a valid access
-    token (checked, not trusted): the app's bearer token, or the staff dashboard's cookie."""
+    token (checked, not trusted): the app's bearer token, or the staff dashboard's cookie. A
+    desk claim from before the user's last membership ended no longer counts (desks.py)."""
     token = None
     for name, value in scope.get("headers") or []:
         if name == b"authorization":
@@ -143,4 +147,9 @@ def _caller(scope: Scope, container: LimitServices) -> tuple[str | None, bool]:
     except TokenError:
         return None, False
     user_id = claims.get("user_id")
-    return (str(user_id) if user_id else None), claims.get("desk") is True
+    if not user_id:
+        return None, False
+    desk = claims.get("desk") is True and await desk_claim_holds(
+        container.rate_limiter, str(user_id), int(claims.get("iat", 0))
+    )
+    return str(user_id), desk

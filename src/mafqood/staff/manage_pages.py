@@ -20,6 +20,7 @@ from mafqood.staff.routing import PostedForm, staff_router, text
 from mafqood.staff.session import StaffUser
 from mafqood.venues import service as venues
 from mafqood.venues.commands import Invite, RemoveMember, RevokeInvitation, VenueRef
+from mafqood.venues.deps import MembershipServicesDep
 from mafqood.venues.schemas import InvitationIn
 
 router = staff_router()
@@ -119,8 +120,10 @@ async def remove_member(
     user: StaffUser,
     form: PostedForm,
     db: SessionDep,
+    services: MembershipServicesDep,
 ) -> Response:
-    await venues.remove_member(db, user, RemoveMember(venue_id, member_id, client_info(request)))
+    command = RemoveMember(venue_id, member_id, client_info(request))
+    await venues.remove_member(db, user, command, services)
     if member_id == user.id:
         return redirect(request, "/staff/")
     return redirect(request, f"/staff/venues/{venue_id}/members", done="1")

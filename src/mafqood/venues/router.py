@@ -21,6 +21,7 @@ from mafqood.venues.commands import (
     UpdateVenue,
     VenueRef,
 )
+from mafqood.venues.deps import MembershipServicesDep
 from mafqood.venues.schemas import (
     InvitationAcceptIn,
     InvitationIn,
@@ -100,9 +101,10 @@ async def remove_member(
     user: CurrentUser,
     db: SessionDep,
     client: ClientDep,
+    services: MembershipServicesDep,
 ) -> Response:
     """Owners remove a member (access ends at once); a staff member may remove themselves."""
-    await service.remove_member(db, user, RemoveMember(venue_id, user_id, client))
+    await service.remove_member(db, user, RemoveMember(venue_id, user_id, client), services)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

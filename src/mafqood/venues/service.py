@@ -11,6 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,7 @@ from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language, translate
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import Item
+from mafqood.ratelimit.desks import end_desk_limits
 from mafqood.users.models import User
 from mafqood.users.tokens import hash_token
 from mafqood.venues import access
@@ -40,6 +42,7 @@ from mafqood.venues.commands import (
 from mafqood.venues.holding import retention_days
 from mafqood.venues.locks import lock_membership
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
+from mafqood.venues.ports import MembershipServices
 from mafqood.venues.schemas import (
     MemberOut,
     PendingVenueOut,
@@ -178,9 +181,12 @@ async def _members(uow: UnitOfWork, venue: Venue) -> list[MemberOut]:
     ]
 
 
-async def remove_member(uow: UnitOfWork, actor: User, command: RemoveMember) -> None:
+async def remove_member(
+    uow: UnitOfWork, actor: User, command: RemoveMember, services: MembershipServices
+) -> None:
     """Owners remove anyone; a staff member may only leave. The last owner stays, and the
-    invitations the member sent go with them."""
+    invitations the member sent go with them. Someone left with no venue loses the desk
+    limits at once, not when their token expires."""
     user_id = command.user_id
     await lock_membership(uow, command.venue_id)
     acting = await access.membership(uow, command.venue_id, actor)
@@ -208,6 +214,9 @@ async def remove_member(uow: UnitOfWork, actor: User, command: RemoveMember) -> 
             VenueInvitation.accepted_at.is_(None),
         )
     )
+    if not await access.is_desk_member(uow, user_id):
+        token_ttl = services.settings.access_token_ttl_seconds
+        uow.after_commit(partial(end_desk_limits, services.rate_limiter, user_id, token_ttl))
     audit.record(
         uow,
         "venue_member_removed",
