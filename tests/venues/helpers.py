@@ -78,6 +78,7 @@ async def intake(
     venue_id: str,
     entries: list[dict[str, Any]],
     photos: dict[str, bytes] | None = None,
+    language: str = "en",
 ) -> httpx.Response:
     """POST several items; photos default to a fresh JPEG per entry's `photo` name."""
     if photos is None:
@@ -87,7 +88,7 @@ async def intake(
         f"/api/v1/venues/{venue_id}/items",
         data={"items": json.dumps(entries)},
         files=files,
-        headers=account.headers,
+        headers={**account.headers, "Accept-Language": language},
     )
 
 
