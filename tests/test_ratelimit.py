@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import uuid
 
 import httpx
 import pytest
@@ -16,9 +17,11 @@ from mafqood.composition.container import Container
 from mafqood.core.middleware import forwarded_client
 from mafqood.core.rates import Rate, parse_rate
 from mafqood.ratelimit.limiter import RateLimiter
+from mafqood.venues.models import VenueMember
 from tests import images
 from tests.conftest import AppFactory, Servers, asgi_client
-from tests.factories import PASSWORD, register
+from tests.factories import PASSWORD, Account, register
+from tests.venues.helpers import add_member, create_venue
 
 SPEC = {"rate_limit_enabled": True}  # the defaults are the spec's limits
 
@@ -297,3 +300,54 @@ async def test_venue_desks_get_their_own_limits(make_app: AppFactory) -> None:
         assert [a.status_code for a in answers] == [200] * 5  # 6 calls with the creation
         assert answers[0].headers["X-RateLimit-Limit"] == "6"
         assert_limited(await client.get("/api/v1/venues", headers=desk), 60)
+
+
+async def test_a_removed_member_gets_ordinary_limits_at_once(make_app: AppFactory) -> None:
+    """The desk claim of a removed member's token stops counting with their next request,
+    not when the token expires; a member of another venue keeps it."""
+    limits = {**SPEC, "rate_limit_api": "3/1m", "rate_limit_desk_api": "50/1m"}
+    async with make_app(**limits) as app, asgi_client(app, "198.51.100.71") as client:
+        container: Container = app.state.container
+        owner = await register(client)
+        venue = await create_venue(client, owner)
+        second = await create_venue(client, owner, name="Terminal 1")
+        leaving = await add_member(client, container, venue["id"])
+        staying = await add_member(client, container, venue["id"])
+        await add_member_of(container, second["id"], staying.id)
+
+        async def desk_token(account: Account) -> dict[str, str]:
+            signed = await client.post(
+                "/auth/login", json={"email": account.email, "password": PASSWORD}
+            )
+            return {"Authorization": f"Bearer {signed.json()['token']}"}
+
+        leaving_desk, staying_desk = await desk_token(leaving), await desk_token(staying)
+        for headers in (leaving_desk, staying_desk):
+            answer = await client.get("/api/v1/venues", headers=headers)
+            assert answer.headers["X-RateLimit-Limit"] == "50"
+        owner_desk = await desk_token(owner)
+        for account in (leaving, staying):
+            path = f"/api/v1/venues/{venue['id']}/members/{account.id}"
+            assert (await client.delete(path, headers=owner_desk)).status_code == 204
+
+        # Same token: the ordinary limit (3 a minute, one already used) applies at once.
+        answers = [await client.get("/auth/users/me", headers=leaving_desk) for _ in range(2)]
+        assert [a.status_code for a in answers] == [200, 200]
+        assert answers[0].headers["X-RateLimit-Limit"] == "3"
+        assert_limited(await client.get("/auth/users/me", headers=leaving_desk), 60)
+        # Still a member of the other venue: still the desk's limits.
+        kept = await client.get("/auth/users/me", headers=staying_desk)
+        assert kept.headers["X-RateLimit-Limit"] == "50"
+        # Back in a venue: the next sign-in's token has the desk limits again.
+        await add_member_of(container, second["id"], leaving.id)
+        await asyncio.sleep(1.1)  # a token of the second the membership ended counts as older
+        again = await client.get("/auth/users/me", headers=await desk_token(leaving))
+        assert again.headers["X-RateLimit-Limit"] == "50"
+
+
+async def add_member_of(container: Container, venue_id: str, user_id: str) -> None:
+    async with container.sessionmaker() as session:
+        session.add(
+            VenueMember(venue_id=uuid.UUID(venue_id), user_id=uuid.UUID(user_id), role="staff")
+        )
+        await session.commit()
