@@ -44,6 +44,10 @@ To = Annotated[DateTimeInRange | None, Query(description="Not included")]
         **NOT_MEMBER,
         413: {"description": "The whole request is over INTAKE_MAX_BYTES (50 MB)"},
         422: {"description": "`items` missing, not a JSON list, or over INTAKE_MAX_ITEMS"},
+        429: {
+            "description": "The venue's intake budget (photos per hour and per day) cannot "
+            "cover this request's photos (`intake_budget_exceeded`); nothing was taken in"
+        },
     },
     openapi_extra={
         "requestBody": {
