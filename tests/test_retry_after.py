@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from mafqood.lifecycle.models import Claim
 from tests import images
 from tests.conftest import AppFactory, asgi_client
 from tests.factories import PASSWORD, Account, insert_report, register
@@ -96,29 +93,6 @@ async def own_rejected_claims(app: FastAPI, client: httpx.AsyncClient) -> httpx.
     return await claim(client, claimant, item_id)
 
 
-async def an_items_rejected_claims(app: FastAPI, client: httpx.AsyncClient) -> httpx.Response:
-    """Ten rejections of the item in a day, the oldest 23 hours ago: open again in an hour."""
-    finder, newcomer = await register(client), await register(client)
-    sessions = app.state.container.sessionmaker
-    item_id = await insert_report(sessions, finder.id, "found")
-    guessers = [await register(client) for _ in range(10)]
-    async with sessions() as session:
-        for hours, guesser in zip(range(23, 13, -1), guessers, strict=True):
-            session.add(
-                Claim(
-                    item_id=item_id,
-                    claimant_id=uuid.UUID(guesser.id),
-                    answers="a guess",
-                    status="rejected",
-                    decided_at=datetime.now(UTC) - timedelta(hours=hours),
-                )
-            )
-        await session.commit()
-    refused = await claim(client, newcomer, str(item_id))
-    assert 3500 < int(refused.headers["Retry-After"]) <= 3600
-    return refused
-
-
 async def intake_budget(app: FastAPI, client: httpx.AsyncClient) -> httpx.Response:
     owner: Account = await register(client)
     venue = await create_venue(client, owner)
@@ -134,8 +108,7 @@ SCENARIOS: dict[str, tuple[dict[str, Any], Scenario, str]] = {
     "forgot_password": ({"rate_limit_forgot_password": "1/1h"}, forgot, "rate_limited"),
     "upload": ({"rate_limit_upload": "1/1h"}, uploads, "rate_limited"),
     "login_account": ({"rate_limit_login_account": "1/15m"}, account_logins, "rate_limited"),
-    "own_claims": ({}, own_rejected_claims, "too_many_claims"),
-    "item_claims": ({"rate_limit_register": "20/1m"}, an_items_rejected_claims, "too_many_claims"),
+    "claims": ({}, own_rejected_claims, "too_many_claims"),
     "intake": ({"intake_photos_per_hour": 1}, intake_budget, "intake_budget_exceeded"),
 }
 
