@@ -108,13 +108,21 @@ async def test_the_day_budget_holds_against_concurrent_intakes(make_app: AppFact
         assert_budget_spent(await intake(client, owner, venue["id"], entries(1)), 86400)
 
 
-def test_a_pending_venue_gets_the_pending_budget() -> None:
-    """Until an administrator verifies it, a venue gets the much lower budget; a venue
-    without the flag counts as verified."""
+async def test_a_pending_venue_gets_the_pending_budget(make_app: AppFactory) -> None:
+    """Until an administrator verifies it, a venue gets the much lower budget."""
+    limits = {**LIMITS, "intake_pending_photos_per_hour": 2, "intake_photos_per_hour": 4}
+    async with make_app(**limits) as app, asgi_client(app, "198.51.100.93") as client:
+        owner = await register(client)
+        pending = await create_venue(client, owner, verified=False)
+        verified = await create_venue(client, owner, name="Terminal 1")
+        assert_budget_spent(await intake(client, owner, pending["id"], entries(3)), 3600)
+        assert (await intake(client, owner, pending["id"], entries(2))).status_code == 201
+        assert (await intake(client, owner, verified["id"], entries(3))).status_code == 201
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    verified = intake_budget(settings, Venue())
-    assert [rate.limit for rate in verified.values()] == [300, 2000]
-    pending = Venue()
-    setattr(pending, "is_verified", False)  # noqa: B010 (the column comes with verification)
-    assert [rate.limit for rate in intake_budget(settings, pending).values()] == [20, 50]
-    assert [rate.period_seconds for rate in verified.values()] == [3600, 86400]
+    rates = intake_budget(settings, Venue(verification="pending"))
+    assert [(rate.limit, rate.period_seconds) for rate in rates.values()] == [
+        (20, 3600),
+        (50, 86400),
+    ]
+    rates = intake_budget(settings, Venue(verification="verified"))
+    assert [rate.limit for rate in rates.values()] == [300, 2000]

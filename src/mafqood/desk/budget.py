@@ -17,9 +17,9 @@ RULE = "intake"
 
 
 def intake_budget(settings: Settings, venue: Venue) -> dict[str, Rate]:
-    """The venue's budget, by rule name. A venue not yet verified by an administrator gets
-    the pending budget; venues without the flag count as verified."""
-    if getattr(venue, "is_verified", True):
+    """The venue's budget, by rule name: a venue not yet verified by an administrator gets
+    the pending budget."""
+    if venue.is_verified:
         per_hour, per_day = settings.intake_photos_per_hour, settings.intake_photos_per_day
     else:
         per_hour = settings.intake_pending_photos_per_hour
