@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
-from mafqood.core.config import Settings
-from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.push import FcmClient
 from mafqood.realtime.bus import EventBus
+from mafqood.worker.ports import TaskServices
 
 
-class DeliveryServices(Protocol):
+class DeliveryServices(TaskServices, Protocol):
     @property
     def bus(self) -> EventBus: ...
-    @property
-    def sessionmaker(self) -> async_sessionmaker[UnitOfWork]: ...
-    @property
-    def settings(self) -> Settings: ...
 
 
 class PushDeliveryServices(DeliveryServices, Protocol):
