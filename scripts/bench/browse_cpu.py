@@ -129,10 +129,11 @@ def main() -> None:
     }
     command = [sys.executable, "-m", "mafqood.cli", "serve", "--no-workers", "--port", str(port)]
     if args.profile:
-        command = ["py-spy", "record", "--rate", "250", "--format", "raw", "-o", args.profile, "--", *command]
+        spy = ["py-spy", "record", "--rate", "250", "--format", "raw", "-o", args.profile]
+        command = [*spy, "--", *command]
     DATA.mkdir(parents=True, exist_ok=True)
     log = (DATA / "server.log").open("ab")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     try:
         asyncio.run(run(f"http://127.0.0.1:{port}", server, args))
     finally:
