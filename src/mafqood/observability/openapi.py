@@ -6,8 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 
 class ErrorOut(BaseModel):
@@ -40,8 +44,13 @@ def _error(description: str) -> dict[str, Any]:
 
 def document_common_errors(app: FastAPI) -> None:
     build: Callable[[], dict[str, Any]] = app.openapi
+    # The document never changes while the process runs: built once, rendered once.
+    built: list[dict[str, Any]] = []
+    rendered: list[bytes] = []
 
     def openapi() -> dict[str, Any]:
+        if built:
+            return built[0]
         schema = build()
         schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = (
             ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -53,6 +62,20 @@ def document_common_errors(app: FastAPI) -> None:
                     responses.setdefault(code, _error(description))
                 if operation.get("security"):
                     responses.setdefault(SIGNED_IN_ERROR[0], _error(SIGNED_IN_ERROR[1]))
+        built.append(schema)
         return schema
 
+    async def document(request: Request) -> Response:
+        if not rendered:
+            rendered.append(orjson.dumps(openapi()))
+        return Response(rendered[0], media_type="application/json")
+
     app.openapi = openapi  # type: ignore[method-assign]
+    # FastAPI's own route encodes the whole document again on every request.
+    if app.openapi_url:
+        app.router.routes[:] = [
+            Route(app.openapi_url, document, include_in_schema=False)
+            if isinstance(route, Route) and route.path == app.openapi_url
+            else route
+            for route in app.router.routes
+        ]
