@@ -11,7 +11,9 @@ from redis.asyncio import Redis
 from mafqood.composition.container import Container
 from mafqood.core.config import Settings
 from mafqood.core.embedded import free_port
+from mafqood.main import create_app
 from mafqood.worker.listeners import QueueListeners
+from tests.conftest import Servers, make_settings
 from tests.workers import WorkerProcess, running
 
 
@@ -38,6 +40,37 @@ async def test_health_is_503_when_redis_is_down(
     assert response.status_code == 503
     assert response.json()["status"] == "unhealthy"
     assert response.json()["services"]["redis"] == "unhealthy"
+
+
+async def test_health_reuses_its_answer_briefly_and_still_reports_a_failure_in_time(
+    servers: Servers,
+) -> None:
+    """With HEALTH_CACHE_SECONDS=1, twenty callers at once share one round of probes, and a
+    dependency that fails shows up within the period (plus the probe's own timeout)."""
+    app = create_app(make_settings(servers, health_cache_seconds=1.0))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            answers = await asyncio.gather(*(client.get("/health") for _ in range(20)))
+            assert {a.status_code for a in answers} == {200}
+            assert len({a.json()["timestamp"] for a in answers}) == 1
+
+            container: Container = app.state.container
+            real = container.redis
+            container.redis = Redis.from_url(
+                f"redis://127.0.0.1:{free_port()}/0", socket_timeout=0.5
+            )
+            broken_at = time.monotonic()
+            try:
+                while (response := await client.get("/health")).status_code == 200:
+                    assert time.monotonic() - broken_at < 1.0 + 2.0
+                    await asyncio.sleep(0.05)
+            finally:
+                await container.redis.aclose()
+                container.redis = real
+            assert time.monotonic() - broken_at < 1.0 + 2.0 + 0.5
+            assert response.status_code == 503
+            assert response.json()["services"]["redis"] == "unhealthy"
 
 
 async def test_docs_are_served(client: httpx.AsyncClient) -> None:

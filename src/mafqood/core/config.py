@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     worker_pool: Literal["prefork", "threads", "solo"] = "prefork"
     worker_concurrency: int = Field(default=2, ge=1)
+    # API processes `mafqood serve` runs on one socket (0: one per core). Each serves every
+    # route; WebSocket events reach all of them through Redis.
+    api_workers: int = Field(default=0, ge=0, le=64)
+    # /health answers from its last probes for this long (per API process): load balancers
+    # and monitors calling it often cost one round of probes per period. 0: every call probes.
+    health_cache_seconds: float = Field(default=1.0, ge=0, le=10)
     # `mafqood serve` also runs a worker, vision workers and beat; turn off when they run
     # elsewhere.
     serve_workers: bool = True

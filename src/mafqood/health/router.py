@@ -1,13 +1,16 @@
-"""GET /health: every dependency is really probed, each with a short timeout."""
+"""GET /health: every dependency is really probed, each with a short timeout; an answer is
+reused for HEALTH_CACHE_SECONDS within a process."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -69,12 +72,38 @@ async def probe_all(container: ProbedServices) -> dict[str, ServiceStatus]:
     return dict(zip(checks, results, strict=True))
 
 
-@router.get(
-    "/health",
-    response_model=HealthOut,
-    responses={503: {"model": HealthOut, "description": "A required service is down"}},
-)
-async def health(container: ProbedServicesDep) -> JSONResponse:
+class HealthCache:
+    """The last /health answer of one API process, reused for a short while: monitors and load
+    balancers calling often cost one round of probes per period, and callers arriving while a
+    round runs wait for it instead of starting their own."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._answer: tuple[float, bytes, int] | None = None
+        self._lock = asyncio.Lock()
+
+    def _fresh(self) -> tuple[bytes, int] | None:
+        if self._answer is None or time.monotonic() >= self._answer[0]:
+            return None
+        return self._answer[1], self._answer[2]
+
+    async def answer(self, probe: Callable[[], Awaitable[tuple[bytes, int]]]) -> tuple[bytes, int]:
+        if self.seconds <= 0:
+            return await probe()
+        fresh = self._fresh()
+        if fresh is not None:
+            return fresh
+        async with self._lock:
+            fresh = self._fresh()
+            if fresh is not None:
+                return fresh
+            body, status_code = await probe()
+            # The period counts from the end of the probes: a slow round is not reused for less.
+            self._answer = (time.monotonic() + self.seconds, body, status_code)
+            return body, status_code
+
+
+async def _probed_answer(container: ProbedServices) -> tuple[bytes, int]:
     checks = probes(container)
     services = await probe_all(container)
     required_down = any(
@@ -87,4 +116,20 @@ async def health(container: ProbedServicesDep) -> JSONResponse:
     body = HealthOut(
         status=overall, version=__version__, timestamp=datetime.now(UTC), services=services
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=503 if required_down else 200)
+    rendered = JSONResponse(body.model_dump(mode="json"))
+    return bytes(rendered.body), 503 if required_down else 200
+
+
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "A required service is down"}},
+)
+async def health(request: Request, container: ProbedServicesDep) -> Response:
+    state = request.app.state
+    cache: HealthCache | None = getattr(state, "health_cache", None)
+    if cache is None:
+        cache = state.health_cache = HealthCache(state.settings.health_cache_seconds)
+    # The timestamp says when the services were probed.
+    body, status_code = await cache.answer(lambda: _probed_answer(container))
+    return Response(body, status_code=status_code, media_type="application/json")
