@@ -8,6 +8,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from mafqood.cli import api_processes
 from mafqood.composition.container import Container
 from mafqood.core.config import Settings
 from mafqood.core.embedded import free_port
@@ -145,3 +146,12 @@ async def test_vision_inspection_is_cached(container: Container) -> None:
     started = time.monotonic()
     assert await listeners.count() == counts[0]
     assert time.monotonic() - started < 0.1  # from the cache
+
+
+def test_serve_runs_one_api_process_per_core_unless_told() -> None:
+    assert api_processes(0, 2) == 2
+    assert api_processes(0, 16) == 16
+    assert api_processes(0, 1) == 1
+    assert api_processes(0, None) == 1
+    assert api_processes(3, 2) == 3
+    assert Settings(_env_file=None).api_workers == 0  # type: ignore[call-arg]

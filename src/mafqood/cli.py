@@ -30,6 +30,10 @@ def _serve(args: argparse.Namespace) -> int:
     settings = settings.model_copy(
         update={"database_url": runtime.database_url, "redis_url": runtime.redis_url}
     )
+    processes = api_processes(settings.api_workers, os.cpu_count())
+    if processes > 1:
+        # Before the workers start, so that every process writes to the same place.
+        _share_metrics(settings.data_dir)
     # The same architecture as production: background work runs in a Celery worker and
     # periodic jobs come from beat, both child processes of this one.
     supervisor = None
@@ -48,19 +52,56 @@ def _serve(args: argparse.Namespace) -> int:
         )
         supervisor = Supervisor(commands)
         supervisor.start()
+    options: dict[str, Any] = {
+        "host": args.host or settings.host,
+        "port": args.port or settings.port,
+        "proxy_headers": False,
+        "log_level": settings.log_level.lower(),
+    }
     try:
-        uvicorn.run(
-            create_app(settings),
-            host=args.host or settings.host,
-            port=args.port or settings.port,
-            proxy_headers=False,
-            log_level=settings.log_level.lower(),
-        )
+        if processes == 1:
+            uvicorn.run(create_app(settings), **options)
+        else:
+            # uvicorn binds the socket here and starts the processes that share it (and
+            # replaces one that dies); each builds the app from the environment exported above.
+            os.environ[SERVE_PID_ENV] = str(os.getpid())
+            uvicorn.run("mafqood.cli:api_process_app", factory=True, workers=processes, **options)
     finally:
         if supervisor is not None:
             supervisor.stop()
         runtime.stop()
     return 0
+
+
+SERVE_PID_ENV = "MAFQOOD_SERVE_PID"
+
+
+def api_processes(setting: int, cores: int | None) -> int:
+    """API_WORKERS, or one process per core when it is 0."""
+    return setting or max(1, cores or 1)
+
+
+def api_process_app() -> Any:
+    """The app of one of the API processes `serve` starts: it goes when `serve` goes, even
+    killed with SIGKILL, like the workers."""
+    from mafqood.main import create_app
+    from mafqood.worker.launcher import die_with_parent
+
+    die_with_parent(int(os.environ[SERVE_PID_ENV]))
+    return create_app()
+
+
+def _share_metrics(data_dir: Path) -> None:
+    """/metrics adds up the counters of every API process (prometheus multiprocess mode),
+    from a directory emptied at each start, unless one is configured."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    directory = data_dir / "prometheus"
+    if directory.exists():
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+    directory.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 def _servers_configured() -> bool:

@@ -146,7 +146,7 @@ def test_beat_schedules_every_periodic_job(servers: Servers) -> None:
 
 
 def _start_serve(
-    servers: Servers, fcm_server: tuple[FakeFcm, Path], tmp_path: Path
+    servers: Servers, fcm_server: tuple[FakeFcm, Path], tmp_path: Path, api_workers: int = 2
 ) -> tuple[subprocess.Popen[bytes], int]:
     fake, credentials = fcm_server
     port = free_port()
@@ -159,6 +159,7 @@ def _start_serve(
         WORKER_CONCURRENCY="1",
         VISION_WORKERS="1",
         VISION_WORKER_CONCURRENCY="1",
+        API_WORKERS=str(api_workers),
         LOG_LEVEL="WARNING",
     )
     with (tmp_path / "serve.log").open("wb") as log:
@@ -190,9 +191,19 @@ async def _serving(serve: subprocess.Popen[bytes], port: int, tmp_path: Path) ->
 
     async def all_started() -> list[str]:
         found = commands()
-        return found if len(found) == 3 else []
+        workers = [c for c in found if "mafqood.cli" in c]
+        return found if len(workers) == 3 else []
 
     return list(await wait_for(all_started, timeout=30, interval=0.3))
+
+
+def _api_processes(serve: subprocess.Popen[bytes]) -> list[psutil.Process]:
+    """The API processes uvicorn started for `serve` (multiprocessing's spawn children)."""
+    return [
+        child
+        for child in psutil.Process(serve.pid).children()
+        if "multiprocessing.spawn" in " ".join(child.cmdline())
+    ]
 
 
 async def test_serve_runs_api_workers_and_beat_and_stops_them(
@@ -207,6 +218,16 @@ async def test_serve_runs_api_workers_and_beat_and_stops_them(
         assert any("worker --pool prefork --concurrency 1" in c for c in commands), commands
         assert any("worker --queues vision" in c for c in commands), commands
         assert any("mafqood.cli beat" in c for c in commands), commands
+        # API_WORKERS=2: two API processes share the socket, at normal priority; the vision
+        # worker is niced below them.
+        api = _api_processes(serve)
+        assert len(api) == 2, commands
+        vision = next(
+            c
+            for c in psutil.Process(serve.pid).children()
+            if "--queues vision" in " ".join(c.cmdline())
+        )
+        assert vision.nice() > max(p.nice() for p in api)
         # The worker consumes tasks.
         key = f"test:serve:{uuid.uuid4()}"
 
@@ -232,9 +253,10 @@ async def test_no_child_outlives_serve_killed_with_sigkill(
         await _serving(serve, port, tmp_path)
 
         async def pools_started() -> list[psutil.Process]:
-            # worker, vision worker, beat, and a pool process under each worker.
+            # worker, vision worker, beat, a pool process under each worker, and the two API
+            # processes.
             found = psutil.Process(serve.pid).children(recursive=True)
-            return found if len(found) >= 5 else []
+            return found if len(found) >= 7 and len(_api_processes(serve)) == 2 else []
 
         descendants = await wait_for(pools_started, timeout=30, interval=0.3)
     finally:
@@ -242,4 +264,7 @@ async def test_no_child_outlives_serve_killed_with_sigkill(
         await asyncio.to_thread(serve.wait, 10)
     # Nobody stops them gracefully: the kernel tells each child its parent died.
     _, alive = await asyncio.to_thread(psutil.wait_procs, descendants, 30)
-    assert alive == [], [" ".join(p.cmdline()) for p in alive]
+    left = [" ".join(p.cmdline()) for p in alive]
+    for process in alive:  # not left running for the rest of the session
+        process.kill()
+    assert alive == [], left
