@@ -3,13 +3,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
 
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
-from mafqood.core.web import SessionDep, process_container
+from mafqood.core.web import SessionDep, json_answer, process_container
 from mafqood.items import photos, service
 from mafqood.items.ports import PhotoServices
 from mafqood.items.presenters import item_detail, item_out
@@ -51,7 +51,7 @@ async def browse(
     date_to: DateTimeInRange | None = None,
     near: Annotated[str | None, Query(description="latitude,longitude")] = None,
     radius_km: Annotated[float, Query(gt=0, le=500)] = 10,
-) -> BrowseOut:
+) -> Response:
     """Open reports, newest first: for someone looking for what they lost. No contact details."""
     if date_from and date_to and date_from > date_to:
         raise FieldError("date_from", "date_range", location="query")
@@ -65,9 +65,10 @@ async def browse(
         radius_km=radius_km,
     )
     items, total = await service.browse(db, filters, page.number, page.size)
-    return BrowseOut(
-        items=[item_out(item, storage) for item in items],
-        pagination=page.answer(total),
+    return json_answer(
+        BrowseOut.model_construct(
+            items=[item_out(item, storage) for item in items], pagination=page.answer(total)
+        )
     )
 
 

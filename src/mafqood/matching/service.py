@@ -39,7 +39,7 @@ class MatchFilter:
 
 def present(match: Match, mine: Item, other: Item, storage: Storage) -> MatchOut:
     mine_is_lost = match.user_item_id == mine.id
-    return MatchOut(
+    return MatchOut.model_construct(
         id=match.id,
         matched_item=item_out(other, storage),
         similarity=match.similarity_score,
