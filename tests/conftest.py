@@ -96,6 +96,8 @@ def make_settings(servers: Servers, **overrides: Any) -> Settings:
         # whatever the machine's speed; the "pending" answer has its own tests.
         "match_wait_ms": 30_000,
         "match_wait_max_queue": 10_000,
+        # Tests browse right after reporting; the browse cache has its own tests.
+        "browse_cache_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
