@@ -99,6 +99,8 @@ def make_settings(servers: Servers, **overrides: Any) -> Settings:
         # Tests change a dependency and call /health again at once; the reuse of its answer
         # has its own test.
         "health_cache_seconds": 0,
+        # Tests browse right after reporting; the browse cache has its own tests.
+        "browse_cache_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Self
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from mafqood.core.answer_cache import AnswerCache
 from mafqood.core.config import Settings
 from mafqood.core.db import make_engine
 from mafqood.core.mail import MailSender, make_mail_sender
@@ -59,11 +60,14 @@ class Container:
     extra_probes: dict[str, tuple[Probe, bool]] = field(default_factory=dict)
     # Who consumes the vision queue, as the workers answer (for /health's "ai_worker").
     vision_listeners: QueueListeners = field(init=False)
+    # Anonymous browse pages, encoded, for settings.browse_cache_seconds.
+    browse_cache: AnswerCache = field(init=False)
     started_at: float = field(default_factory=time.monotonic)
     vision_seen: bool = False
 
     def __post_init__(self) -> None:
         self.vision_listeners = QueueListeners(lambda: self.tasks.celery, VISION_QUEUE)
+        self.browse_cache = AnswerCache(self.settings.browse_cache_seconds)
 
     @property
     def events(self) -> EventBus:

@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     # match_wait_max_queue reports waiting for a vision worker, it does not wait at all.
     match_wait_ms: int = Field(default=800, ge=0, le=30_000)
     match_wait_max_queue: int = Field(default=8, ge=0)
+    # Anonymous GET /api/v1/items pages are kept this long in each API process (0: not at
+    # all): a new, changed or hidden report shows there at most this much later.
+    browse_cache_seconds: float = Field(default=3, ge=0, le=60)
     # /health says degraded when the oldest report waiting for analysis is older than this.
     analysis_degraded_after_seconds: float = Field(default=120, gt=0)
     # /health says the vision workers are "starting", not "down", while none has listened on

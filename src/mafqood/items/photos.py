@@ -28,6 +28,7 @@ from mafqood.photos.service import (
     StoredPhoto,
     photo_keys,
     photo_urls,
+    photo_urls_under,
     process_upload,
     store_photo,
 )
@@ -98,18 +99,22 @@ async def add_rows(
 
 
 def photos_out(item: Item, storage: Storage) -> list[PhotoOut]:
-    """The report's photos, main first; a row read without them shows its main photo."""
+    """The report's photos, main first; a row read without them shows its main photo.
+    Built from the row without validation: every value already has its answer's type."""
+    base_url = storage.base_url
     views = item.__dict__.get("photos") or []
     if not views and item.image_key:
-        image, thumb, small = photo_urls(storage, item.image_key)
+        image, thumb, small = photo_urls_under(base_url, item.image_key)
         return [
-            PhotoOut(id=None, position=0, url=image, thumbnail_url=thumb, small_thumbnail_url=small)
+            PhotoOut.model_construct(
+                id=None, position=0, url=image, thumbnail_url=thumb, small_thumbnail_url=small
+            )
         ]
     result = []
     for view in views:
-        image, thumb, small = photo_urls(storage, view.image_key)
+        image, thumb, small = photo_urls_under(base_url, view.image_key)
         result.append(
-            PhotoOut(
+            PhotoOut.model_construct(
                 id=view.id,
                 position=view.position,
                 url=image,

@@ -1,22 +1,28 @@
 """Items as the API shows them: URLs from the storage backend, contact details only when
-the viewer may see them."""
+the viewer may see them.
+
+The answer models are built with model_construct: every value comes from a row whose columns
+already have the answer's types, so validating them again only cost CPU (a third of a browse
+request's)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from mafqood.items.models import Item
 from mafqood.items.photos import photos_out
 from mafqood.items.schemas import ItemDetailOut, ItemOut, OwnerOut
-from mafqood.photos.service import photo_urls
+from mafqood.photos.service import photo_urls_under
 from mafqood.storage import Storage
 from mafqood.users.models import User
 
 
-def _fields(item: Item, storage: Storage) -> dict[str, object]:
+def _fields(item: Item, storage: Storage) -> dict[str, Any]:
     image_url: str = item.image_url
     thumbnail_url: str | None = item.thumbnail_url
     small_url: str | None = None
     if item.image_key:
-        image_url, thumbnail_url, small_url = photo_urls(storage, item.image_key)
+        image_url, thumbnail_url, small_url = photo_urls_under(storage.base_url, item.image_key)
     return {
         "id": item.id,
         "user_id": item.user_id,
@@ -52,16 +58,16 @@ def _fields(item: Item, storage: Storage) -> dict[str, object]:
 
 
 def item_out(item: Item, storage: Storage) -> ItemOut:
-    return ItemOut.model_validate(_fields(item, storage))
+    return ItemOut.model_construct(**_fields(item, storage))
 
 
 def item_detail(
     item: Item, storage: Storage, *, show_contact: bool, owner: User | None = None
 ) -> ItemDetailOut:
-    detail = ItemDetailOut.model_validate(_fields(item, storage))
+    fields = _fields(item, storage)
     if show_contact:
-        detail.contact_phone = item.contact_phone
-        detail.contact_email = item.contact_email
+        fields["contact_phone"] = item.contact_phone
+        fields["contact_email"] = item.contact_email
     if owner is not None:
-        detail.owner = OwnerOut.model_validate(owner)
-    return detail
+        fields["owner"] = OwnerOut.model_validate(owner)
+    return ItemDetailOut.model_construct(**fields)

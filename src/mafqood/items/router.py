@@ -3,13 +3,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
 
+from mafqood.core.answer_cache import AnswerCache
 from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
-from mafqood.core.web import SessionDep, process_container
+from mafqood.core.web import SessionDep, json_answer, json_body, process_container, process_object
 from mafqood.items import photos, service
 from mafqood.items.ports import PhotoServices
 from mafqood.items.presenters import item_detail, item_out
@@ -39,9 +40,14 @@ def _parse_near(near: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
+BrowseCacheDep = Annotated[AnswerCache, Depends(process_object("browse_cache"))]
+
+
 @router.get("/items", response_model=BrowseOut)
 async def browse(
+    request: Request,
     db: SessionDep,
+    cache: BrowseCacheDep,
     storage: StorageDep,
     page: PageDep,
     type: ItemType | None = None,
@@ -51,7 +57,7 @@ async def browse(
     date_to: DateTimeInRange | None = None,
     near: Annotated[str | None, Query(description="latitude,longitude")] = None,
     radius_km: Annotated[float, Query(gt=0, le=500)] = 10,
-) -> BrowseOut:
+) -> Response:
     """Open reports, newest first: for someone looking for what they lost. No contact details."""
     if date_from and date_to and date_from > date_to:
         raise FieldError("date_from", "date_range", location="query")
@@ -64,11 +70,21 @@ async def browse(
         near=_parse_near(near),
         radius_km=radius_km,
     )
+    # Only a request that carries no credentials is served from (or stored in) the cache,
+    # so a signed-in view never comes from it, whatever browse later shows to its user.
+    anonymous = "authorization" not in request.headers and "cookie" not in request.headers
+    key = (filters, page.number, page.size)
+    if anonymous and (body := cache.get(key)) is not None:
+        return json_body(body)
     items, total = await service.browse(db, filters, page.number, page.size)
-    return BrowseOut(
-        items=[item_out(item, storage) for item in items],
-        pagination=page.answer(total),
+    answer = json_answer(
+        BrowseOut.model_construct(
+            items=[item_out(item, storage) for item in items], pagination=page.answer(total)
+        )
     )
+    if anonymous:
+        cache.put(key, bytes(answer.body))
+    return answer
 
 
 @router.delete("/items/{item_id}", responses=NOT_FOUND)

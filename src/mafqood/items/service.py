@@ -10,6 +10,9 @@ from decimal import Decimal
 
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.dialects.postgresql import BIT, DOUBLE_PRECISION, insert
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.util import AliasedClass
+from sqlalchemy.sql.base import ExecutableOption
 
 from mafqood.audit import service as audit
 from mafqood.core.errors import FieldError, NotFound
@@ -189,6 +192,24 @@ def escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# What a listing never shows: the vectors alone are 1,792 floats a row, which asyncpg decoded
+# for every item of every browse and history page.
+def unlisted(entity: type[Item] | AliasedClass[Item] = Item) -> tuple[ExecutableOption, ...]:
+    """Loader options leaving those columns out, for Item or an alias of it."""
+    return tuple(
+        defer(column)
+        for column in (
+            entity.image_embedding,
+            entity.text_embedding,
+            entity.search_text,
+            entity.control_details,
+        )
+    )
+
+
+UNLISTED = unlisted()
+
+
 def browse_query(filters: BrowseFilters) -> Select[Item]:
     statement = select(Item).where(
         Item.status == "open", Item.is_hidden.is_(False), Item.venue_verified.is_not(False)
@@ -226,7 +247,9 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
 async def browse(
     session: UnitOfWork, filters: BrowseFilters, page: int, page_size: int
 ) -> tuple[list[Item], int]:
-    return await newest_first_page(session, browse_query(filters), page, page_size)
+    return await newest_first_page(
+        session, browse_query(filters).options(*UNLISTED), page, page_size
+    )
 
 
 async def history(
@@ -235,14 +258,18 @@ async def history(
     statement = select(Item).where(Item.user_id == owner.id)
     if status:
         statement = statement.where(Item.status == status)
-    return await newest_first_page(session, statement, page, page_size)
+    return await newest_first_page(session, statement.options(*UNLISTED), page, page_size)
 
 
 async def newest_first_page(
     session: UnitOfWork, statement: Select[Item], page: int, page_size: int
 ) -> tuple[list[Item], int]:
     """(one page of the items, newest first, total across all pages)."""
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    # Counted over the same rows without selecting their columns (a subquery of the whole
+    # select made the count compile and plan every column and subquery of the row).
+    total = await session.scalar(
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    )
     rows = await session.execute(
         statement.order_by(Item.created_at.desc(), Item.id.desc())
         .offset((page - 1) * page_size)

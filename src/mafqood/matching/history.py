@@ -30,9 +30,11 @@ async def history(uow: UnitOfWork, user: User, query: HistoryQuery, storage: Sto
     lost: list[ItemWithMatches] = []
     found: list[ItemWithMatches] = []
     for item in reports:
-        entry = ItemWithMatches(
+        entry = ItemWithMatches.model_construct(
             item=item_detail(item, storage, show_contact=True),
             matches=found_matches.get(item.id, []),
         )
         (lost if item.type == "lost" else found).append(entry)
-    return HistoryOut(lost_items=lost, found_items=found, pagination=query.page.answer(total))
+    return HistoryOut.model_construct(
+        lost_items=lost, found_items=found, pagination=query.page.answer(total)
+    )

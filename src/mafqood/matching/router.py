@@ -8,11 +8,11 @@ import time
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 
 from mafqood.core.pagination import PageDep
 from mafqood.core.request_context import ClientDep
-from mafqood.core.web import SessionDep, process_container
+from mafqood.core.web import SessionDep, json_answer, process_container
 from mafqood.items import service as items
 from mafqood.items.schemas import ItemCreate, ItemStatus, ItemType
 from mafqood.lifecycle import matches
@@ -104,9 +104,9 @@ async def history(
     storage: StorageDep,
     page: PageDep,
     status: ItemStatus | None = None,
-) -> HistoryOut:
+) -> Response:
     """Your reports, newest first, each with its matches. One page spans both lists."""
-    return await history_of(db, user, HistoryQuery(status, page), storage)
+    return json_answer(await history_of(db, user, HistoryQuery(status, page), storage))
 
 
 @router.get("/items/{item_id}/matches", response_model=MatchListOut, responses=NOT_FOUND)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.items.presenters import item_out
+from mafqood.items.service import unlisted
 from mafqood.lifecycle.models import Match
 from mafqood.lifecycle.statuses import MATCH_CLOSED
 from mafqood.matching.schemas import MatchOut
@@ -26,6 +27,7 @@ from mafqood.storage import Storage
 # Made once: SQLAlchemy adapts every column of an alias on first use, which cost more CPU
 # than the rest of a GET .../matches request when the aliases were made per request.
 _LOST, _FOUND = aliased(Item, name="lost_item"), aliased(Item, name="found_item")
+_UNLISTED = unlisted(_LOST) + unlisted(_FOUND)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class MatchFilter:
 
 def present(match: Match, mine: Item, other: Item, storage: Storage) -> MatchOut:
     mine_is_lost = match.user_item_id == mine.id
-    return MatchOut(
+    return MatchOut.model_construct(
         id=match.id,
         matched_item=item_out(other, storage),
         similarity=match.similarity_score,
@@ -75,6 +77,7 @@ async def matches_for_items(
             Match.similarity_score >= match_filter.min_similarity,
         )
         .order_by(Match.similarity_score.desc(), Match.created_at.desc())
+        .options(*_UNLISTED)
     )
     if not match_filter.include_closed:
         statement = statement.where(Match.status.not_in(MATCH_CLOSED))

@@ -37,8 +37,13 @@ def photo_keys(base_key: str) -> list[str]:
 
 
 def photo_urls(storage: Storage, base_key: str) -> tuple[str, str, str]:
-    original, thumb, small = photo_keys(base_key)
-    return storage.url(original), storage.url(thumb), storage.url(small)
+    return photo_urls_under(storage.base_url, base_key)
+
+
+def photo_urls_under(base_url: str, base_key: str) -> tuple[str, str, str]:
+    """The URLs of a photo's three files (photo_keys) under the storage's public base."""
+    prefix = f"{base_url}/{base_key}"
+    return f"{prefix}.jpg", f"{prefix}_thumb.jpg", f"{prefix}_small.jpg"
 
 
 async def read_upload(upload: UploadFile, max_bytes: int) -> bytes:

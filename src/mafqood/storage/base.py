@@ -21,6 +21,10 @@ class Storage(Protocol):
 
     async def exists(self, key: str) -> bool: ...
 
+    # Every key's public URL is f"{base_url}/{key}" (what url() answers), so a listing finds
+    # the base once rather than asking for each photo's three files.
+    base_url: str
+
     def url(self, key: str) -> str: ...
 
     async def healthy(self) -> bool: ...
