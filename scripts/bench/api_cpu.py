@@ -136,6 +136,8 @@ def main() -> None:
     env = {
         **os.environ,
         "DATA_DIR": str(DATA),
+        # One API process, so that the process measured is the one that answers.
+        "API_WORKERS": "1",
         "RATE_LIMIT_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
         "BCRYPT_ROUNDS": "4",

@@ -61,6 +61,8 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "DATA_DIR": str(DATA), "RATE_LIMIT_ENABLED": "false"}
     env |= {"LOG_LEVEL": "WARNING", "BCRYPT_ROUNDS": "4", "MATCH_WAIT_MS": "0"}
+    # One API process, so that the process measured is the one that answers.
+    env["API_WORKERS"] = "1"
     command = [sys.executable, "-m", "mafqood.cli", "serve", "--no-workers", "--port", str(port)]
     server = subprocess.Popen(command, env=env)
     try:

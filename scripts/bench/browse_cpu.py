@@ -120,6 +120,8 @@ def main() -> None:
     env = {
         **os.environ,
         "DATA_DIR": str(DATA),
+        # One API process, so that the process measured is the one that answers.
+        "API_WORKERS": "1",
         # As served: limits counted in Redis (high enough for one benchmark client), one access
         # log line per request (written to a file here).
         "RATE_LIMIT_API": "1000000/1m",
