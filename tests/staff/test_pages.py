@@ -16,11 +16,10 @@ from PIL import Image
 from sqlalchemy import update
 
 from mafqood.composition.container import Container
-from mafqood.users.tokens import hash_token
-from mafqood.venues.models import VenueInvitation, VenueMember
+from mafqood.venues.models import VenueMember
 from tests import images
 from tests.factories import Account, register
-from tests.venues.helpers import add_member, create_venue, intake_one
+from tests.venues.helpers import add_member, create_venue, intake_one, invite_owner
 from tests.venues.test_retention import backdate
 
 
@@ -329,26 +328,6 @@ async def test_refused_forms_go_back_only_to_dashboard_pages(
         assert _lands_on_staff(again) == "/staff/", target
 
 
-async def _owner_invitation(
-    client: httpx.AsyncClient, container: Container, venue_id: str, sender: Account, token: str
-) -> Account:
-    invitee = await register(client)
-    sent = await client.post(
-        f"/api/v1/venues/{venue_id}/invitations",
-        json={"email": invitee.email, "role": "owner"},
-        headers=sender.headers,
-    )
-    assert sent.status_code == 201, sent.text
-    async with container.sessionmaker() as session:
-        await session.execute(
-            update(VenueInvitation)
-            .where(VenueInvitation.id == uuid.UUID(sent.json()["id"]))
-            .values(token_hash=hash_token(token))
-        )
-        await session.commit()
-    return invitee
-
-
 async def test_dashboard_refuses_invitations_whose_sender_lost_the_role(
     client: httpx.AsyncClient, web: httpx.AsyncClient, container: Container
 ) -> None:
@@ -356,8 +335,8 @@ async def test_dashboard_refuses_invitations_whose_sender_lost_the_role(
     venue = await create_venue(client, owner)
     removed = await add_member(client, container, venue["id"], role="owner")
     demoted = await add_member(client, container, venue["id"], role="owner")
-    by_removed = await _owner_invitation(client, container, venue["id"], removed, "dash-removed")
-    by_demoted = await _owner_invitation(client, container, venue["id"], demoted, "dash-demoted")
+    by_removed = await invite_owner(client, container, venue["id"], removed, "dash-removed")
+    by_demoted = await invite_owner(client, container, venue["id"], demoted, "dash-demoted")
 
     await _sign_in(web, owner)
     members = await web.get(f"/staff/venues/{venue['id']}/members")

@@ -8,9 +8,11 @@ import uuid
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
 from mafqood.composition.container import Container
-from mafqood.venues.models import VenueMember
+from mafqood.users.tokens import hash_token
+from mafqood.venues.models import VenueInvitation, VenueMember
 from tests import images
 from tests.factories import Account, register
 from tests.venues.verification import mark_verified
@@ -101,3 +103,25 @@ async def intake_one(
     assert result["created"], result
     item: dict[str, Any] = result["item"]
     return item
+
+
+async def invite_owner(
+    client: httpx.AsyncClient, container: Container, venue_id: str, sender: Account, token: str
+) -> Account:
+    """An owner invitation from `sender` to a new account, its mailed token replaced by a
+    known one (the mail itself has its own test)."""
+    invitee = await register(client)
+    sent = await client.post(
+        f"/api/v1/venues/{venue_id}/invitations",
+        json={"email": invitee.email, "role": "owner"},
+        headers=sender.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    async with container.sessionmaker() as session:
+        await session.execute(
+            update(VenueInvitation)
+            .where(VenueInvitation.id == uuid.UUID(sent.json()["id"]))
+            .values(token_hash=hash_token(token))
+        )
+        await session.commit()
+    return invitee

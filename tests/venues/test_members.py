@@ -9,11 +9,16 @@ import httpx
 from sqlalchemy import update
 
 from mafqood.composition.container import Container
-from mafqood.users.tokens import hash_token
-from mafqood.venues.models import VenueInvitation, VenueMember
+from mafqood.venues.models import VenueMember
 from tests.conftest import Mailbox
-from tests.factories import PASSWORD, Account, make_admin, register, wait_for
-from tests.venues.helpers import add_member, create_venue, intake_one, venue_body
+from tests.factories import PASSWORD, make_admin, register, wait_for
+from tests.venues.helpers import (
+    add_member,
+    create_venue,
+    intake_one,
+    invite_owner,
+    venue_body,
+)
 from tests.workers import WorkerProcess
 
 
@@ -203,28 +208,6 @@ async def test_administrator_appoints_an_owner(
     assert missing.status_code == 404
 
 
-async def _invite_with_token(
-    client: httpx.AsyncClient, container: Container, venue_id: str, sender: Account, token: str
-) -> Account:
-    """An owner invitation from `sender` to a new account, its mailed token replaced by a
-    known one (the mail itself has its own test)."""
-    invitee = await register(client)
-    sent = await client.post(
-        f"/api/v1/venues/{venue_id}/invitations",
-        json={"email": invitee.email, "role": "owner"},
-        headers=sender.headers,
-    )
-    assert sent.status_code == 201, sent.text
-    async with container.sessionmaker() as session:
-        await session.execute(
-            update(VenueInvitation)
-            .where(VenueInvitation.id == uuid.UUID(sent.json()["id"]))
-            .values(token_hash=hash_token(token))
-        )
-        await session.commit()
-    return invitee
-
-
 async def test_invitations_go_with_their_senders_role(
     client: httpx.AsyncClient, container: Container
 ) -> None:
@@ -233,9 +216,9 @@ async def test_invitations_go_with_their_senders_role(
     path = f"/api/v1/venues/{venue['id']}"
     removed = await add_member(client, container, venue["id"], role="owner")
     demoted = await add_member(client, container, venue["id"], role="owner")
-    by_removed = await _invite_with_token(client, container, venue["id"], removed, "from-removed")
-    by_demoted = await _invite_with_token(client, container, venue["id"], demoted, "from-demoted")
-    by_owner = await _invite_with_token(client, container, venue["id"], owner, "from-owner")
+    by_removed = await invite_owner(client, container, venue["id"], removed, "from-removed")
+    by_demoted = await invite_owner(client, container, venue["id"], demoted, "from-demoted")
+    by_owner = await invite_owner(client, container, venue["id"], owner, "from-owner")
 
     # The sender removed: their invitations are revoked with them.
     gone = await client.delete(f"{path}/members/{removed.id}", headers=owner.headers)
