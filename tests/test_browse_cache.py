@@ -6,6 +6,9 @@ import asyncio
 import time
 import uuid
 
+from sqlalchemy import event
+
+from mafqood.core.answer_cache import AnswerCache
 from tests.conftest import AppFactory, asgi_client
 from tests.factories import create_item, register
 
@@ -59,3 +62,57 @@ async def test_cache_keyed_by_the_whole_query(make_app: AppFactory) -> None:
         assert [item["title"] for item in lost["items"]] == [f"Keys {word}"]
         assert [item["title"] for item in bags["items"]] == [f"Bag {word}"]
         assert [item["title"] for item in second["items"]] == [f"Keys {word}"]
+
+
+async def test_a_crowd_asking_at_once_costs_one_query(make_app: AppFactory) -> None:
+    """Phones opening the browse screen together wait for the page one of them asked for,
+    instead of each querying the database while it is not kept yet."""
+    async with (
+        make_app(browse_cache_seconds=60, match_wait_ms=0) as app,
+        asgi_client(app) as client,
+    ):
+        owner = await register(client)
+        word = f"crowdcheck{uuid.uuid4().hex[:8]}"
+        await create_item(client, owner, "found", title=f"Scarf {word}")
+        queries: list[str] = []
+
+        def seen(_c: object, _cursor: object, statement: str, *_args: object) -> None:
+            if word in str(_args[0]) or "FROM items" in statement:
+                queries.append(statement)
+
+        engine = app.state.container.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            answers = await asyncio.gather(
+                *(client.get(f"/api/v1/items?q={word}") for _ in range(40))
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert {answer.status_code for answer in answers} == {200}
+        assert {answer.content for answer in answers} == {answers[0].content}
+        assert answers[0].json()["pagination"]["total"] == 1
+        # One page: its count and its rows (and the photos' rows), once for all 40.
+        assert len([q for q in queries if q.startswith("SELECT count(*)")]) == 1, queries
+
+
+async def test_when_the_build_fails_a_waiter_builds_it() -> None:
+    cache = AnswerCache(60)
+    started = asyncio.Event()
+
+    async def failing() -> bytes:
+        started.set()
+        await asyncio.sleep(0.05)
+        raise ConnectionError("database went away")
+
+    async def working() -> bytes:
+        return b"page"
+
+    async def waiter() -> bytes:
+        await started.wait()
+        return await cache.get_or_build("key", working)
+
+    first, second = await asyncio.gather(
+        cache.get_or_build("key", failing), waiter(), return_exceptions=True
+    )
+    assert isinstance(first, ConnectionError) and second == b"page"
+    assert await cache.get_or_build("key", failing) == b"page"

@@ -1,11 +1,17 @@
-"""CPU time of the API process per read request, and its latency, for the app's read calls.
+"""CPU time of the API process per request for each public route family, over a database of
+many open reports, and a burst of phones opening the browse screen at the same moment.
 
-Starts `mafqood serve --no-workers` (one API process, embedded PostgreSQL and Redis in
-.data/bench-api), makes one user with a few reports, then sends each read request N times from
-C concurrent clients and reads the server process's own CPU time (user + system, not the
-database's) before and after. Prints one table.
+Starts `mafqood serve --no-workers` (one API process, embedded PostgreSQL and Redis under
+.data/bench-api), makes one user who posts five reports with a photo, copies them in SQL up to
+--reports open reports with --photos photo rows each (spread over past minutes, as a venue's
+week), then sends each request N times from C concurrent clients and reads the API process's
+own CPU time (user + system, not the database's) before and after. Then --burst clients ask
+for the first browse page at once, --rounds times, each round after the browse cache expired.
+With --profile FILE the server runs under py-spy (on PATH) and its raw collapsed stacks of the
+whole run go to FILE.
 
-    .venv/bin/python -m scripts.bench.api_cpu [--requests 400] [--clients 8]
+    .venv/bin/python -m scripts.bench.api_cpu [--reports 10000] [--photos 3] [--requests 400]
+        [--clients 8] [--burst 200] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -13,30 +19,75 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import asyncpg
 import httpx
 import psutil
 from tests import images
 
-from mafqood.core.embedded import free_port
+from mafqood.core.embedded import free_port, start_postgres
 from scripts.bench.machine import describe, percentile
 
 DATA = Path(".data/bench-api")
+# As served: limits counted in Redis (high enough for the benchmark's one address).
+LIMITS = {
+    "RATE_LIMIT_API": "1000000/1m",
+    "RATE_LIMIT_ANONYMOUS": "1000000/1m",
+    "RATE_LIMIT_UPLOAD": "1000/1h",
+}
+BROWSE_CACHE_SECONDS = 3
+
+# Copies of the posted reports (and their photos' rows) under new ids, spread over past minutes;
+# each copy has `photos` photo rows (the first photo's row again at the next positions).
+COPY = (
+    """
+    CREATE TEMP TABLE copies AS
+    SELECT i.id AS old_id, gen_random_uuid() AS new_id, g
+    FROM items i CROSS JOIN generate_series(1, {copies}) g
+    """,
+    """
+    CREATE TEMP TABLE new_items AS
+    SELECT i.*, c.new_id, c.g FROM items i JOIN copies c ON c.old_id = i.id
+    """,
+    """
+    UPDATE new_items SET id = new_id, tag_code = NULL,
+        created_at = created_at - interval '1 minute' * g,
+        updated_at = updated_at - interval '1 minute' * g
+    """,
+    "ALTER TABLE new_items DROP COLUMN new_id, DROP COLUMN g",
+    "INSERT INTO items ({items}) SELECT {items} FROM new_items",
+    """
+    CREATE TEMP TABLE new_photos AS
+    SELECT p.*, c.new_id, k FROM item_photos p JOIN copies c ON c.old_id = p.item_id
+    CROSS JOIN generate_series(0, {photos} - 1) k WHERE p.position = 0
+    """,
+    "UPDATE new_photos SET id = gen_random_uuid(), item_id = new_id, position = k",
+    "ALTER TABLE new_photos DROP COLUMN new_id, DROP COLUMN k",
+    "INSERT INTO item_photos ({item_photos}) SELECT {item_photos} FROM new_photos",
+    "ANALYZE items",
+    "ANALYZE item_photos",
+)
+
+COLUMNS = """
+    SELECT quote_ident(column_name) FROM information_schema.columns
+    WHERE table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position
+"""
 
 
 async def wait_started(url: str, server: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(base_url=url, timeout=5) as http:
         for _ in range(600):
             if server.poll() is not None:
                 raise RuntimeError("server exited")
             try:
-                if (await http.get(f"{url}/health")).status_code < 500:
+                if (await http.get("/health")).status_code == 200:
                     return
-            except httpx.TransportError:
+            except httpx.HTTPError:
                 pass
             await asyncio.sleep(0.2)
     raise RuntimeError("server did not start")
@@ -69,7 +120,32 @@ async def prepare_user(http: httpx.AsyncClient) -> tuple[dict[str, str], list[st
     return headers, items
 
 
-async def _measure(
+async def fill(reports: int, photos: int) -> int:
+    """Copies the reports in the database up to `reports` open ones; returns how many there are."""
+    url = start_postgres(DATA / "postgres")
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        count = "SELECT count(*) FROM items WHERE status = 'open'"
+        existing = await connection.fetchval(count)
+        posted = await connection.fetchval("SELECT count(*) FROM items")
+        copies = max(0, (reports - existing) // max(posted, 1))
+        if copies:
+            # Generated columns (the search text) are computed again, never copied.
+            written = {
+                table: ", ".join(row[0] for row in await connection.fetch(COLUMNS, table))
+                for table in ("items", "item_photos")
+            }
+            async with connection.transaction():
+                for template in COPY:
+                    await connection.execute(
+                        template.format(**written, copies=copies, photos=photos)
+                    )
+        return int(await connection.fetchval(count))
+    finally:
+        await connection.close()
+
+
+async def measure(
     http: httpx.AsyncClient,
     process: psutil.Process,
     path: str,
@@ -100,57 +176,104 @@ async def _measure(
     return cpu_ms, percentile(latencies, 0.5), percentile(latencies, 0.95)
 
 
-async def run(
-    url: str, pid: int, server: subprocess.Popen[bytes], args: argparse.Namespace
-) -> None:
+async def burst(url: str, path: str, phones: int, rounds: int) -> tuple[float, float, int]:
+    """(p50 ms, p95 ms, failures) of `phones` requests sent at once, each on its own
+    connection (as many phones), `rounds` times with the browse cache expired in between."""
+    latencies: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=phones)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
+
+        async def phone(start: float) -> None:
+            nonlocal failures
+            try:
+                response = await http.get(path)
+                if response.status_code != 200:
+                    failures += 1
+            except httpx.HTTPError:
+                failures += 1
+            latencies.append((time.perf_counter() - start) * 1000)
+
+        for _ in range(rounds):
+            await asyncio.sleep(BROWSE_CACHE_SECONDS + 0.5)
+            start = time.perf_counter()
+            await asyncio.gather(*(phone(start) for _ in range(phones)))
+    return percentile(latencies, 0.5), percentile(latencies, 0.95), failures
+
+
+async def run(url: str, server: subprocess.Popen[bytes], args: argparse.Namespace) -> None:
     await wait_started(url, server)
     limits = httpx.Limits(max_connections=args.clients)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
         headers, items = await prepare_user(http)
-        process = psutil.Process(pid)
-        paths = {
-            "GET /health (probes database, Redis, storage)": "/health",
-            "GET /api/v1/notifications": "/api/v1/notifications",
-            "GET /api/v1/history": "/api/v1/history",
-            "GET /api/v1/items?near": "/api/v1/items?near=25.2,55.28&radius_km=5",
-            "GET /api/v1/items/{id}": f"/api/v1/items/{items[0]}",
-            "GET /api/v1/items/{id}/matches": f"/api/v1/items/{items[0]}/matches",
+        reports = await fill(args.reports, args.photos)
+        process = psutil.Process(server.pid)
+        if args.profile:
+            process = process.children()[0]
+        browse = "/api/v1/items?page_size=20"
+        rows = {
+            "GET /health (probes database, Redis, storage; kept 1 s)": ("/health", {}),
+            "GET /openapi.json": ("/openapi.json", {}),
+            "GET /api/v1/items, anonymous, page of 20 (kept 3 s)": (browse, {}),
+            "GET /api/v1/items, signed in, page of 20 (never kept)": (browse, headers),
+            "GET /api/v1/items?near, signed in, page of 20": (
+                f"{browse}&near=25.2,55.28&radius_km=5",
+                headers,
+            ),
+            "GET /api/v1/items/{id}": (f"/api/v1/items/{items[0]}", headers),
+            "GET /api/v1/items/{id}/matches": (f"/api/v1/items/{items[0]}/matches", headers),
+            "GET /api/v1/history (its 5 reports)": ("/api/v1/history", headers),
+            "GET /api/v1/notifications": ("/api/v1/notifications", headers),
         }
-        print(f"API process CPU per read request; {describe()}")
-        print(f"{args.requests} requests per row from {args.clients} concurrent clients\n")
+        print(f"API process CPU per request; {describe()}")
+        print(
+            f"{reports} open reports with {args.photos} photos each; {args.requests} requests "
+            f"per row from {args.clients} concurrent clients\n"
+        )
         print("| request | API CPU per request | p50 | p95 |")
         print("|---|---|---|---|")
-        for name, path in paths.items():
-            cpu, p50, p95 = await _measure(
-                http, process, path, headers, args.requests, args.clients
-            )
-            print(f"| {name} | {cpu:.1f} ms | {p50:.1f} ms | {p95:.1f} ms |")
+        for name, (path, extra) in rows.items():
+            cpu, p50, p95 = await measure(http, process, path, extra, args.requests, args.clients)
+            print(f"| {name} | {cpu:.2f} ms | {p50:.1f} ms | {p95:.1f} ms |", flush=True)
+    p50, p95, failures = await burst(url, browse, args.burst, args.rounds)
+    print(
+        f"\n{args.burst} phones open the browse screen at once ({args.rounds} rounds, browse "
+        f"cache expired before each): p50 {p50:.0f} ms, p95 {p95:.0f} ms, {failures} failed"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--photos", type=int, default=3)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", help="write py-spy's raw collapsed stacks here")
     args = parser.parse_args()
     port = free_port()
     env = {
         **os.environ,
+        **LIMITS,
         "DATA_DIR": str(DATA),
         # One API process, so that the process measured is the one that answers.
         "API_WORKERS": "1",
-        "RATE_LIMIT_ENABLED": "false",
-        "LOG_LEVEL": "WARNING",
+        "BROWSE_CACHE_SECONDS": str(BROWSE_CACHE_SECONDS),
         "BCRYPT_ROUNDS": "4",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mafqood.cli", "serve", "--no-workers", "--port", str(port)],
-        env=env,
-    )
+    command = [sys.executable, "-m", "mafqood.cli", "serve", "--no-workers", "--port", str(port)]
+    if args.profile:
+        spy = ["py-spy", "record", "--rate", "250", "--format", "raw", "-o", args.profile]
+        command = [*spy, "--", *command]
+    DATA.mkdir(parents=True, exist_ok=True)
+    log = (DATA / "server.log").open("ab")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     try:
-        asyncio.run(run(f"http://127.0.0.1:{port}", server.pid, server, args))
+        asyncio.run(run(f"http://127.0.0.1:{port}", server, args))
     finally:
-        server.terminate()
-        server.wait(30)
+        server.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)
+        server.wait(timeout=120)
 
 
 if __name__ == "__main__":

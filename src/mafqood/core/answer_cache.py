@@ -3,8 +3,9 @@ ask for at once (anonymous browse): one query and one encoding serve them all.""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 
 
 class AnswerCache:
@@ -15,6 +16,27 @@ class AnswerCache:
         self.seconds = seconds
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[float, bytes]] = {}
+        self._building: dict[Hashable, asyncio.Event] = {}
+
+    async def get_or_build(self, key: Hashable, build: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The kept body, else one built by `build`. Callers that arrive while it is being built
+        wait for it instead of building it again: a crowd asking at once costs one query. If the
+        build fails, the next waiter builds it."""
+        if self.seconds <= 0:
+            return await build()
+        while (body := self.get(key)) is None:
+            building = self._building.get(key)
+            if building is None:
+                building = self._building[key] = asyncio.Event()
+                try:
+                    body = await build()
+                    self.put(key, body)
+                    return body
+                finally:
+                    del self._building[key]
+                    building.set()
+            await building.wait()
+        return body
 
     def get(self, key: Hashable) -> bytes | None:
         entry = self._entries.get(key)

@@ -41,7 +41,7 @@ class Page:
         )
 
 
-def requested_page(page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE) -> Page:
+async def requested_page(page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE) -> Page:
     return Page(page, page_size)
 
 

@@ -20,4 +20,9 @@ def client_info(request: Request) -> ClientInfo:
     return ClientInfo(ip=ip if ip and ip[0].isalnum() else None, user_agent=user_agent)
 
 
-ClientDep = Annotated[ClientInfo, Depends(client_info)]
+async def _client(request: Request) -> ClientInfo:
+    # async, so that FastAPI calls it in the event loop instead of a worker thread.
+    return client_info(request)
+
+
+ClientDep = Annotated[ClientInfo, Depends(_client)]

@@ -7,7 +7,7 @@ typed alias of its own (e.g. the users package's `TokensDep`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -17,8 +17,10 @@ from mafqood.core.config import Settings
 from mafqood.core.unit_of_work import UnitOfWork, unit_of_work_scope
 
 
-def process_object(name: str) -> Callable[[Request], Any]:
-    def shared(request: Request) -> Any:
+def process_object(name: str) -> Callable[[Request], Coroutine[Any, Any, Any]]:
+    # Dependencies here are async although they do no I/O: FastAPI runs a plain function
+    # dependency in a worker thread, which cost more than the whole lookup.
+    async def shared(request: Request) -> Any:
         return getattr(request.app.state.container, name)
 
     shared.__name__ = f"process_{name}"
@@ -36,7 +38,7 @@ SessionDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function")]
 SettingsDep = Annotated[Settings, Depends(process_object("settings"))]
 
 
-def process_container(request: Request) -> Any:
+async def process_container(request: Request) -> Any:
     """All of the process's shared objects. A domain that needs several of them declares
     which as a Protocol of its own (its port) and types this dependency with it."""
     return request.app.state.container

@@ -10,7 +10,7 @@ from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
-from mafqood.core.web import SessionDep, json_answer, json_body, process_container, process_object
+from mafqood.core.web import SessionDep, json_body, process_container, process_object
 from mafqood.items import photos, service
 from mafqood.items.ports import PhotoServices
 from mafqood.items.presenters import item_detail, item_out
@@ -73,18 +73,17 @@ async def browse(
     # Only a request that carries no credentials is served from (or stored in) the cache,
     # so a signed-in view never comes from it, whatever browse later shows to its user.
     anonymous = "authorization" not in request.headers and "cookie" not in request.headers
-    key = (filters, page.number, page.size)
-    if anonymous and (body := cache.get(key)) is not None:
-        return json_body(body)
-    items, total = await service.browse(db, filters, page.number, page.size)
-    answer = json_answer(
-        BrowseOut.model_construct(
+
+    async def build() -> bytes:
+        items, total = await service.browse(db, filters, page.number, page.size)
+        answer = BrowseOut.model_construct(
             items=[item_out(item, storage) for item in items], pagination=page.answer(total)
         )
-    )
+        return answer.model_dump_json().encode()
+
     if anonymous:
-        cache.put(key, bytes(answer.body))
-    return answer
+        return json_body(await cache.get_or_build((filters, page.number, page.size), build))
+    return json_body(await build())
 
 
 @router.delete("/items/{item_id}", responses=NOT_FOUND)

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, func, literal, select
-from sqlalchemy.dialects.postgresql import BIT, DOUBLE_PRECISION, insert
+from sqlalchemy.dialects.postgresql import BIT, insert
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.util import AliasedClass
 from sqlalchemy.sql.base import ExecutableOption
@@ -231,10 +231,7 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
         lat, lon = filters.near
         radius_m = filters.radius_km * 1000
         here = func.ll_to_earth(lat, lon)
-        # Same expression as the GiST index idx_items_location_geo, so the index serves it.
-        there = func.ll_to_earth(
-            Item.latitude.cast(DOUBLE_PRECISION), Item.longitude.cast(DOUBLE_PRECISION)
-        )
+        there = Item.earth_point  # stored and indexed (idx_items_earth_point)
         statement = statement.where(
             Item.latitude.is_not(None),
             Item.longitude.is_not(None),

@@ -96,7 +96,7 @@ MemberVenue = Annotated[Venue, Depends(member_venue)]
 PAGE_SIZE = 20
 
 
-def desk_page(page: PageNumber = 1) -> Page:
+async def desk_page(page: PageNumber = 1) -> Page:
     return Page(page, PAGE_SIZE)
 
 
