@@ -4,6 +4,7 @@ worker + beat."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ import httpx
 import psutil
 from fastapi import FastAPI
 from sqlalchemy import select, update
+from websockets.asyncio.client import ClientConnection, connect
 
 from mafqood.auth.tasks import purge_refresh_tokens
 from mafqood.composition.container import Container
@@ -24,6 +26,7 @@ from mafqood.core.embedded import free_port
 from mafqood.lifecycle.models import Match
 from mafqood.lifecycle.tasks import expire_matches
 from mafqood.photos import tasks as photo_tasks
+from mafqood.realtime import events
 from mafqood.storage import LocalStorage, S3Storage
 from mafqood.users.models import RefreshToken
 from mafqood.worker.app import DELIVER_NOTIFICATION, PING, create_celery
@@ -236,6 +239,7 @@ async def test_serve_runs_api_workers_and_beat_and_stops_them(
             return bool(await container.redis.get(key))
 
         await wait_for(answered, timeout=60, interval=1.0)
+        await _events_reach_sockets_on_both_api_processes(container, port, api)
         descendants = psutil.Process(serve.pid).children(recursive=True)
     finally:
         serve.send_signal(signal.SIGTERM)
@@ -243,6 +247,38 @@ async def test_serve_runs_api_workers_and_beat_and_stops_them(
     assert code in (0, 128 + signal.SIGTERM), (tmp_path / "serve.log").read_text()
     _, alive = psutil.wait_procs(descendants, timeout=10)
     assert alive == [], [p.pid for p in alive]
+
+
+async def _events_reach_sockets_on_both_api_processes(
+    container: Container, port: int, api: list[psutil.Process]
+) -> None:
+    """A user's devices connect to whichever API process accepts them; an event published
+    anywhere reaches every one of them."""
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        owner = await register(http)
+    sockets: list[ClientConnection] = []
+    holders: set[int] = set()
+    try:
+        while len(holders) < 2 and len(sockets) < 40:
+            socket = await connect(f"ws://127.0.0.1:{port}/ws/{owner.id}?token={owner.token}")
+            await socket.send("ping")
+            assert await asyncio.wait_for(socket.recv(), 10) == "pong"
+            sockets.append(socket)
+            client_port = socket.local_address[1]
+            holders |= {
+                process.pid
+                for process in api
+                for held in process.net_connections("tcp")
+                if held.raddr and held.raddr.port == client_port
+            }
+        assert len(holders) == 2, "every socket went to one API process"
+        event = events.item_status(uuid.uuid4(), "closed")
+        assert await container.bus.publish(uuid.UUID(owner.id), event)
+        for socket in sockets:
+            assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == event
+    finally:
+        for socket in sockets:
+            await socket.close()
 
 
 async def test_no_child_outlives_serve_killed_with_sigkill(
