@@ -66,7 +66,8 @@ class Item(TimestampMixin, Base):
     brand: Mapped[str | None] = mapped_column(String(100))
     color: Mapped[str | None] = mapped_column(String(50))
 
-    image_url: Mapped[str] = mapped_column(String(512))
+    # None for a lost report sent without a photo (matched by its description alone).
+    image_url: Mapped[str | None] = mapped_column(String(512))
     thumbnail_url: Mapped[str | None] = mapped_column(String(512))
     # Storage key prefix of the photo and its thumbnails, so that deletion finds them all.
     image_key: Mapped[str | None] = mapped_column(String(255))

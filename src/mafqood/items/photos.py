@@ -140,7 +140,8 @@ class RemovePhoto:
 async def add_photo(
     db: UnitOfWork, owner: User, command: AddPhoto, services: PhotoServices
 ) -> Item:
-    """Append a view to the owner's report (it must have fewer than MAX_PHOTOS)."""
+    """Append a view to the owner's report (it must have fewer than MAX_PHOTOS); the first
+    photo of a report sent without one becomes its main photo."""
     item = await get_owned_item(db, command.item_id, owner)
     upload = command.upload
     count = await db.scalar(select(func.count()).where(ItemPhoto.item_id == item.id)) or 0
@@ -149,6 +150,12 @@ async def add_photo(
     [photo] = await read_photos([upload], services)
     stored = await store_views(db, services, item.id, [photo], first_position=count)
     await add_rows(db, item.id, stored)
+    if count == 0:
+        # A lost report sent without a photo: this one becomes its main photo.
+        main = stored[0][1]
+        image, thumb, _ = photo_urls(services.storage, main.key)
+        item.image_key, item.image_hash = main.key, main.photo.perceptual_hash
+        item.image_url, item.thumbnail_url = image, thumb
     await _analyse_again(db, item)
     return item
 

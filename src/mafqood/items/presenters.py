@@ -18,7 +18,7 @@ from mafqood.users.models import User
 
 
 def _fields(item: Item, storage: Storage) -> dict[str, Any]:
-    image_url: str = item.image_url
+    image_url: str | None = item.image_url
     thumbnail_url: str | None = item.thumbnail_url
     small_url: str | None = None
     if item.image_key:

@@ -123,7 +123,10 @@ class ItemOut(BaseModel):
     category: Category
     brand: str | None
     color: str | None
-    image_url: str
+    image_url: str | None = Field(
+        description="The main photo; null only for a lost report sent without a photo "
+        "(POST /api/v1/lost/described)"
+    )
     thumbnail_url: str | None
     small_thumbnail_url: str | None
     location: str

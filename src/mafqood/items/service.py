@@ -63,12 +63,17 @@ async def create_item(
     item_id: uuid.UUID,
     kind: str,
     data: ItemCreate,
-    stored: StoredPhoto,
+    stored: StoredPhoto | None,
 ) -> Item:
     """The report as sent, "pending" until a vision worker has analysed it (see
     matching/processing.py). Without a category (the app in users' hands sends none) it is
-    "other" until the photo's analysis chooses one."""
-    image_url, thumbnail_url, _ = photo_urls(storage, stored.key)
+    "other" until the photo's analysis chooses one. Only a lost report may come without a
+    photo (stored None): it is matched by its description."""
+    if stored is None and kind != "lost":
+        raise FieldError("image", "missing")
+    image_url = thumbnail_url = None
+    if stored is not None:
+        image_url, thumbnail_url, _ = photo_urls(storage, stored.key)
     item = Item(
         id=item_id,
         user_id=owner.id,
@@ -81,8 +86,8 @@ async def create_item(
         color=data.color,
         image_url=image_url,
         thumbnail_url=thumbnail_url,
-        image_key=stored.key,
-        image_hash=stored.photo.perceptual_hash,
+        image_key=stored.key if stored is not None else None,
+        image_hash=stored.photo.perceptual_hash if stored is not None else None,
         location=data.location,
         location_detail=data.location_detail,
         location_type=data.location_type,

@@ -22,14 +22,14 @@ from mafqood.vision.text import item_text
 
 @dataclass(frozen=True)
 class ReportAnalysis:
-    image: ImageAnalysis  # the main photo's
+    image: ImageAnalysis | None  # the main photo's; None for a report without a photo
     text_vector: np.ndarray[Any, Any]
     # Every photo's, main first (a report has up to five views).
     views: tuple[ImageAnalysis, ...] = ()
 
     @property
     def all_views(self) -> tuple[ImageAnalysis, ...]:
-        return self.views or (self.image,)
+        return self.views or ((self.image,) if self.image is not None else ())
 
 
 def _open(photo: bytes) -> Image.Image:
@@ -45,15 +45,17 @@ def analyse_reports(
     cannot be decoded."""
     images = [_open(photo) for views in photos for photo in views]
     texts = [item_text(item.title, item.description, item.brand, item.color) for item in items]
-    with observe_inference(vision.image_model):
-        analyses = vision.analyse_many(images)
+    analyses = []
+    if images:
+        with observe_inference(vision.image_model):
+            analyses = vision.analyse_many(images)
     with observe_inference(vision.text_model):
         vectors = vision.embed_texts(texts)
     reports, start = [], 0
     for views, vector in zip(photos, vectors, strict=True):
         own = tuple(analyses[start : start + len(views)])
         start += len(views)
-        reports.append(ReportAnalysis(own[0], vector, own))
+        reports.append(ReportAnalysis(own[0] if own else None, vector, own))
     return reports
 
 
@@ -73,15 +75,17 @@ async def save(
 
 def _apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None:
     """Write the analysis on the items and photo rows. A report sent without a category
-    takes the photo's."""
+    takes the photo's; one without a photo has its text vector only."""
+    item.text_embedding = analysis.text_vector
+    item.text_model = vision.text_model
     image = analysis.image
+    if image is None:
+        return
     item.image_embedding = image.image_vector
     item.image_model = image.image_model
     item.local_features = image.local_features
     item.detected_objects = image.detected_objects
     item.ai_category = image.suggested_category
-    item.text_embedding = analysis.text_vector
-    item.text_model = vision.text_model
     if not item.category_given:
         item.category = image.suggested_category or "other"
     item.category_conflict = item.category_given and image.contradicts(item.category)
@@ -91,5 +95,8 @@ def _apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None
 
 
 def view_keys(item: Item) -> list[str]:
-    """Storage keys of the report's photos, main first."""
-    return [f"{row.image_key}.jpg" for row in item.photos] or [f"{item.image_key}.jpg"]
+    """Storage keys of the report's photos, main first; none for a report without a photo."""
+    keys = [f"{row.image_key}.jpg" for row in item.photos]
+    if not keys and item.image_key:
+        keys = [f"{item.image_key}.jpg"]
+    return keys

@@ -59,7 +59,7 @@ async def match_and_notify(
     """Search, verify and score the matches of an analysed report, and propose them: each new
     pair is stored and told to both owners; a pair that exists already is neither. A pending
     venue's item is matched with nothing until the venue is verified."""
-    if item.venue_verified is False:
+    if item.venue_verified is False or analysis.image is None:
         return []
     proposals = await find_matches(session, vision, item, analysis, window)
     return await matches.propose(session, item, proposals)
@@ -69,6 +69,7 @@ async def candidates(
     session: UnitOfWork, item: Item, analysis: ReportAnalysis, window: SearchWindow
 ) -> dict[uuid.UUID, CandidateRow]:
     """The first stage: the reports that verification will see, by id."""
+    assert analysis.image is not None, "a report without a photo is matched by its text"
     query = Query(
         item_id=item.id,
         user_id=item.user_id,

@@ -45,7 +45,10 @@ def _stale(vision: VisionPipeline) -> ColumnElement[bool]:
     return and_(
         Item.analysis_status == "done",
         or_(
-            Item.image_model.is_distinct_from(vision.image_model),
+            # A report without a photo has no image model to be stale by.
+            and_(
+                Item.image_key.is_not(None), Item.image_model.is_distinct_from(vision.image_model)
+            ),
             Item.text_model.is_distinct_from(vision.text_model),
             func.get_byte(Item.local_features, VERSION_OFFSET) < FORMAT_VERSION,
         ),

@@ -94,6 +94,38 @@ def _report_route(kind: ItemType, other: ItemType) -> None:
 _report_route("lost", "found")
 _report_route("found", "lost")
 
+DESCRIBED = """**Extension** (not used by the app's own screens): report something you lost
+without a photo, with the same form fields as POST /api/v1/lost and no `image` part. People
+rarely have a photo of what they lost, so the report is matched by what is known: title and
+description (in English or Arabic), category, brand, colour, place and time, against the found
+reports' descriptions and what their photos show. Such matches are scored by their own rule:
+`matching_features.scored_by` is `"description"`, `visual_similarity` is null, and confidence
+is at most `"medium"` (`"high"` needs photos). A photo added later (POST
+/api/v1/items/{id}/photos) makes it an ordinary report."""
+
+
+@report_router.post(
+    "/lost/described",
+    name="report_lost_described",
+    description=DESCRIBED,
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemSubmitOut,
+    responses={
+        key: value for key, value in SUBMIT_ERRORS.items() if key not in (409, 413, 415, 503)
+    },
+    openapi_extra={"x-mafqood-extension": True},
+)
+async def report_lost_described(
+    request: Request,
+    form: Annotated[ItemCreate, Form()],
+    user: CurrentUser,
+    db: SessionDep,
+    container: SubmissionServicesDep,
+) -> ItemSubmitOut:
+    received_at = getattr(request.state, "received_at", time.monotonic())
+    command = submission.ReportItem("lost", form, (), received_at)
+    return await submission.submit(db, user, command, container)
+
 
 @report_router.get(
     "/history", response_model=HistoryOut, responses={401: {"description": "Not signed in"}}

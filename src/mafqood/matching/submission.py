@@ -31,6 +31,7 @@ from mafqood.items.schemas import AnalysisStatus, ItemCreate
 from mafqood.matching import service as matching
 from mafqood.matching.ports import SubmissionServices
 from mafqood.matching.schemas import ItemSubmitOut
+from mafqood.photos.service import StoredPhoto
 from mafqood.users.models import User
 from mafqood.worker.app import VISION_QUEUE
 
@@ -44,6 +45,7 @@ ANSWER_SECONDS = 0.1
 class ReportItem:
     kind: Literal["lost", "found"]
     form: ItemCreate
+    # At least one photo for a found report; a lost report may have none.
     images: Sequence[UploadFile]
     # When the request arrived (time.monotonic()): the phone's whole wait is bounded from it.
     received_at: float
@@ -57,15 +59,19 @@ async def submit(
     deadline = command.received_at + container.settings.match_wait_ms / 1000 - ANSWER_SECONDS
     form = command.form
     service.check_contact(form)
-    photos = await read_photos(command.images, container)
-    duplicate = await service.find_duplicate(db, user.id, photos[0].perceptual_hash)
-    if duplicate is not None:
-        raise Conflict("duplicate_photo", extra={"item_id": str(duplicate.id)})
     item_id = uuid.uuid4()
-    stored = await store_views(db, container, item_id, photos)
-    item = await service.create_item(
-        db, container.storage, user, item_id, command.kind, form, stored[0][1]
-    )
+    stored: list[tuple[int, StoredPhoto, uuid.UUID]] = []
+    main: StoredPhoto | None = None
+    if command.images or command.kind == "found":
+        photos = await read_photos(command.images, container)
+        duplicate = await service.find_duplicate(db, user.id, photos[0].perceptual_hash)
+        if duplicate is not None:
+            raise Conflict("duplicate_photo", extra={"item_id": str(duplicate.id)})
+        stored = await store_views(db, container, item_id, photos)
+        main = stored[0][1]
+    # Else a lost report described in words only (people rarely photographed what they
+    # lost): the vision worker matches it by its text, place and time.
+    item = await service.create_item(db, container.storage, user, item_id, command.kind, form, main)
     await add_rows(db, item.id, stored)
     enqueue_analysis(db, item.id)
     with container.hub.analyses.expect(str(item.id)) as analysed:
