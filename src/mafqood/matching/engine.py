@@ -16,7 +16,7 @@ from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.lifecycle import matches
 from mafqood.lifecycle.models import Match
-from mafqood.matching import calibration, scoring
+from mafqood.matching import calibration, described, scoring
 from mafqood.matching.analysis import ReportAnalysis
 from mafqood.matching.calibration import CALIBRATION
 from mafqood.matching.search import (
@@ -25,6 +25,7 @@ from mafqood.matching.search import (
     SearchWindow,
     load_candidates,
     nearest_ids,
+    photo_less_neighbours,
 )
 from mafqood.vision.pipeline import RERANK_TOP_K, Candidate, VisionPipeline
 
@@ -33,6 +34,8 @@ TEXT_K = 10
 IMAGE_K = RERANK_TOP_K - TEXT_K
 # At most this many matches are stored (and told) per analysis of a report.
 MAX_NEW_MATCHES = 10
+# A found report's neighbours among the lost reports without a photo (by text, by category).
+PHOTO_LESS_K = 20
 
 
 Other = TypeVar("Other", Item, CandidateRow)
@@ -59,9 +62,15 @@ async def match_and_notify(
     """Search, verify and score the matches of an analysed report, and propose them: each new
     pair is stored and told to both owners; a pair that exists already is neither. A pending
     venue's item is matched with nothing until the venue is verified."""
-    if item.venue_verified is False or analysis.image is None:
+    if item.venue_verified is False:
         return []
-    proposals = await find_matches(session, vision, item, analysis, window)
+    if analysis.image is None:
+        # A lost report described in words only.
+        proposals = (await described.find_for_lost(session, vision, item, analysis, window))[
+            :MAX_NEW_MATCHES
+        ]
+    else:
+        proposals = await find_matches(session, vision, item, analysis, window)
     return await matches.propose(session, item, proposals)
 
 
@@ -86,6 +95,12 @@ async def candidates(
         ),
     )
     ids = await nearest_ids(session, query, window, image_k=IMAGE_K, text_k=TEXT_K)
+    if item.type == "found":
+        ids += [
+            lost_id
+            for lost_id in await photo_less_neighbours(session, query, window, PHOTO_LESS_K)
+            if lost_id not in ids
+        ]
     return {row.id: row for row in await load_candidates(session, ids, analysis.text_vector)}
 
 
@@ -97,13 +112,19 @@ async def find_matches(
     window: SearchWindow,
 ) -> list[matches.Proposal]:
     rows = await candidates(session, item, analysis, window)
+    # Lost reports without a photo have nothing to compare photos with: scored by their
+    # description against this report and what its photo shows.
+    photo_less = [row_id for row_id, row in rows.items() if row.image_vector is None]
+    scored: list[matches.Proposal] = []
+    if photo_less:
+        scored = await described.score_for_found(session, vision, item, analysis, photo_less)
+    rows = {row_id: row for row_id, row in rows.items() if row.image_vector is not None}
     if not rows:
-        return []
+        return scored[:MAX_NEW_MATCHES]
     ranked = await asyncio.to_thread(best_views, vision, analysis, list(rows.values()))
     seen = [
         (visual, float(details.get("global_cosine") or 0.0)) for visual, details in ranked.values()
     ]
-    scored: list[matches.Proposal] = []
     for index, (candidate_id, (visual, details)) in enumerate(ranked.items()):
         row = rows[candidate_id]
         lost, found = lost_and_found(item, row)

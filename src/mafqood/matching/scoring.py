@@ -183,6 +183,7 @@ def score(
     else:
         confidence = "low"
     features: dict[str, Any] = {
+        "scored_by": "photos",
         "visual_similarity": round(visual, 4),
         "match_probability": round(probability, 4),
         "category_match": category_match,
@@ -200,3 +201,144 @@ def worth_showing(similarity: float, visual: float, text: float | None) -> bool:
     if similarity < MINIMUM:
         return False
     return visual >= MIN_VISUAL or (text is not None and text >= MIN_TEXT)
+
+
+# A lost report without a photo (matching/described.py) is scored by what both reports say and
+# what the found report's photo shows. Its text carries the visual weight; "high" is never
+# given (it needs two photos of one item, matching/calibration.py), and "medium" needs the
+# descriptions themselves to agree.
+DESCRIBED_WEIGHTS = {
+    "text": 0.40,
+    "photo": 0.10,
+    "category": 0.15,
+    "color": 0.10,
+    "brand": 0.05,
+    "location": 0.15,
+    "time": 0.05,
+}
+DESCRIBED_MEDIUM_TEXT = 0.60
+# Below both, the descriptions and the photo say too little for the pair to be shown.
+DESCRIBED_MIN_TEXT = 0.40
+DESCRIBED_MIN_PHOTO = 0.50
+
+
+@dataclass(frozen=True)
+class Described:
+    """What is known of one report when one of the two has no photo: its words, and for the
+    found report what its photo shows (object names and named colours)."""
+
+    side: Side
+    brand: str | None
+    words: str  # title, description, brand and colour
+    ai_category: str | None = None
+    photo_labels: tuple[str, ...] = ()
+    photo_colours: tuple[str, ...] = ()
+
+
+def colours_in(words: str) -> set[str]:
+    """The colour names (English or Arabic) written in a text, normalised."""
+    text = unicodedata.normalize("NFKC", words).lower()
+    tokens = "".join(ch if ch.isalnum() else " " for ch in text).split()
+    return {_COLOURS[token] for token in tokens if token in _COLOURS}
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def _brand_score(lost: Described, found: Described) -> tuple[float, bool | None]:
+    """1 when one report's brand is written in the other's words, lower when both name
+    different brands, neutral when a side names none."""
+    lost_brand, found_brand = _folded(lost.brand or ""), _folded(found.brand or "")
+    if (lost_brand and lost_brand in _folded(found.words)) or (
+        found_brand and found_brand in _folded(lost.words)
+    ):
+        return 1.0, True
+    if lost_brand and found_brand:
+        return 0.4, False
+    return 0.8, None
+
+
+def score_described(
+    lost: Described,
+    found: Described,
+    text_cosine: float | None,
+    photo_cosine: float | None,
+) -> tuple[float, str, dict[str, Any]]:
+    """(similarity, confidence, matching_features) of a pair in which the lost report has no
+    photo. text_cosine: the two reports' texts; photo_cosine: the lost report's text against
+    the names of what the found report's photo shows."""
+    known = {found.side.category, found.ai_category} - {None}
+    if lost.side.category != "other" and lost.side.category in known:
+        category, category_match = 1.0, True
+    elif "other" in (lost.side.category, found.side.category):
+        category, category_match = 0.75, False
+    else:
+        category, category_match = 0.4, False
+
+    lost_colours = {normalise_colour(lost.side.color)} - {None} or colours_in(lost.words)
+    found_colours = (
+        {normalise_colour(found.side.color)} - {None}
+        | set(found.photo_colours)
+        | colours_in(found.words)
+    )
+    colour_match: bool | None = None
+    colour = 0.85
+    if lost_colours and found_colours:
+        colour_match = bool(lost_colours & found_colours)
+        colour = 1.0 if colour_match else 0.6
+    brand, brand_match = _brand_score(lost, found)
+
+    _, _, base = score(lost.side, found.side, 0.0, None, 0.0, certain=False)
+    distance_km = base["distance_km"]
+    location = max(0.0, 1.0 - distance_km / NEARBY_KM) if distance_km is not None else 0.5
+    gap = found.side.date_time - lost.side.date_time
+    time = max(0.0, 1.0 - abs(gap) / TIME_SCALE)
+    text = text_score(text_cosine)
+    photo = text_score(photo_cosine) if found.photo_labels else None
+    parts = {
+        "text": text if text is not None else 0.3,
+        "photo": photo if photo is not None else 0.5,
+        "category": category,
+        "color": colour,
+        "brand": brand,
+        "location": location,
+        "time": time,
+    }
+    similarity = sum(DESCRIBED_WEIGHTS[name] * value for name, value in parts.items())
+    similarity = round(min(1.0, max(0.0, similarity)), 4)
+    # Never "high"; "medium" when the texts agree and the categories do not disagree.
+    medium = (
+        similarity >= MEDIUM
+        and text is not None
+        and text >= DESCRIBED_MEDIUM_TEXT
+        and category >= 0.75
+    )
+    confidence = "medium" if medium else "low"
+    features: dict[str, Any] = {
+        "scored_by": "description",
+        "visual_similarity": None,
+        "match_probability": None,
+        "text_similarity": round(text, 4) if text is not None else None,
+        "photo_description_similarity": round(photo, 4) if photo is not None else None,
+        "photo_shows": list(found.photo_labels),
+        "photo_colours": list(found.photo_colours),
+        "category_match": category_match,
+        "color_match": colour_match,
+        "brand_match": brand_match,
+        "location_nearby": base["location_nearby"],
+        "time_proximity": base["time_proximity"],
+        "distance_km": distance_km,
+        "hours_apart": base["hours_apart"],
+    }
+    return similarity, confidence, features
+
+
+def described_worth_showing(similarity: float, features: dict[str, Any]) -> bool:
+    if similarity < MINIMUM:
+        return False
+    text = features.get("text_similarity")
+    photo = features.get("photo_description_similarity")
+    return (text is not None and text >= DESCRIBED_MIN_TEXT) or (
+        photo is not None and photo >= DESCRIBED_MIN_PHOTO and features["category_match"]
+    )

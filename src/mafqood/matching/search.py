@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemObjectVector, ItemPhoto
@@ -41,7 +41,7 @@ class Query:
     date_time: datetime
     latitude: float | None
     longitude: float | None
-    image_vector: np.ndarray[Any, Any]
+    image_vector: np.ndarray[Any, Any] | None  # None: a lost report without a photo
     text_vector: np.ndarray[Any, Any] | None
     # The report's other photos' vectors: each is searched too.
     other_vectors: tuple[np.ndarray[Any, Any], ...] = ()
@@ -58,7 +58,7 @@ class CandidateRow:
     latitude: float | None
     longitude: float | None
     date_time: datetime
-    image_vector: np.ndarray[Any, Any]
+    image_vector: np.ndarray[Any, Any] | None  # None: a lost report without a photo
     local_features: bytes | None
     text_cosine: float | None
     # The other photos: position -> (image vector, local features).
@@ -139,14 +139,16 @@ async def nearest_ids(
     # Iterative scans go on past ef_search until LIMIT rows pass the filters, so a small
     # starting list is enough (measured: recall@10 1.0 against exact search at 100k items).
     async with graph_scan(session, max(20, image_k)):
-        image_distance = Item.image_embedding.cosine_distance(query.image_vector)
-        rows = await session.execute(
-            select(Item.id)
-            .where(*conditions, Item.image_embedding.is_not(None))
-            .order_by(image_distance)
-            .limit(image_k)
-        )
-        found = list(rows.scalars())
+        found: list[uuid.UUID] = []
+        if query.image_vector is not None and image_k > 0:
+            image_distance = Item.image_embedding.cosine_distance(query.image_vector)
+            rows = await session.execute(
+                select(Item.id)
+                .where(*conditions, Item.image_embedding.is_not(None))
+                .order_by(image_distance)
+                .limit(image_k)
+            )
+            found = list(rows.scalars())
         # Every view of the query against every other view of the reports (their main
         # photos are on the items rows, searched above and here).
         for vector in query.other_vectors:
@@ -157,7 +159,8 @@ async def nearest_ids(
                 .limit(image_k)
             )
             found.extend(item_id for item_id in rows.scalars() if item_id not in found)
-        for vector in (query.image_vector, *query.other_vectors):
+        main = () if query.image_vector is None else (query.image_vector,)
+        for vector in (*main, *query.other_vectors):
             distance = ItemPhoto.image_embedding.cosine_distance(vector)
             rows = await session.execute(
                 select(ItemPhoto.item_id)
@@ -187,6 +190,52 @@ async def nearest_ids(
                 .limit(text_k)
             )
             found.extend(item_id for item_id in rows.scalars() if item_id not in found)
+    return found
+
+
+async def category_neighbours(
+    session: UnitOfWork, query: Query, window: SearchWindow, limit: int
+) -> list[uuid.UUID]:
+    """Reports of the query's category (as given, or as their photo showed it), the closest
+    in time first: a description too short for the text search still meets them."""
+    if query.category == "other":
+        return []
+    rows = await session.execute(
+        select(Item.id)
+        .where(
+            *_filters(query, window),
+            or_(Item.category == query.category, Item.ai_category == query.category),
+        )
+        .order_by(func.abs(func.extract("epoch", Item.date_time - query.date_time)))
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def photo_less_neighbours(
+    session: UnitOfWork, query: Query, window: SearchWindow, limit: int
+) -> list[uuid.UUID]:
+    """Reports without a photo (lost reports described in words) that the image search
+    cannot meet: the query's text neighbours among them, then its category's."""
+    conditions = [*_filters(query, window), Item.image_key.is_(None)]
+    found: list[uuid.UUID] = []
+    if query.text_vector is not None:
+        async with graph_scan(session, max(20, limit)):
+            rows = await session.execute(
+                select(Item.id)
+                .where(*conditions, Item.text_embedding.is_not(None))
+                .order_by(Item.text_embedding.cosine_distance(query.text_vector))
+                .limit(limit)
+            )
+            found = list(rows.scalars())
+    if query.category != "other":
+        rows = await session.execute(
+            select(Item.id)
+            .where(*conditions, Item.category == query.category)
+            .order_by(func.abs(func.extract("epoch", Item.date_time - query.date_time)))
+            .limit(limit)
+        )
+        found.extend(item_id for item_id in rows.scalars() if item_id not in found)
     return found
 
 
@@ -243,7 +292,11 @@ async def load_candidates(
                 latitude=float(row.latitude) if row.latitude is not None else None,
                 longitude=float(row.longitude) if row.longitude is not None else None,
                 date_time=row.date_time,
-                image_vector=np.asarray(row.image_embedding, dtype=np.float32),
+                image_vector=(
+                    np.asarray(row.image_embedding, dtype=np.float32)
+                    if row.image_embedding is not None
+                    else None
+                ),
                 local_features=row.local_features,
                 text_cosine=float(cosine) if cosine is not None else None,
                 other_views=views.get(row.id, {}),
