@@ -3,6 +3,8 @@ and matched by what is known; the app's own calls keep requiring a photo."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
 import httpx
@@ -11,6 +13,7 @@ from sqlalchemy import func, select
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Match
 from tests import images
 from tests.factories import Account, item_form, register, wait_for
 
@@ -292,3 +295,57 @@ async def test_openapi_documents_the_extension(client: httpx.AsyncClient) -> Non
     schema_ref = lost["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
     schema = document["components"]["schemas"][schema_ref.rsplit("/", 1)[1]]
     assert "image" in schema["required"]
+
+
+async def test_reported_at_the_same_moment_they_are_paired_once(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """A description and the found report of the same object, sent together and analysed by
+    the vision workers at once: one of the two searches sees the other, and the pair is
+    stored once."""
+    owner, finder = await register(client), await register(client, is_venue=True)
+    description = describe(
+        client,
+        owner,
+        title="Lost my wallet",
+        description="Black leather wallet with my bank cards",
+        category="wallet",
+        brand=None,
+    )
+    found = client.post(
+        "/api/v1/found",
+        data=item_form(
+            title="Black leather wallet",
+            description="Leather wallet with bank cards",
+            category="wallet",
+            brand=None,
+        ),
+        files={"image": ("f.jpg", images.jpeg(seed=9200), "image/jpeg")},
+        headers=finder.headers,
+    )
+    lost_answer, found_answer = await asyncio.gather(description, found)
+    assert lost_answer.status_code == found_answer.status_code == 201
+    lost_id = uuid.UUID(lost_answer.json()["item"]["id"])
+    found_id = uuid.UUID(found_answer.json()["item"]["id"])
+
+    async def settled() -> bool:
+        async with container.sessionmaker() as session:
+            pending = await session.scalar(
+                select(func.count()).where(
+                    Item.id.in_([lost_id, found_id]), Item.analysis_status == "pending"
+                )
+            )
+            return pending == 0
+
+    await wait_for(settled)
+    async with container.sessionmaker() as session:
+        pairs = list(
+            await session.scalars(
+                select(Match).where(
+                    Match.user_item_id == lost_id, Match.matched_item_id == found_id
+                )
+            )
+        )
+    assert len(pairs) == 1
+    assert pairs[0].matching_features["scored_by"] == "description"
+    assert pairs[0].confidence != "high"

@@ -117,6 +117,7 @@ class Ask:
     form: dict[str, Any]
     ranked: list[str | None] = field(default_factory=list)
     confidences: list[str] = field(default_factory=list)
+    details: list[dict[str, Any]] = field(default_factory=list)  # similarity and features
     ms: float = 0.0
 
 
@@ -254,13 +255,19 @@ async def ask(
     assert outcome == "done", outcome
     async with container.sessionmaker() as session:
         rows = await session.execute(
-            select(Match.matched_item_id, Match.confidence)
+            select(
+                Match.matched_item_id,
+                Match.confidence,
+                Match.similarity_score,
+                Match.matching_features,
+            )
             .where(Match.user_item_id == item_id)
             .order_by(Match.similarity_score.desc())
         )
-        for other, confidence in rows:
+        for other, confidence, similarity, features in rows:
             question.ranked.append(instance_of.get(other))
             question.confidences.append(confidence or "low")
+            question.details.append({"similarity": float(similarity), **(features or {})})
 
 
 def _share(part: int, whole: int) -> str:
@@ -329,6 +336,7 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"))
     parser.add_argument("--crowd", type=int, default=1000)
     parser.add_argument("--limit-objects", type=int, default=None)
+    parser.add_argument("--dump", type=Path, default=None, help="JSONL of every stored match")
     args = parser.parse_args()
     found, asks, sources = load(args.eval_dir, args.limit_objects)
     configure_logging("WARNING")
@@ -350,6 +358,23 @@ def main() -> None:
     finally:
         runtime.stop()
     table(asks, args.crowd)
+    if args.dump:
+        rows = [
+            {
+                "query": a.instance,
+                "language": a.language,
+                "style": a.style,
+                "rank": rank,
+                "same": other == a.instance,
+                "confidence": confidence,
+                **details,
+            }
+            for a in asks
+            for rank, (other, confidence, details) in enumerate(
+                zip(a.ranked, a.confidences, a.details, strict=True), 1
+            )
+        ]
+        args.dump.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 if __name__ == "__main__":

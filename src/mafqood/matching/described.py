@@ -15,9 +15,10 @@ found report scores the photo-less lost reports among its candidates here (engin
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,7 @@ from mafqood.vision.text import item_text
 TEXT_K = 60
 CATEGORY_K = 40
 # Objects the photo's model named with at least this probability count as what it shows.
-LABEL_MIN = 0.10
+LABEL_MIN = 0.05
 MAX_LABELS = 3
 
 
@@ -56,7 +57,10 @@ def labels_of(detected: Sequence[dict[str, Any]] | None) -> tuple[str, ...]:
     names = [
         str(entry["class"])
         for entry in detected or []
-        if entry.get("class") and float(entry.get("confidence") or 0.0) >= LABEL_MIN
+        if entry.get("class")
+        and float(entry.get("confidence") or 0.0) >= LABEL_MIN
+        # A class without a name (categories.imagenet_label) says nothing in words.
+        and not str(entry["class"]).startswith("imagenet-")
     ]
     return tuple(dict.fromkeys(names))[:MAX_LABELS]
 
@@ -133,26 +137,59 @@ def _cosine(a: np.ndarray[Any, Any] | None, b: np.ndarray[Any, Any] | None) -> f
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
+class LabelVectors:
+    """Text vectors of the object names a photo model gives (a closed list of about a
+    thousand): each is embedded once per process."""
+
+    def __init__(self) -> None:
+        self._vectors: dict[str, np.ndarray[Any, Any]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, vision: VisionPipeline, labels: Sequence[str]) -> list[np.ndarray[Any, Any]]:
+        missing = [label for label in dict.fromkeys(labels) if label not in self._vectors]
+        if missing:
+            vectors = vision.embed_texts(missing)
+            with self._lock:
+                self._vectors.update(zip(missing, vectors, strict=True))
+        return [self._vectors[label] for label in labels]
+
+
+LABELS = LabelVectors()
+
+
+def _photo_cosine(vision: VisionPipeline, lost: Facts, found: Facts) -> float | None:
+    """How well the lost report's words name what the found report's photo shows: the best
+    of its object names."""
+    labels = found.described.photo_labels
+    if not labels or lost.text_vector is None:
+        return None
+    cosines = [_cosine(lost.text_vector, vector) for vector in LABELS.of(vision, list(labels))]
+    return max((cosine for cosine in cosines if cosine is not None), default=None)
+
+
 def score_pairs(
     vision: VisionPipeline, pairs: Sequence[tuple[Facts, Facts]]
 ) -> list[matches.Proposal]:
     """Score (lost, found) pairs, the lost report having no photo; the ones worth showing,
-    best first. Embeds what each found photo shows (CPU: run it in a thread)."""
-    label_texts = [", ".join(found.described.photo_labels) for _, found in pairs]
-    label_vectors = vision.embed_texts(label_texts) if pairs else np.zeros((0, 0))
+    best first. "medium" stays only with a best pair that leads the next by
+    scoring.DESCRIBED_MARGIN: words that fit several reports equally single none of them
+    out. CPU-bound (text vectors of new object names): run it in a thread."""
     proposals = []
-    for (lost, found), label_vector, label_text in zip(
-        pairs, label_vectors, label_texts, strict=True
-    ):
+    for lost, found in pairs:
         similarity, confidence, features = scoring.score_described(
             lost.described,
             found.described,
             _cosine(lost.text_vector, found.text_vector),
-            _cosine(lost.text_vector, label_vector) if label_text else None,
+            _photo_cosine(vision, lost, found),
         )
         if scoring.described_worth_showing(similarity, features):
             proposals.append(matches.Proposal(lost.id, found.id, similarity, confidence, features))
     proposals.sort(key=lambda proposal: proposal.similarity, reverse=True)
+    for index, proposal in enumerate(proposals):
+        runner_up = proposals[1].similarity if len(proposals) > 1 else 0.0
+        unique = index == 0 and proposal.similarity - runner_up >= scoring.DESCRIBED_MARGIN
+        if proposal.confidence == "medium" and not unique:
+            proposals[index] = replace(proposal, confidence="low")
     return proposals
 
 

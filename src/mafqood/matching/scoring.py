@@ -118,6 +118,14 @@ def text_score(cosine: float | None) -> float | None:
     return min(1.0, max(0.0, (cosine - 0.2) / 0.6))
 
 
+def label_score(cosine: float | None) -> float | None:
+    """A description against the name of an object (a few words) -> [0, 1]: such cosines are
+    lower than between two descriptions; a name the text uses sits above 0.5."""
+    if cosine is None:
+        return None
+    return min(1.0, max(0.0, (cosine - 0.2) / 0.4))
+
+
 def _human_duration(delta: timedelta) -> str:
     hours = abs(delta.total_seconds()) / 3600
     if hours < 1:
@@ -217,8 +225,10 @@ DESCRIBED_WEIGHTS = {
     "time": 0.05,
 }
 DESCRIBED_MEDIUM_TEXT = 0.60
+# "medium" also needs the pair to lead the next best by this much (matching/described.py).
+DESCRIBED_MARGIN = 0.03
 # Below both, the descriptions and the photo say too little for the pair to be shown.
-DESCRIBED_MIN_TEXT = 0.40
+DESCRIBED_MIN_TEXT = 0.25
 DESCRIBED_MIN_PHOTO = 0.50
 
 
@@ -295,10 +305,12 @@ def score_described(
     gap = found.side.date_time - lost.side.date_time
     time = max(0.0, 1.0 - abs(gap) / TIME_SCALE)
     text = text_score(text_cosine)
-    photo = text_score(photo_cosine) if found.photo_labels else None
+    photo = label_score(photo_cosine) if found.photo_labels else None
     parts = {
         "text": text if text is not None else 0.3,
-        "photo": photo if photo is not None else 0.5,
+        # Only for: the photo model often names a look-alike class (a CD case is a "book
+        # jacket"), so a photo that shows something else is no evidence against.
+        "photo": 0.5 + 0.5 * photo if photo is not None else 0.5,
         "category": category,
         "color": colour,
         "brand": brand,
