@@ -40,17 +40,19 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
 from mafqood.composition.container import Container
-from mafqood.composition.runtime import prepare_runtime
+from mafqood.composition.runtime import Runtime, prepare_runtime
 from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings
 from mafqood.core.logging import configure_logging
 from mafqood.items import analysis_queue
+from mafqood.items.models import Item
 from mafqood.items.schemas import ItemCreate
 from mafqood.items.service import create_item
 from mafqood.lifecycle.models import Match
@@ -152,6 +154,25 @@ async def make_user(container: Container, name: str) -> User:
         await session.commit()
         await session.refresh(user)
         return user
+
+
+def venue_item(owner: User, kind: str, key: str, when: datetime, **fields: Any) -> Item:
+    """A report of the venue's place, already analysed (the caller saves its analysis), with
+    a photo key that is never served; fields: title, category and the like."""
+    return Item(
+        id=uuid.uuid4(),
+        user_id=owner.id,
+        type=kind,
+        image_url="",
+        image_key=key,
+        location=PLACE,
+        latitude=Decimal(str(LATITUDE)),
+        longitude=Decimal(str(LONGITUDE)),
+        date_time=when,
+        contact_method="in_app",
+        analysis_status="done",
+        **fields,
+    )
 
 
 class PhotoData(Protocol):
@@ -319,14 +340,7 @@ def main() -> None:
     configure_logging("WARNING")
     if _in_use(DATA / "postgres" / "postmaster.pid"):
         raise SystemExit(f"another run is using {DATA}: wait for it, it is emptied first")
-    shutil.rmtree(DATA, ignore_errors=True)
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, data_dir=DATA, rate_limit_enabled=False, log_level="WARNING"
-    )
-    runtime = prepare_runtime(settings)
-    settings = settings.model_copy(
-        update={"database_url": runtime.database_url, "redis_url": runtime.redis_url}
-    )
+    settings, runtime = fresh_runtime(DATA)
     print(f"machine: {describe()}")
     print(
         f"sets: {', '.join(sets)}; {len(gallery)} gallery photos "
@@ -338,6 +352,20 @@ def main() -> None:
         runtime.stop()
     tables(queries, sets)
     errors(queries)
+
+
+def fresh_runtime(data_dir: Path) -> tuple[Settings, Runtime]:
+    """Empty PostgreSQL and Redis servers under data_dir (emptied first), and settings for
+    them."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=data_dir, rate_limit_enabled=False, log_level="WARNING"
+    )
+    runtime = prepare_runtime(settings)
+    settings = settings.model_copy(
+        update={"database_url": runtime.database_url, "redis_url": runtime.redis_url}
+    )
+    return settings, runtime
 
 
 def _in_use(pid_file: Path) -> bool:

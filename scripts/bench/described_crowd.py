@@ -28,12 +28,10 @@ import csv
 import io
 import json
 import os
-import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +40,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from mafqood.composition.container import Container
-from mafqood.composition.runtime import prepare_runtime
 from mafqood.composition.texts import register_texts
 from mafqood.core.config import Settings
 from mafqood.core.logging import configure_logging
 from mafqood.items import analysis_queue
-from mafqood.items.models import Item
 from mafqood.items.schemas import ItemCreate
 from mafqood.items.service import create_item
 from mafqood.lifecycle.models import Match
@@ -56,7 +52,14 @@ from mafqood.matching.analysis import ReportAnalysis, save
 from mafqood.users.models import User
 from mafqood.vision.text import item_text
 from scripts.bench.crowd_fillers import filler_jpeg
-from scripts.bench.crowded_venue import LATITUDE, LONGITUDE, PLACE, make_user
+from scripts.bench.crowded_venue import (
+    LATITUDE,
+    LONGITUDE,
+    PLACE,
+    fresh_runtime,
+    make_user,
+    venue_item,
+)
 from scripts.bench.machine import describe, percentile
 
 DATA = Path(".data/bench-described")
@@ -196,22 +199,15 @@ async def add_crowd(
         analyses = await asyncio.to_thread(vision.analyse_many, images)
         async with container.sessionmaker() as session:
             for offset, (entry, image) in enumerate(zip(part, analyses, strict=True)):
-                item = Item(
-                    id=uuid.uuid4(),
-                    user_id=desk.id,
-                    type="found",
+                item = venue_item(
+                    desk,
+                    "found",
+                    f"bench/{entry.instance}",
+                    when,
                     title=entry.title,
                     description=entry.description,
                     category=entry.category,
                     color=entry.colour,
-                    image_url="",
-                    image_key=f"bench/{entry.instance}",
-                    location=PLACE,
-                    latitude=Decimal(str(LATITUDE)),
-                    longitude=Decimal(str(LONGITUDE)),
-                    date_time=when,
-                    contact_method="in_app",
-                    analysis_status="done",
                 )
                 session.add(item)
                 await session.flush()
@@ -340,14 +336,7 @@ def main() -> None:
     args = parser.parse_args()
     found, asks, sources = load(args.eval_dir, args.limit_objects)
     configure_logging("WARNING")
-    shutil.rmtree(DATA, ignore_errors=True)
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, data_dir=DATA, rate_limit_enabled=False, log_level="WARNING"
-    )
-    runtime = prepare_runtime(settings)
-    settings = settings.model_copy(
-        update={"database_url": runtime.database_url, "redis_url": runtime.redis_url}
-    )
+    settings, runtime = fresh_runtime(DATA)
     print(f"machine: {describe()}")
     print(
         f"{len(found)} described objects, {len(asks)} photo-less lost reports, "

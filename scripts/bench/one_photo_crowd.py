@@ -42,7 +42,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +63,10 @@ from mafqood.users.models import User
 from mafqood.vision import ImageAnalysis, VisionConfig, VisionPipeline
 from scripts.bench.crowd_fillers import filler_jpeg
 from scripts.bench.crowded_venue import (
-    LATITUDE,
-    LONGITUDE,
-    PLACE,
     labelled_photos,
     make_user,
     report,
+    venue_item,
 )
 from scripts.bench.machine import describe, percentile
 
@@ -241,21 +238,14 @@ async def add_crowd(
     for first in range(0, len(photos), 250):
         async with container.sessionmaker() as session:
             for photo in photos[first : first + 250]:
-                item = Item(
-                    id=uuid.uuid4(),
-                    user_id=desk.id,
-                    type=kind,
+                item = venue_item(
+                    desk,
+                    kind,
+                    f"bench/{photo.instance}",
+                    when,
                     title=TITLES[kind],
                     category="other",
                     category_given=False,
-                    image_url="",
-                    image_key=f"bench/{photo.instance}",
-                    location=PLACE,
-                    latitude=Decimal(str(LATITUDE)),
-                    longitude=Decimal(str(LONGITUDE)),
-                    date_time=when,
-                    contact_method="in_app",
-                    analysis_status="done",
                 )
                 session.add(item)
                 await session.flush()

@@ -65,12 +65,6 @@ def labels_of(detected: Sequence[dict[str, Any]] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))[:MAX_LABELS]
 
 
-def _side(item: Item | Any) -> scoring.Side:
-    latitude = float(item.latitude) if item.latitude is not None else None
-    longitude = float(item.longitude) if item.longitude is not None else None
-    return scoring.Side(item.category, item.color, latitude, longitude, item.date_time)
-
-
 def _colours_of(local_features: bytes | None) -> tuple[str, ...]:
     if not local_features:
         return ()
@@ -89,7 +83,7 @@ def facts_of(
     return Facts(
         item.id,
         scoring.Described(
-            side=_side(item),
+            side=scoring.Side.of(item),
             brand=item.brand,
             words=item_text(item.title, item.description, item.brand, item.color),
             ai_category=item.ai_category,
@@ -201,17 +195,7 @@ async def find_for_lost(
     window: SearchWindow,
 ) -> list[matches.Proposal]:
     """The found reports that a lost report without a photo may be, best first."""
-    query = Query(
-        item_id=item.id,
-        user_id=item.user_id,
-        type=item.type,
-        category=item.category,
-        date_time=item.date_time,
-        latitude=float(item.latitude) if item.latitude is not None else None,
-        longitude=float(item.longitude) if item.longitude is not None else None,
-        image_vector=None,
-        text_vector=analysis.text_vector,
-    )
+    query = Query.of_item(item, analysis.text_vector)
     ids = await nearest_ids(session, query, window, image_k=0, text_k=TEXT_K)
     ids += [
         found_id
@@ -235,7 +219,7 @@ async def score_for_found(
     found = Facts(
         item.id,
         scoring.Described(
-            side=_side(item),
+            side=scoring.Side.of(item),
             brand=item.brand,
             words=item_text(item.title, item.description, item.brand, item.color),
             ai_category=image.suggested_category if image is not None else item.ai_category,

@@ -46,12 +46,6 @@ def lost_and_found(item: Item, other: Other) -> tuple[Item | Other, Item | Other
     return (item, other) if item.type == "lost" else (other, item)
 
 
-def _side(item: Item | CandidateRow) -> scoring.Side:
-    latitude = float(item.latitude) if item.latitude is not None else None
-    longitude = float(item.longitude) if item.longitude is not None else None
-    return scoring.Side(item.category, item.color, latitude, longitude, item.date_time)
-
-
 async def match_and_notify(
     session: UnitOfWork,
     vision: VisionPipeline,
@@ -79,16 +73,10 @@ async def candidates(
 ) -> dict[uuid.UUID, CandidateRow]:
     """The first stage: the reports that verification will see, by id."""
     assert analysis.image is not None, "a report without a photo is matched by its text"
-    query = Query(
-        item_id=item.id,
-        user_id=item.user_id,
-        type=item.type,
-        category=item.category,
-        date_time=item.date_time,
-        latitude=float(item.latitude) if item.latitude is not None else None,
-        longitude=float(item.longitude) if item.longitude is not None else None,
+    query = Query.of_item(
+        item,
+        analysis.text_vector,
         image_vector=analysis.image.image_vector,
-        text_vector=analysis.text_vector,
         other_vectors=tuple(view.image_vector for view in analysis.all_views[1:]),
         object_vectors=tuple(
             vector for view in analysis.all_views for vector in view.object_vectors
@@ -130,8 +118,8 @@ async def find_matches(
         lost, found = lost_and_found(item, row)
         evidence = calibration.evidence(visual, details, seen[:index] + seen[index + 1 :])
         similarity, confidence, features = scoring.score(
-            _side(lost),
-            _side(found),
+            scoring.Side.of(lost),
+            scoring.Side.of(found),
             visual,
             row.text_cosine,
             CALIBRATION.probability(evidence),

@@ -95,6 +95,13 @@ class Side:
     longitude: float | None
     date_time: datetime
 
+    @classmethod
+    def of(cls, report: Any) -> Side:
+        """Of a report row (an items row, a candidate) with those columns."""
+        latitude = float(report.latitude) if report.latitude is not None else None
+        longitude = float(report.longitude) if report.longitude is not None else None
+        return cls(report.category, report.color, latitude, longitude, report.date_time)
+
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
@@ -136,6 +143,37 @@ def _human_duration(delta: timedelta) -> str:
     return f"{days} days"
 
 
+def place_and_time(lost: Side, found: Side) -> tuple[float, float | None, float, timedelta]:
+    """(location score, distance in km or None, time score, found minus lost time)."""
+    distance_km = None
+    location = 0.5  # unknown: neither for nor against
+    if (
+        lost.latitude is not None
+        and lost.longitude is not None
+        and found.latitude is not None
+        and found.longitude is not None
+    ):
+        distance_km = haversine_km(lost.latitude, lost.longitude, found.latitude, found.longitude)
+        location = max(0.0, 1.0 - distance_km / NEARBY_KM)
+    gap = found.date_time - lost.date_time
+    return location, distance_km, max(0.0, 1.0 - abs(gap) / TIME_SCALE), gap
+
+
+def weighted(weights: dict[str, float], parts: dict[str, float]) -> float:
+    """The weighted sum of the parts, in [0, 1], rounded as stored."""
+    total = sum(weights[name] * value for name, value in parts.items())
+    return round(min(1.0, max(0.0, total)), 4)
+
+
+def place_and_time_features(distance_km: float | None, gap: timedelta) -> dict[str, Any]:
+    return {
+        "location_nearby": distance_km is not None and distance_km <= NEARBY_KM,
+        "time_proximity": _human_duration(gap),
+        "distance_km": round(distance_km, 2) if distance_km is not None else None,
+        "hours_apart": round(gap.total_seconds() / 3600, 1),
+    }
+
+
 def score(
     lost: Side,
     found: Side,
@@ -159,19 +197,7 @@ def score(
     colour_match = colour_known and lost_colour == found_colour
     colour = 1.0 if colour_match else (0.7 if colour_known else 0.85)
 
-    distance_km = None
-    location = 0.5  # unknown: neither for nor against
-    if (
-        lost.latitude is not None
-        and lost.longitude is not None
-        and found.latitude is not None
-        and found.longitude is not None
-    ):
-        distance_km = haversine_km(lost.latitude, lost.longitude, found.latitude, found.longitude)
-        location = max(0.0, 1.0 - distance_km / NEARBY_KM)
-
-    gap = found.date_time - lost.date_time
-    time = max(0.0, 1.0 - abs(gap) / TIME_SCALE)
+    location, distance_km, time, gap = place_and_time(lost, found)
 
     text = text_score(text_cosine)
     parts = {
@@ -182,8 +208,7 @@ def score(
         "location": location,
         "time": time,
     }
-    similarity = sum(WEIGHTS[name] * value for name, value in parts.items())
-    similarity = round(min(1.0, max(0.0, similarity)), 4)
+    similarity = weighted(WEIGHTS, parts)
     if similarity >= MEDIUM and certain:
         confidence = "high"
     elif similarity >= MEDIUM:
@@ -196,11 +221,8 @@ def score(
         "match_probability": round(probability, 4),
         "category_match": category_match,
         "color_match": colour_match,
-        "location_nearby": distance_km is not None and distance_km <= NEARBY_KM,
-        "time_proximity": _human_duration(gap),
         "text_similarity": round(text, 4) if text is not None else None,
-        "distance_km": round(distance_km, 2) if distance_km is not None else None,
-        "hours_apart": round(gap.total_seconds() / 3600, 1),
+        **place_and_time_features(distance_km, gap),
     }
     return similarity, confidence, features
 
@@ -299,11 +321,7 @@ def score_described(
         colour = 1.0 if colour_match else 0.6
     brand, brand_match = _brand_score(lost, found)
 
-    _, _, base = score(lost.side, found.side, 0.0, None, 0.0, certain=False)
-    distance_km = base["distance_km"]
-    location = max(0.0, 1.0 - distance_km / NEARBY_KM) if distance_km is not None else 0.5
-    gap = found.side.date_time - lost.side.date_time
-    time = max(0.0, 1.0 - abs(gap) / TIME_SCALE)
+    location, distance_km, time, gap = place_and_time(lost.side, found.side)
     text = text_score(text_cosine)
     photo = label_score(photo_cosine) if found.photo_labels else None
     parts = {
@@ -317,8 +335,7 @@ def score_described(
         "location": location,
         "time": time,
     }
-    similarity = sum(DESCRIBED_WEIGHTS[name] * value for name, value in parts.items())
-    similarity = round(min(1.0, max(0.0, similarity)), 4)
+    similarity = weighted(DESCRIBED_WEIGHTS, parts)
     # Never "high"; "medium" when the texts agree and the categories do not disagree.
     medium = (
         similarity >= MEDIUM
@@ -338,10 +355,7 @@ def score_described(
         "category_match": category_match,
         "color_match": colour_match,
         "brand_match": brand_match,
-        "location_nearby": base["location_nearby"],
-        "time_proximity": base["time_proximity"],
-        "distance_km": distance_km,
-        "hours_apart": base["hours_apart"],
+        **place_and_time_features(distance_km, gap),
     }
     return similarity, confidence, features
 

@@ -48,6 +48,30 @@ class Query:
     # Every photo's object-centred crop vectors, searched among the reports' crops.
     object_vectors: tuple[np.ndarray[Any, Any], ...] = ()
 
+    @classmethod
+    def of_item(
+        cls,
+        item: Item,
+        text_vector: np.ndarray[Any, Any] | None,
+        image_vector: np.ndarray[Any, Any] | None = None,
+        other_vectors: tuple[np.ndarray[Any, Any], ...] = (),
+        object_vectors: tuple[np.ndarray[Any, Any], ...] = (),
+    ) -> Query:
+        """The search for a report's matches, with its vectors."""
+        return cls(
+            item_id=item.id,
+            user_id=item.user_id,
+            type=item.type,
+            category=item.category,
+            date_time=item.date_time,
+            latitude=float(item.latitude) if item.latitude is not None else None,
+            longitude=float(item.longitude) if item.longitude is not None else None,
+            image_vector=image_vector,
+            text_vector=text_vector,
+            other_vectors=other_vectors,
+            object_vectors=object_vectors,
+        )
+
 
 @dataclass
 class CandidateRow:
@@ -182,15 +206,24 @@ async def nearest_ids(
             )
             found.extend(item_id for item_id in rows.scalars() if item_id not in found)
         if query.text_vector is not None and text_k > 0:
-            text_distance = Item.text_embedding.cosine_distance(query.text_vector)
-            rows = await session.execute(
-                select(Item.id)
-                .where(*conditions, Item.text_embedding.is_not(None))
-                .order_by(text_distance)
-                .limit(text_k)
-            )
-            found.extend(item_id for item_id in rows.scalars() if item_id not in found)
+            near = await _text_neighbours(session, conditions, query.text_vector, text_k)
+            found.extend(item_id for item_id in near if item_id not in found)
     return found
+
+
+async def _text_neighbours(
+    session: UnitOfWork,
+    conditions: list[ColumnElement[bool]],
+    text_vector: np.ndarray[Any, Any],
+    limit: int,
+) -> list[uuid.UUID]:
+    rows = await session.execute(
+        select(Item.id)
+        .where(*conditions, Item.text_embedding.is_not(None))
+        .order_by(Item.text_embedding.cosine_distance(text_vector))
+        .limit(limit)
+    )
+    return list(rows.scalars())
 
 
 async def category_neighbours(
@@ -200,12 +233,16 @@ async def category_neighbours(
     in time first: a description too short for the text search still meets them."""
     if query.category == "other":
         return []
+    in_category = or_(Item.category == query.category, Item.ai_category == query.category)
+    return await _closest_in_time(session, query, [*_filters(query, window), in_category], limit)
+
+
+async def _closest_in_time(
+    session: UnitOfWork, query: Query, conditions: list[ColumnElement[bool]], limit: int
+) -> list[uuid.UUID]:
     rows = await session.execute(
         select(Item.id)
-        .where(
-            *_filters(query, window),
-            or_(Item.category == query.category, Item.ai_category == query.category),
-        )
+        .where(*conditions)
         .order_by(func.abs(func.extract("epoch", Item.date_time - query.date_time)))
         .limit(limit)
     )
@@ -221,21 +258,12 @@ async def photo_less_neighbours(
     found: list[uuid.UUID] = []
     if query.text_vector is not None:
         async with graph_scan(session, max(20, limit)):
-            rows = await session.execute(
-                select(Item.id)
-                .where(*conditions, Item.text_embedding.is_not(None))
-                .order_by(Item.text_embedding.cosine_distance(query.text_vector))
-                .limit(limit)
-            )
-            found = list(rows.scalars())
+            found = await _text_neighbours(session, conditions, query.text_vector, limit)
     if query.category != "other":
-        rows = await session.execute(
-            select(Item.id)
-            .where(*conditions, Item.category == query.category)
-            .order_by(func.abs(func.extract("epoch", Item.date_time - query.date_time)))
-            .limit(limit)
+        same = await _closest_in_time(
+            session, query, [*conditions, Item.category == query.category], limit
         )
-        found.extend(item_id for item_id in rows.scalars() if item_id not in found)
+        found.extend(item_id for item_id in same if item_id not in found)
     return found
 
 
