@@ -7,6 +7,7 @@ import os
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
@@ -18,7 +19,7 @@ from sqlalchemy import update
 from mafqood.composition.container import Container
 from mafqood.venues.models import VenueMember
 from tests import images
-from tests.factories import Account, register
+from tests.factories import Account, item_form, register, wait_for
 from tests.venues.helpers import add_member, create_venue, intake_one, invite_owner
 from tests.venues.test_retention import backdate
 
@@ -364,3 +365,33 @@ async def test_dashboard_refuses_invitations_whose_sender_lost_the_role(
         assert "This invitation is not valid" in refused.text
         mine = await client.get("/api/v1/venues", headers=invitee.headers)
         assert mine.json()["venues"] == []
+
+
+async def test_a_match_with_a_lost_report_without_a_photo_shows_its_words(
+    client: httpx.AsyncClient, web: httpx.AsyncClient
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    item = await intake_one(client, owner, venue["id"])
+    loser = await register(client)
+    when = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    described = await client.post(
+        "/api/v1/lost/described",
+        data=item_form(
+            title="My wallet",
+            description="Black leather wallet, two bank cards inside",
+            category="wallet",
+            brand=None,
+            date_time=when,
+        ),
+        headers=loser.headers,
+    )
+    assert described.status_code == 201, described.text
+    await _sign_in(web, owner)
+
+    async def shown() -> str | None:
+        page = await web.get(f"/staff/venues/{venue['id']}/items/{item['id']}")
+        return page.text if "two bank cards inside" in page.text else None
+
+    page = await wait_for(shown)
+    assert 'src="None"' not in page and "<blockquote>" in page
