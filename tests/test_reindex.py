@@ -15,7 +15,7 @@ from mafqood.matching.models_loader import search_window
 from mafqood.matching.reindex import count_stale, reindex
 from mafqood.vision.local_features import VERSION_OFFSET, deserialise
 from mafqood.vision.pipeline import OBJECT_CROPS
-from tests.factories import register, submit
+from tests.factories import item_form, register, submit, wait_for
 from tests.test_matching_engine import LOST, shots
 
 
@@ -124,3 +124,39 @@ async def test_features_in_an_older_format_are_renewed(
         }
     assert renewed[items[0].id].chroma.size > 0  # analysed again from its photo
     assert renewed[items[1].id].chroma.size == 0 and len(renewed[items[1].id]) > 0
+
+
+async def test_a_report_without_a_photo_is_reindexed_by_its_text_alone(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    account = await register(client)
+    described = await client.post(
+        "/api/v1/lost/described", data=item_form(), headers=account.headers
+    )
+    assert described.status_code == 201, described.text
+    item_id = described.json()["item"]["id"]
+
+    async def analysed() -> bool:
+        async with container.sessionmaker() as session:
+            status = await session.scalar(select(Item.analysis_status).where(Item.id == item_id))
+            return status == "done"
+
+    await wait_for(analysed)
+    async with container.sessionmaker() as session:
+        # Nothing stale: a report without a photo has no image model to be behind on.
+        assert await count_stale(session, container.vision) == 0
+        await session.execute(update(Item).values(text_model="old-text-model"))
+        await session.commit()
+        assert await count_stale(session, container.vision) == 1
+    stats = await reindex(container.sessionmaker, container.storage, container.vision)
+    assert stats.done == 1 and stats.missing_photo == 0 and stats.remaining == 0
+    async with container.sessionmaker() as session:
+        row = (
+            await session.execute(
+                select(Item.text_model, Item.image_model, Item.image_embedding).where(
+                    Item.id == item_id
+                )
+            )
+        ).one()
+    assert row.text_model == container.vision.text_model
+    assert row.image_model is None and row.image_embedding is None
