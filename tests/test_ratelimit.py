@@ -114,6 +114,11 @@ async def test_uploads_allow_ten_per_hour_per_user(make_app: AppFactory) -> None
             headers=uploader.headers,
         )
         assert report.status_code == 429
+        # So do reports without a photo.
+        described = await client.post(
+            "/api/v1/lost/described", data={"title": "x"}, headers=uploader.headers
+        )
+        assert_limited(described, 3600)
         assert (await upload(other.headers, 100)).status_code == 201
         # Other calls of the uploader are not uploads.
         assert (await client.get("/auth/users/me", headers=uploader.headers)).status_code == 200

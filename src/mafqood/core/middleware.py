@@ -139,8 +139,11 @@ SEVERAL_PHOTOS = re.compile(
     r"/api/v1/(lost|found)|/api/v1/venues/[^/]+/items|/staff/venues/[^/]+/intake"
 )
 # Of those, what counts against a person's photo-upload limit (a desk's intake is counted per
-# venue and per photo by the intake itself: mafqood.desk.budget).
-PERSONAL_UPLOADS = re.compile(r"/api/v1/(lost|found|upload/image)|/api/v1/items/[^/]+/photos")
+# venue and per photo by the intake itself: mafqood.desk.budget); a lost report sent without a
+# photo counts too, as one report of the same budget.
+PERSONAL_UPLOADS = re.compile(
+    r"/api/v1/(lost|found|upload/image|lost/described)|/api/v1/items/[^/]+/photos"
+)
 
 
 class QueryTextMiddleware:
