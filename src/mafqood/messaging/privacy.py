@@ -37,7 +37,7 @@ async def exported(uow: UnitOfWork, user_id: uuid.UUID, base_url: str) -> dict[s
                 "side": message.sender_side,
                 "client_id": message.client_id,
                 "text": message.body if message.removed_at is None else None,
-                "photos": photos_out(base_url, message.photo_keys),
+                "photos": [p.model_dump() for p in photos_out(base_url, message.photo_keys)],
                 "removed_at": message.removed_at,
                 "created_at": message.created_at,
             }

@@ -46,6 +46,10 @@ TEXTS: Catalog = {
         "en": "The message repeats the item's hidden details: whoever claims it must say them.",
         "ar": "الرسالة تكرر التفاصيل المخفية للغرض: على من يطالب به أن يذكرها بنفسه.",
     },
+    "field.since_and_before": {
+        "en": "Ask for messages either since or before a number, not both.",
+        "ar": "اطلب الرسائل إما بعد رقم أو قبل رقم، وليس كليهما.",
+    },
     # notices
     "notify.new_message.title": {
         "en": "Message from {sender_name}",
