@@ -145,7 +145,7 @@ async def item_page(
     held = await inventory.held_item(db, user, inventory.ItemRef(venue_id, item_id))
     venue, item = held.membership.venue, held.item
     matches = (await matching.matches_for_items(db, storage, [item])).get(item.id, [])
-    detail = await item_desk.item_details(db, venue, item)
+    detail = await item_desk.item_details(db, venue, item, user, storage.base_url)
     return page(
         request,
         "item.html",
