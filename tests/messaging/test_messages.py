@@ -20,8 +20,8 @@ from tests.conftest import AppFactory, asgi_client
 from tests.factories import make_admin, register
 from tests.messaging.helpers import (
     CONTACTS,
-    matched_pair,
     match_thread,
+    matched_pair,
     messages,
     send,
     sent,
@@ -265,33 +265,33 @@ async def test_read_receipts_and_unread_counts(
 
 
 async def test_per_thread_and_per_sender_limits(container: Container, make_app: AppFactory) -> None:
-    async with make_app(messages_per_thread_per_day=3, messages_per_user_per_hour=4) as app:
-        async with asgi_client(app) as client:
-            pair = await matched_pair(client, container)
-            tid = (await match_thread(client, pair.owner, pair.match_id))["id"]
-            await sent(client, pair.owner, tid, "1")
-            await sent(client, pair.finder, tid, "2")
-            await sent(client, pair.owner, tid, "3")
-            refused = await send(client, pair.finder, tid, "4")
-            assert_error(refused, 429, "too_many_messages")
-            assert 1 <= int(refused.headers["Retry-After"]) <= 86400
-            # Per sender across threads: the owner sent 2 here, 2 more elsewhere is the limit.
-            other = await matched_pair(client, container)
-            async with container.sessionmaker() as session:
-                await session.execute(
-                    update(Item)
-                    .where(Item.id == other.lost_id)
-                    .values(user_id=uuid.UUID(pair.owner.id))
-                )
-                await session.commit()
-            tid2 = (await match_thread(client, pair.owner, other.match_id))["id"]
-            await sent(client, pair.owner, tid2, "a")
-            await sent(client, pair.owner, tid2, "b")
-            refused = await send(client, pair.owner, tid2, "c")
-            assert_error(refused, 429, "too_many_messages")
-            assert 1 <= int(refused.headers["Retry-After"]) <= 3600
-            # The other side of that thread still may write.
-            assert (await send(client, other.finder, tid2, "fine")).status_code == 201
+    limited = make_app(messages_per_thread_per_day=3, messages_per_user_per_hour=4)
+    async with limited as app, asgi_client(app) as client:
+        pair = await matched_pair(client, container)
+        tid = (await match_thread(client, pair.owner, pair.match_id))["id"]
+        await sent(client, pair.owner, tid, "1")
+        await sent(client, pair.finder, tid, "2")
+        await sent(client, pair.owner, tid, "3")
+        refused = await send(client, pair.finder, tid, "4")
+        assert_error(refused, 429, "too_many_messages")
+        assert 1 <= int(refused.headers["Retry-After"]) <= 86400
+        # Per sender across threads: the owner sent 2 here, 2 more elsewhere is the limit.
+        other = await matched_pair(client, container)
+        async with container.sessionmaker() as session:
+            await session.execute(
+                update(Item)
+                .where(Item.id == other.lost_id)
+                .values(user_id=uuid.UUID(pair.owner.id))
+            )
+            await session.commit()
+        tid2 = (await match_thread(client, pair.owner, other.match_id))["id"]
+        await sent(client, pair.owner, tid2, "a")
+        await sent(client, pair.owner, tid2, "b")
+        refused = await send(client, pair.owner, tid2, "c")
+        assert_error(refused, 429, "too_many_messages")
+        assert 1 <= int(refused.headers["Retry-After"]) <= 3600
+        # The other side of that thread still may write.
+        assert (await send(client, other.finder, tid2, "fine")).status_code == 201
 
 
 async def test_block_closes_the_thread_for_both_and_leaves_the_match(
@@ -459,8 +459,9 @@ async def test_photos_go_through_the_photo_pipeline(
     assert response.status_code == 201, response.text
     photos = response.json()["message"]["photos"]
     assert len(photos) == 2
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     for photo in photos:
         key = photo["url"].split("/media/", 1)[1]

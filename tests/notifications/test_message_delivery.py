@@ -12,7 +12,7 @@ import pytest
 
 from mafqood.composition.container import Container
 from tests.factories import wait_for
-from tests.messaging.helpers import CONTACTS, matched_pair, match_thread
+from tests.messaging.helpers import CONTACTS, match_thread, matched_pair
 from tests.notifications.conftest import FakeFcm, LiveApi, add_device
 from tests.notifications.test_realtime import next_event, open_socket
 from tests.workers import WorkerProcess

@@ -153,9 +153,11 @@ async def send_message(
     services: ServicesDep,
     text: Annotated[str, Form(max_length=20_000)] = "",
     client_id: Annotated[str | None, Form(min_length=1, max_length=64)] = None,
-    photos: Annotated[list[UploadFile] | None, File(description="Up to 3 photos")] = None,
+    photos: Annotated[
+        list[UploadFile], File(description="Up to 3 photos (JPEG, PNG, WebP or HEIC)")
+    ] = [],  # noqa: B006 - FastAPI copies a parameter's default for each request
 ) -> SentOut:
-    uploads = photos or []
+    uploads = photos
     if len(uploads) > MAX_PHOTOS:
         raise FieldError("photos", "too_many_photos", max_photos=MAX_PHOTOS)
     settings = services.settings

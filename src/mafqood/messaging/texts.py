@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mafqood.core.i18n import Catalog
+from mafqood.core.i18n import Catalog, SameAs
 
 TEXTS: Catalog = {
     # errors
@@ -59,10 +59,7 @@ TEXTS: Catalog = {
         "en": "{item_title}: {preview}",
         "ar": "{item_title}: {preview}",
     },
-    "notify.new_photo_message.title": {
-        "en": "Message from {sender_name}",
-        "ar": "رسالة من {sender_name}",
-    },
+    "notify.new_photo_message.title": SameAs("notify.new_message.title"),
     "notify.new_photo_message.message": {
         "en": "{item_title}: a photo",
         "ar": "{item_title}: صورة",
