@@ -5,11 +5,14 @@ and unread counts, limits, blocking, reports, read-only threads, export and dele
 from __future__ import annotations
 
 import asyncio
+import io
+import random
 import uuid
 from datetime import timedelta
 from typing import Any
 
 import httpx
+from PIL import Image
 from sqlalchemy import func, select, update
 
 from mafqood.composition.container import Container
@@ -470,6 +473,20 @@ async def test_photos_go_through_the_photo_pipeline(
         assert image.format == "JPEG" and not image.getexif().get_ifd(0x8825)
         served = await client.get(photo["thumbnail_url"].replace("http://test", ""))
         assert served.status_code == 200
+
+
+async def test_a_phone_sized_photo_is_taken(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    """More than the 1 MB of an ordinary request: a message's photos get a report's limit."""
+    pair = await matched_pair(client, container)
+    tid = (await match_thread(client, pair.owner, pair.match_id))["id"]
+    noise = Image.frombytes("RGB", (1600, 1200), random.Random(7).randbytes(1600 * 1200 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", quality=95)
+    assert buffer.tell() > 2 * 2**20
+    response = await send(client, pair.owner, tid, "Full size", photos=[buffer.getvalue()])
+    assert response.status_code == 201, response.text
 
 
 async def test_export_has_the_messages_and_deletion_leaves_deleted(
