@@ -4,17 +4,24 @@ answer stored once and delivered to the claimant's app."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import uuid
 from typing import Any
 
 import httpx
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
+from mafqood.core.db import async_url
 from tests import images
 from tests.factories import Account
 from tests.staff.conftest import screenshot
-from tests.staff.helpers import create_venue, register, sign_in, wait_until
+from tests.staff.helpers import create_venue, register, report_lost, sign_in, wait_until
+from tests.venues.verification import DATABASE_URL
 
 
 def _intake(api: httpx.Client, member: Account, venue_id: str) -> dict[str, Any]:
@@ -34,6 +41,25 @@ def _intake(api: httpx.Client, member: Account, venue_id: str) -> dict[str, Any]
     assert response.status_code == 201, response.text
     item: dict[str, Any] = response.json()["results"][0]["item"]
     return item
+
+
+async def _pair(lost_id: str, found_id: str) -> str:
+    """The match the engine would propose (its own tests cover when it does)."""
+    engine = create_async_engine(async_url(DATABASE_URL[0]), poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            match_id = await connection.scalar(
+                text(
+                    "INSERT INTO matches (user_item_id, matched_item_id, similarity_score, "
+                    "confidence) VALUES (:lost, :found, 0.9, 'high') "
+                    "ON CONFLICT (user_item_id, matched_item_id) "
+                    "DO UPDATE SET similarity_score = 0.9 RETURNING id"
+                ),
+                {"lost": uuid.UUID(lost_id), "found": uuid.UUID(found_id)},
+            )
+    finally:
+        await engine.dispose()
+    return str(match_id)
 
 
 def _thread_texts(api: httpx.Client, account: Account, thread_id: str) -> list[str | None]:
@@ -106,3 +132,36 @@ def test_the_desk_answers_a_claimant_in_place(browser: webdriver.Chrome, live_ur
     texts = _thread_texts(api, claimant, thread["id"])
     assert texts[-1] == "أهلًا، نراك الساعة التاسعة" and len(texts) == 3
     screenshot(browser, "ar-claims-queue-thread")
+
+
+def test_the_desk_answers_a_matched_owner_on_the_item_page(
+    browser: webdriver.Chrome, live_url: str
+) -> None:
+    api = httpx.Client(base_url=live_url, timeout=60)
+    owner = register(api)
+    venue = create_venue(api, owner)
+    item = _intake(api, owner, venue["id"])
+    loser = register(api, full_name="Huda Lost")
+    lost = report_lost(api, loser, images.jpeg(seed=8302), title="Brown wallet", category="wallet")
+    match_id = asyncio.run(_pair(lost["id"], item["id"]))
+    thread = api.get(f"/api/v1/matches/{match_id}/thread", headers=loser.headers).json()
+    asked = api.post(
+        f"/api/v1/threads/{thread['id']}/messages",
+        data={"text": "Is there a library card inside? huda@example.com"},
+        headers=loser.headers,
+    )
+    assert asked.status_code == 201, asked.text
+
+    sign_in(browser, live_url, owner)
+    browser.get(f"{live_url}/staff/venues/{venue['id']}/items/{item['id']}")
+    card = wait_until(lambda: browser.find_elements(By.ID, f"match-{match_id}"))[0]
+    assert card.find_element(By.CSS_SELECTOR, ".message.theirs .text").text == (
+        "Is there a library card inside? •••"
+    )
+    card.find_element(By.ID, f"answer-{match_id}").send_keys("Please file a claim first.")
+    card.find_element(By.CSS_SELECTOR, "form.answer button[type=submit]").click()
+    ours = wait_until(
+        lambda: browser.find_elements(By.CSS_SELECTOR, f"#match-{match_id} .message.ours .text")
+    )
+    assert ours[0].text == "Please file a claim first."
+    assert _thread_texts(api, loser, thread["id"])[-1] == "Please file a claim first."

@@ -1,4 +1,4 @@
-"""What a venue's dashboard shows of its claims' threads: the latest messages of each claim
+"""What a venue's dashboard shows of its threads: the latest messages of each claim or match
 that has a thread, as the finder side sees them. Reading makes no thread."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from mafqood.core.errors import NotFound
 from mafqood.core.unit_of_work import UnitOfWork
@@ -31,19 +32,34 @@ async def claim_threads(
     uow: UnitOfWork, user: User, claim_ids: Iterable[uuid.UUID], base_url: str
 ) -> dict[uuid.UUID, DeskThread]:
     """By claim id; a claim without a thread (or one the user may not see) is left out."""
-    ids = list(claim_ids)
+    return await _threads(uow, user, MessageThread.claim_id, claim_ids, base_url)
+
+
+async def match_threads(
+    uow: UnitOfWork, user: User, match_ids: Iterable[uuid.UUID], base_url: str
+) -> dict[uuid.UUID, DeskThread]:
+    """By match id, as claim_threads."""
+    return await _threads(uow, user, MessageThread.match_id, match_ids, base_url)
+
+
+async def _threads(
+    uow: UnitOfWork,
+    user: User,
+    subject: InstrumentedAttribute[uuid.UUID | None],
+    subject_ids: Iterable[uuid.UUID],
+    base_url: str,
+) -> dict[uuid.UUID, DeskThread]:
+    ids = list(subject_ids)
     if not ids:
         return {}
-    threads = await uow.execute(
-        select(MessageThread.claim_id, MessageThread.id).where(MessageThread.claim_id.in_(ids))
-    )
+    threads = await uow.execute(select(subject, MessageThread.id).where(subject.in_(ids)))
     shown: dict[uuid.UUID, DeskThread] = {}
-    for claim_id, thread_id in threads.all():
+    for subject_id, thread_id in threads.all():
         try:
             place = await listed_place(uow, user, thread_id)
         except NotFound:
             continue
-        if place is None or claim_id is None:
+        if place is None or subject_id is None:
             continue
         rows = list(
             await uow.scalars(
@@ -57,7 +73,7 @@ async def claim_threads(
         names = await presenters.sender_names(uow, rows)
         others = await place.members(uow, place.party.other)
         other_read = await presenters.read_seq(uow, thread_id, others)
-        shown[claim_id] = DeskThread(
+        shown[subject_id] = DeskThread(
             thread_id,
             place.read_only,
             [

@@ -96,6 +96,25 @@ async def answer_claimant(
     return redirect(request, _item_page(venue.id, place.found.id), done="1")
 
 
+@router.post("/venues/{venue_id}/matches/{match_id}/messages")
+async def answer_owner(
+    request: Request,
+    venue: MemberVenue,
+    match_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+    services: MessageServicesDep,
+) -> Response:
+    """The desk's answer to the lost report's owner of a match, from the item page."""
+    place = await threads.match_thread(db, user, match_id)
+    command = messages.SendMessage(
+        place.thread.id, text(form, "text") or "", text(form, "client_id") or None
+    )
+    await messages.send(db, user, command, services)
+    return redirect(request, _item_page(venue.id, place.found.id), done="1")
+
+
 @router.post("/venues/{venue_id}/items/{item_id}/handover")
 async def record_handover(
     request: Request,

@@ -171,6 +171,7 @@ TEXTS: Catalog = {
     "claims.none": {"en": "No claims are waiting.", "ar": "لا توجد مطالبات بانتظار القرار."},
     "claim.claimant": {"en": "Claimant", "ar": "المُطالِب"},
     "thread.title": {"en": "Messages with the claimant", "ar": "الرسائل مع المُطالِب"},
+    "thread.match_title": {"en": "Messages with the owner", "ar": "الرسائل مع صاحب الغرض"},
     "thread.empty": {"en": "No messages yet.", "ar": "لا توجد رسائل بعد."},
     "thread.answer": {"en": "Your answer", "ar": "ردّك"},
     "thread.send": {"en": "Send", "ar": "إرسال"},
