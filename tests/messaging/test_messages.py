@@ -17,7 +17,8 @@ from sqlalchemy import func, select, update
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
-from mafqood.messaging.models import Message
+from mafqood.messaging.models import Message, MessageThread
+from mafqood.messaging.retention import purge_ended
 from tests import images
 from tests.conftest import AppFactory, asgi_client
 from tests.factories import make_admin, register
@@ -408,6 +409,10 @@ async def test_a_closed_item_keeps_its_thread_read_only_for_30_days(
     pair = await matched_pair(client, container)
     tid = (await match_thread(client, pair.owner, pair.match_id))["id"]
     await sent(client, pair.owner, tid, "Still there?")
+    with_photo = await send(client, pair.finder, tid, "This one?", photos=[images.jpeg(seed=9)])
+    key = with_photo.json()["message"]["photos"][0]["url"].split("/media/", 1)[1]
+    other = await matched_pair(client, container)  # an open thread, kept
+    other_tid = (await match_thread(client, other.owner, other.match_id))["id"]
     closed = await client.put(
         f"/api/v1/items/{pair.lost_id}/status",
         json={"status": "closed"},
@@ -417,7 +422,7 @@ async def test_a_closed_item_keeps_its_thread_read_only_for_30_days(
     for account in (pair.owner, pair.finder):
         assert_error(await send(client, account, tid, "hello?"), 409, "thread_item_closed")
         page = await messages(client, account, tid)
-        assert page["thread"]["read_only"] == "item_closed" and len(page["messages"]) == 1
+        assert page["thread"]["read_only"] == "item_closed" and len(page["messages"]) == 2
     async with container.sessionmaker() as session:
         await session.execute(
             update(Item)
@@ -431,6 +436,16 @@ async def test_a_closed_item_keeps_its_thread_read_only_for_30_days(
         assert (await client.get("/api/v1/threads", headers=account.headers)).json()[
             "threads"
         ] == []
+    # The hourly job deletes it, with its photos; an open thread stays.
+    async with container.sessionmaker() as session:
+        count, keys = await purge_ended(session)
+        await session.commit()
+    assert count == 1 and key in keys
+    await container.storage.delete(keys)
+    assert not await container.storage.exists(key)
+    async with container.sessionmaker() as session:
+        left = await session.scalars(select(MessageThread.id))
+        assert [str(thread_id) for thread_id in left] == [other_tid]
 
 
 async def test_a_rejected_match_makes_its_thread_read_only(

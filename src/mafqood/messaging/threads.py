@@ -7,7 +7,8 @@ item's finder side. Everyone else is told "not found", exactly like for a missin
 
 A thread is read-only once it is blocked, once the match was rejected or expired, or once one
 of its reports is closed or claimed; such a report's threads can be read for
-READ_ONLY_DAYS after its last change and are then gone for everyone (404).
+READ_ONLY_DAYS after its last change and are then gone for everyone (404), until the hourly
+job deletes them (retention.py).
 """
 
 from __future__ import annotations
