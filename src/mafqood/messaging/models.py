@@ -1,5 +1,5 @@
 """Threads, their messages, how far each participant read, and reports of messages.
-Constraints live in the migration (see 0014)."""
+Constraints live in the migration (see 0015)."""
 
 from __future__ import annotations
 

@@ -2,15 +2,15 @@
 finder side), each message numbered within its thread (the `since` cursor), sent at most once
 per client-supplied id; who read how far; reports of messages for moderation.
 
-Revision ID: 0014_msg_threads_a7c3
-Revises: 0013_venue_verification
+Revision ID: 0015_msg_threads_a7c3
+Revises: 0014_items_earth_point
 Create Date: 2026-12-05
 """
 
 from mafqood.migrations.sql import execute_script
 
-revision = "0014_msg_threads_a7c3"
-down_revision = "0013_venue_verification"
+revision = "0015_msg_threads_a7c3"
+down_revision = "0014_items_earth_point"
 branch_labels = None
 depends_on = None
 
