@@ -24,6 +24,11 @@ async def _claim_thread(
     return thread
 
 
+async def _message_notices(client: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:
+    listed = await client.get("/api/v1/notifications", headers=account.headers)
+    return [n for n in listed.json()["notifications"] if n["type"] == "message"]
+
+
 async def test_claimant_and_desk_talk_in_the_claims_thread(
     client: httpx.AsyncClient, container: Container
 ) -> None:
@@ -72,7 +77,9 @@ async def test_claimant_and_desk_talk_in_the_claims_thread(
     assert page["thread"]["contacts_shared"] is True
     assert page["messages"][0]["text"] == "We open at 9. Call the desk on 04 362 7500."
 
-    # The staff member leaves for good: their message stays, as "deleted".
+    # The staff member leaves for good: their message stays, as "deleted", and the claimant's
+    # notice of it (their name, their words) goes.
+    assert len(await _message_notices(client, claimant)) == 1
     gone = await client.request(
         "DELETE", "/auth/users/me", json={"password": staff.password}, headers=staff.headers
     )
@@ -82,7 +89,9 @@ async def test_claimant_and_desk_talk_in_the_claims_thread(
     assert by_id[answer["id"]]["state"] == "deleted"
     assert by_id[answer["id"]]["text"] is None and by_id[answer["id"]]["sender_name"] is None
     assert by_id[question["id"]]["text"] == "When can I come to collect it?"
+    assert await _message_notices(client, claimant) == []
     # The desk goes on answering.
     assert (await send(client, owner, thread["id"], "See you at 9.")).status_code == 201
+    assert len(await _message_notices(client, claimant)) == 1
     listed = (await client.get("/api/v1/threads", headers=claimant.headers)).json()["threads"]
     assert [t["id"] for t in listed] == [thread["id"]] and listed[0]["unread_count"] == 2

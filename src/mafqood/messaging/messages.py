@@ -180,6 +180,8 @@ async def _announce(
             "item_title": place.found.title,
             "preview": preview,
             "thread_id": str(place.thread.id),
+            # Not shown: finds the notices that quote the sender when their account goes.
+            "sender_id": str(actor.id),
         },
         item_id=place.found.id,
         match_id=place.match.id if place.match is not None else None,

@@ -1,20 +1,22 @@
 """A user's messages in their data export, and what their account's deletion does to them:
 messages in threads that go with the account's reports and claims are deleted with those
 threads; messages the user sent elsewhere (as a venue's member) stay as "deleted", without
-text or photos, so the other side's thread keeps its order."""
+text or photos, so the other side's thread keeps its order; other people's notices of the
+user's messages are deleted."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import String, cast, delete, func, or_, select, update
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
 from mafqood.lifecycle.models import Claim, Match
 from mafqood.messaging.models import Message, MessageReport, MessageThread
 from mafqood.messaging.presenters import photos_out
+from mafqood.notifications.models import Notification
 from mafqood.photos.service import photo_keys
 
 
@@ -74,6 +76,17 @@ async def forget(uow: UnitOfWork, user_id: uuid.UUID) -> list[str]:
         )
     )
     keys = [key for base in bases for key in photo_keys(base)]
+    # Other people's notices of the user's messages quote their name and text.
+    params = Notification.data["params"]
+    await uow.execute(
+        delete(Notification).where(
+            Notification.type == "message",
+            or_(
+                params["sender_id"].astext == str(user_id),
+                params["thread_id"].astext.in_(select(cast(going.subquery().c.id, String))),
+            ),
+        )
+    )
     await uow.execute(
         update(Message)
         .where(Message.sender_id == user_id)
