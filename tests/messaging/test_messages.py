@@ -401,6 +401,10 @@ async def test_a_reported_message_reaches_the_moderators(
     assert states[rude["id"]][0] == "sent"
     key = photo_message["photos"][0]["url"].split("/media/", 1)[1]
     assert not await container.storage.exists(key)
+    # The owner's notice of the removed message went with it; the other stays.
+    notices = await client.get("/api/v1/notifications", headers=pair.owner.headers)
+    texts = [n["message"] for n in notices.json()["notifications"] if n["type"] == "message"]
+    assert texts == ["Black wallet: Pay me 500 first, •••"]
 
 
 async def test_a_closed_item_keeps_its_thread_read_only_for_30_days(

@@ -180,8 +180,10 @@ async def _announce(
             "item_title": place.found.title,
             "preview": preview,
             "thread_id": str(place.thread.id),
-            # Not shown: finds the notices that quote the sender when their account goes.
+            # Not shown: find the notices that quote a message when its sender's account goes
+            # or a moderator removes it.
             "sender_id": str(actor.id),
+            "message_id": str(message.id),
         },
         item_id=place.found.id,
         match_id=place.match.id if place.match is not None else None,

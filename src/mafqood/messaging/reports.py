@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from mafqood.audit import service as audit
@@ -16,6 +16,7 @@ from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.messaging.messages import message_in
 from mafqood.messaging.models import Message, MessageReport
+from mafqood.notifications.models import Notification
 from mafqood.photos.service import photo_keys
 from mafqood.storage import Storage
 from mafqood.users.models import User
@@ -107,6 +108,13 @@ async def review(
         keys = [key for base in message.photo_keys for key in photo_keys(base)]
         message.body, message.photo_keys = "", []
         message.removed_at = func.now()
+        # The other side's notices of it quote it.
+        await uow.execute(
+            delete(Notification).where(
+                Notification.type == "message",
+                Notification.data["params"]["message_id"].astext == str(message.id),
+            )
+        )
         if keys:
 
             async def remove_files() -> None:
