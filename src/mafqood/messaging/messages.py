@@ -73,7 +73,9 @@ def _check_text(place: Place, command: SendMessage) -> str:
     return text
 
 
-async def _check_limits(uow: UnitOfWork, actor: User, place: Place, services: Any) -> None:
+async def _check_limits(
+    uow: UnitOfWork, actor: User, place: Place, services: MessageServices
+) -> None:
     """Per sender over all threads, and per thread (both sides): 429 with Retry-After, the
     time until the oldest counted message leaves its window. The thread's count is exact
     (its row is locked); the sender's may let one or two through under a burst across
