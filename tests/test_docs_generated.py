@@ -105,6 +105,8 @@ def test_uploads_are_form_data_with_a_file(collection: dict[str, Any]) -> None:
         "api/v1/items/:item_id/photos": ["image"],
         # A desk's intake: a JSON list of entries, each naming its photo's part.
         "api/v1/venues/:venue_id/items": ["p0"],
+        # A message's photos, up to 3.
+        "api/v1/threads/:thread_id/messages": ["photos"],
     }
 
 

@@ -37,6 +37,7 @@ from mafqood.lifecycle.retention_router import router as retention_router
 from mafqood.lifecycle.router import claim_router, report_router
 from mafqood.matching.router import report_router as reporting_router
 from mafqood.matching.router import router as matching_router
+from mafqood.messaging.router import router as messaging_router
 from mafqood.moderation.router import router as moderation_router
 from mafqood.notifications.router import router as notifications_router
 from mafqood.observability.middleware import MetricsMiddleware
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(venues_router)
     app.include_router(desk_router)
     app.include_router(claim_router)
+    app.include_router(messaging_router)
     app.include_router(retention_router)
     app.include_router(desk_reports_router)
     app.include_router(metrics_router)

@@ -4,6 +4,7 @@ from mafqood.audit.models import AuditLog
 from mafqood.core.db import Base
 from mafqood.items.models import Item, ItemObjectVector, ItemPhoto, ItemView
 from mafqood.lifecycle.models import Claim, Disposal, Handover, Match
+from mafqood.messaging.models import Message, MessageRead, MessageReport, MessageThread
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import RefreshToken, User
@@ -23,6 +24,10 @@ __all__ = [
     "ItemReport",
     "ItemView",
     "Match",
+    "Message",
+    "MessageRead",
+    "MessageReport",
+    "MessageThread",
     "Notification",
     "OutboxJob",
     "RefreshToken",

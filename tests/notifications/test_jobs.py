@@ -143,6 +143,7 @@ def test_beat_schedules_every_periodic_job(servers: Servers) -> None:
         "mafqood.purge_refresh_tokens",
         "mafqood.sweep_unanalysed",
         "mafqood.retention_notices",
+        "mafqood.purge_ended_threads",
     }
     assert schedule["drain-outbox"]["schedule"] == timedelta(seconds=15)
     assert celery.conf.task_acks_late is True

@@ -20,6 +20,7 @@ from mafqood.composition.container import Container
 from mafqood.venues.models import VenueMember
 from tests import images
 from tests.factories import Account, item_form, register, wait_for
+from tests.venues.claim_helpers import file_claim
 from tests.venues.helpers import add_member, create_venue, intake_one, invite_owner
 from tests.venues.test_retention import backdate
 
@@ -395,3 +396,37 @@ async def test_a_match_with_a_lost_report_without_a_photo_shows_its_words(
 
     page = await wait_for(shown)
     assert 'src="None"' not in page and "<blockquote>" in page
+
+
+async def test_only_the_venues_members_answer_its_threads(
+    client: httpx.AsyncClient, web: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    item = await intake_one(client, owner, venue["id"])
+    claimant = await register(client)
+    claim = await file_claim(client, claimant, item["id"])
+    other = await register(client)
+    other_venue = await create_venue(client, other, name="Mall of the Emirates")
+    await _sign_in(web, other)
+    page = await web.get(f"/staff/venues/{other_venue['id']}")
+    for venue_id in (venue["id"], other_venue["id"]):
+        for subject in (f"claims/{claim['id']}", f"matches/{uuid.uuid4()}"):
+            refused = await web.post(
+                f"/staff/venues/{venue_id}/{subject}/messages",
+                data={"text": "Bring your ID", "csrf": _csrf(page)},
+            )
+            assert refused.status_code == 404, refused.text
+    # The venue's own member: a blank or overlong answer comes back to the page with its error.
+    web.cookies.clear()
+    await _sign_in(web, owner)
+    item_page = await web.get(f"/staff/venues/{venue['id']}/items/{item['id']}")
+    url = f"/staff/venues/{venue['id']}/claims/{claim['id']}/messages"
+    back = {"Referer": f"https://test/staff/venues/{venue['id']}/items/{item['id']}"}
+    for text, code in (("   ", "field.missing"), ("x" * 4001, "field.string_too_long")):
+        answer = await web.post(url, data={"text": text, "csrf": _csrf(item_page)}, headers=back)
+        assert answer.status_code == 303 and f"error={code}" in answer.headers["location"]
+        shown = await web.get(answer.headers["location"])
+        assert shown.status_code == 200 and "notice error" in shown.text
+    thread = await client.get(f"/api/v1/claims/{claim['id']}/thread", headers=claimant.headers)
+    assert thread.json()["last_seq"] == 0

@@ -17,6 +17,13 @@ from mafqood.core.request_context import ClientDep
 from mafqood.core.validation import DateTimeInRange, InputModel
 from mafqood.core.web import SessionDep
 from mafqood.items import service as items
+from mafqood.messaging import reports as message_reports
+from mafqood.messaging.presenters import photos_out as message_photos
+from mafqood.messaging.schemas import (
+    MessageReviewIn,
+    ReportedMessageOut,
+    ReportedMessagesOut,
+)
 from mafqood.moderation import service as moderation
 from mafqood.moderation.schemas import HiddenItemOut, HiddenItemsOut, ReviewIn
 from mafqood.ratelimit.limiter import RateLimiterDep
@@ -123,6 +130,54 @@ async def review_item(
         await items.delete_item(db, storage, item, deleted_by=admin.id)
     else:
         await moderation.mark_reviewed(db, item)
+    return MessageOut(message=translate("review_done", request_language(request)))
+
+
+@router.get("/reported-messages", response_model=ReportedMessagesOut, responses=ADMIN_ERRORS)
+async def reported_messages(
+    admin: AdminUser,
+    db: SessionDep,
+    storage: StorageDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ReportedMessagesOut:
+    """Messages with reports waiting for review, most reported first (as written: a
+    moderator sees what was masked)."""
+    found = await message_reports.reported_messages(db, limit)
+    return ReportedMessagesOut(
+        messages=[
+            ReportedMessageOut(
+                id=message.id,
+                thread_id=message.thread_id,
+                text=message.body if message.removed_at is None else None,
+                photos=message_photos(storage.base_url, message.photo_keys),
+                sender_id=message.sender_id,
+                reasons=reasons,
+                reports=count,
+                created_at=message.created_at,
+            )
+            for message, reasons, count in found
+        ]
+    )
+
+
+@router.post(
+    "/messages/{message_id}/review",
+    response_model=MessageOut,
+    responses={**ADMIN_ERRORS, 404: {"description": "No such message"}},
+)
+async def review_message(
+    message_id: uuid.UUID,
+    body: MessageReviewIn,
+    request: Request,
+    admin: AdminUser,
+    db: SessionDep,
+    storage: StorageDep,
+    client: ClientDep,
+) -> MessageOut:
+    """Settle a message's reports: dismiss them, or remove the message (its text and photos
+    are deleted; both sides see it as removed)."""
+    command = message_reports.ReviewMessage(message_id, body.action == "remove")
+    await message_reports.review(db, admin, command, storage, client=client)
     return MessageOut(message=translate("review_done", request_language(request)))
 
 

@@ -10,6 +10,7 @@ from mafqood.core.config import Settings
 from mafqood.items.texts import TEXTS as ITEMS
 from mafqood.lifecycle.texts import TEXTS as LIFECYCLE
 from mafqood.matching.texts import TEXTS as MATCHING
+from mafqood.messaging.texts import TEXTS as MESSAGING
 from mafqood.moderation.texts import TEXTS as MODERATION
 from mafqood.notifications.texts import TEXTS as NOTIFICATIONS
 from mafqood.photos.texts import TEXTS as PHOTOS
@@ -27,6 +28,7 @@ CATALOGS: tuple[i18n.Catalog, ...] = (
     NOTIFICATIONS,
     PRIVACY,
     MODERATION,
+    MESSAGING,
     ADMIN,
     VENUES,
     DASHBOARD,

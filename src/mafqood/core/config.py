@@ -186,6 +186,11 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=20, ge=0)
     db_pool_timeout_seconds: float = Field(default=10, gt=0)
 
+    # Messages between the sides of a match or a claim: per sender over all their threads
+    # (a venue's members each count on their own), and per thread, both sides together.
+    messages_per_user_per_hour: int = Field(default=60, ge=1)
+    messages_per_thread_per_day: int = Field(default=200, ge=1)
+
     # Moderation: an item reported by this many different users is hidden until reviewed.
     moderation_hide_after_reports: int = Field(default=3, ge=1)
     # Screening of uploaded photos; "nudenet" needs the optional `nsfw` extra (AGPL-3.0).

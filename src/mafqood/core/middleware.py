@@ -133,10 +133,12 @@ class BodySizeLimitMiddleware:
 
 
 # The POST routes that take photos: one (an upload, a photo added to a report), or several
-# (a report's up to five; a desk's intake, by the API and the dashboard's form).
+# (a report's up to five; a desk's intake, by the API and the dashboard's form; a message's
+# up to three).
 ONE_PHOTO = re.compile(r"/api/v1/upload/image|/api/v1/items/[^/]+/photos")
 SEVERAL_PHOTOS = re.compile(
     r"/api/v1/(lost|found)|/api/v1/venues/[^/]+/items|/staff/venues/[^/]+/intake"
+    r"|/api/v1/threads/[^/]+/messages"
 )
 # Of those, what counts against a person's photo-upload limit (a desk's intake is counted per
 # venue and per photo by the intake itself: mafqood.desk.budget); a lost report sent without a

@@ -69,6 +69,10 @@ async def push_notification(
         "item_id": str(notification.item_id) if notification.item_id else "",
         "match_id": str(notification.match_id) if notification.match_id else "",
     }
+    # A message's notice opens its conversation in the app.
+    thread_id = ((notification.data or {}).get("params") or {}).get("thread_id")
+    if thread_id:
+        data["thread_id"] = str(thread_id)
     temporary: PushTemporaryError | None = None
     for device in pending:
         try:

@@ -147,6 +147,26 @@ class ExportHandover(BaseModel):
     id_last4: str | None
 
 
+class ExportMessage(BaseModel):
+    id: uuid.UUID
+    thread_id: uuid.UUID
+    seq: int
+    side: str
+    client_id: str | None
+    text: str | None
+    photos: list[ExportPhoto]
+    removed_at: datetime | None
+    created_at: datetime
+
+
+class ExportMessageReport(BaseModel):
+    id: uuid.UUID
+    message_id: uuid.UUID
+    reason: str
+    details: str | None
+    created_at: datetime
+
+
 class ExportOut(BaseModel):
     """Everything Mafqood stores about you. Photos are links; derived search vectors of your
     photos and descriptions are not included (they are numbers computed from what is here)."""
@@ -166,6 +186,9 @@ class ExportOut(BaseModel):
     venue_memberships: list[ExportMembership]
     claims: list[ExportClaim]
     handovers: list[ExportHandover]
+    # Messages you sent (as written), and your reports of messages.
+    messages: list[ExportMessage] = []
+    message_reports: list[ExportMessageReport] = []
 
 
 class AccountDeleteIn(InputModel):

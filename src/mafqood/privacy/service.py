@@ -15,6 +15,7 @@ from mafqood.core.request_context import ClientInfo
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemPhoto, ItemView
 from mafqood.lifecycle.models import Claim, Handover, Match
+from mafqood.messaging import privacy as message_privacy
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.photos.service import photo_keys, photo_urls
@@ -182,6 +183,7 @@ async def export(session: UnitOfWork, storage: Storage, user: User) -> ExportOut
         venue_memberships=await venue_privacy.memberships(session, user),
         claims=[ExportClaim.model_validate(row) for row in claims],
         handovers=[ExportHandover.model_validate(row) for row in handovers],
+        **(await message_privacy.exported(session, user.id, storage.base_url)),
     )
 
 
@@ -227,6 +229,8 @@ async def delete_account(
     avatar = avatar_key(user, storage)
     if avatar:
         keys.extend(photo_keys(avatar))
+    # Before the reports and claims go: their threads' photos are found through them.
+    keys.extend(await message_privacy.forget(session, user_id))
     if item_ids:
         match_ids = select(Match.id).where(
             or_(Match.user_item_id.in_(item_ids), Match.matched_item_id.in_(item_ids))

@@ -1,5 +1,5 @@
 """The desk's everyday pages: inventory, intake of several items, an item with its matches
-and claims, its label, moving it to another shelf."""
+and claims (each with its conversation), its label, moving it to another shelf."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from mafqood.desk.schemas import VenueItemUpdate
 from mafqood.items.schemas import Category, ItemStatus
 from mafqood.items.vocabulary import CATEGORIES
 from mafqood.matching import service as matching
+from mafqood.messaging import desk
 from mafqood.staff import item_desk
 from mafqood.staff.render import page, redirect
 from mafqood.staff.routing import PAGE_SIZE, MemberVenue, PostedForm, staff_router, text
@@ -145,7 +146,10 @@ async def item_page(
     held = await inventory.held_item(db, user, inventory.ItemRef(venue_id, item_id))
     venue, item = held.membership.venue, held.item
     matches = (await matching.matches_for_items(db, storage, [item])).get(item.id, [])
-    detail = await item_desk.item_details(db, venue, item)
+    detail = await item_desk.item_details(db, venue, item, user, storage.base_url)
+    conversations = await desk.match_threads(
+        db, user, [match.id for match in matches], storage.base_url
+    )
     return page(
         request,
         "item.html",
@@ -154,6 +158,7 @@ async def item_page(
         active="inventory",
         item=venue_item(item, storage, held.pending_claims),
         matches=matches,
+        match_threads=conversations,
         role=held.membership.role,
         **detail,
     )

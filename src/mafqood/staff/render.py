@@ -4,6 +4,7 @@ Content-Security-Policy that allows only this origin's own stylesheet, script an
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,9 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# A fresh id for a form that must not act twice (a message's client_id): a second click or a
+# reload of the posted form sends the same id.
+environment.globals["new_id"] = lambda: str(uuid.uuid4())
 
 
 class Localiser:

@@ -37,6 +37,7 @@ REINDEX = "mafqood.reindex"
 SWEEP_UNANALYSED = "mafqood.sweep_unanalysed"
 REMOVE_ORPHAN_PHOTO = "mafqood.remove_orphan_photo"
 RETENTION_NOTICES = "mafqood.retention_notices"
+PURGE_ENDED_THREADS = "mafqood.purge_ended_threads"
 VISION_TASKS = (ANALYSE_REPORT, REINDEX)
 
 # Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
@@ -45,6 +46,7 @@ TASK_PACKAGES = [
     "mafqood.items",
     "mafqood.lifecycle",
     "mafqood.matching",
+    "mafqood.messaging",
     "mafqood.notifications",
     "mafqood.photos",
 ]
@@ -74,6 +76,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "delete-temporary-uploads": every(DELETE_TEMP_UPLOADS, hourly),
         "purge-refresh-tokens": every(PURGE_REFRESH_TOKENS, timedelta(hours=6)),
         "sweep-unanalysed-reports": every(SWEEP_UNANALYSED, timedelta(minutes=5)),
+        "purge-ended-threads": every(PURGE_ENDED_THREADS, hourly),
         # 06:00 UTC (10:00 in the Gulf), as desks open; a run missed one day is made up
         # by the next (a notice covers every item due since the previous one).
         "retention-notices": {
