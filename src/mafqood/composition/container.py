@@ -148,10 +148,12 @@ class Container:
 
     async def prepare(self) -> None:
         """Start-up work that needs the event loop."""
+        from mafqood.photos.placeholder import ensure_placeholder
         from mafqood.storage import S3Storage
 
         if isinstance(self.storage, S3Storage):
             await self.storage.ensure_bucket()
+        await ensure_placeholder(self.storage)
 
     async def close(self) -> None:
         self.tasks.close()

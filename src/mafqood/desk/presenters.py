@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from mafqood.desk import reports
 from mafqood.desk.schemas import ReportOut, VenueItemOut
 from mafqood.items.models import Item
+from mafqood.items.photo_access import PhotoAccess
 from mafqood.items.presenters import item_detail
 from mafqood.storage import Storage
 
@@ -18,7 +19,7 @@ def label_path(item: Item) -> str:
 
 
 def venue_item(item: Item, storage: Storage, pending_claims: int = 0) -> VenueItemOut:
-    detail = item_detail(item, storage, show_contact=True)
+    detail = item_detail(item, storage, PhotoAccess.holder(item), show_contact=True)
     assert item.venue_id is not None and item.tag_code is not None
     return VenueItemOut(
         **detail.model_dump(),

@@ -180,6 +180,11 @@ class ItemPhoto(Base):
     position: Mapped[int]
     image_key: Mapped[str] = mapped_column(String(255))
     image_hash: Mapped[str | None] = mapped_column(String(64))
+    # The analysis saw a document or card in this view; with the report's category, this
+    # decides whether others see the view masked (items/photo_access.py).
+    shows_document: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Base key of the masked copy a vision worker made (matching/redaction.py); None until then.
+    redacted_key: Mapped[str | None] = mapped_column(String(255), default=None)
     # Deferred: only analysis and matching read them, never a listing.
     image_embedding: Mapped[Any] = mapped_column(
         Vector(IMAGE_EMBEDDING_DIM), nullable=True, deferred=True

@@ -8,6 +8,7 @@ sends the report back for analysis, so that its matches follow its photos.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
+from mafqood.items.photo_access import PhotoAccess, shown_key
 from mafqood.items.photo_guard import guard_report_photo, release_photo_guard
 from mafqood.items.ports import PhotoServices
 from mafqood.items.schemas import PhotoOut
@@ -36,11 +38,12 @@ from mafqood.storage import Storage
 from mafqood.users.models import User
 
 
-def photo_key(item_id: uuid.UUID, position: int) -> str:
-    """Storage base key of one view; every key starts with the item's id, which is what
-    /media checks before serving a report's photo."""
-    suffix = "" if position == 0 else f"_v{uuid.uuid4().hex[:8]}"
-    return f"items/{item_id}{suffix}"
+def photo_key(item_id: uuid.UUID) -> str:
+    """Storage base key of one view. It starts with the item's id, which is what /media
+    checks before serving a report's photo, and carries 128 random bits: knowing an item's
+    id is not enough to reach its photos, so a document's is reached only through the URL
+    that items/photo_access.py gives."""
+    return f"items/{item_id}_{secrets.token_hex(16)}"
 
 
 async def read_photos(
@@ -70,7 +73,7 @@ async def store_views(
     stored = []
     for offset, photo in enumerate(photos):
         position = first_position + offset
-        key = photo_key(item_id, position)
+        key = photo_key(item_id)
         guard = await guard_report_photo(db, key, services.settings.orphan_photo_grace_seconds)
         stored.append(
             (
@@ -92,19 +95,23 @@ async def add_rows(
                 position=position,
                 image_key=photo.key,
                 image_hash=photo.photo.perceptual_hash,
+                shows_document=False,
+                redacted_key=None,
             )
         )
         await release_photo_guard(db, guard)
     await db.flush()
 
 
-def photos_out(item: Item, storage: Storage) -> list[PhotoOut]:
-    """The report's photos, main first; a row read without them shows its main photo.
-    Built from the row without validation: every value already has its answer's type."""
+def photos_out(item: Item, storage: Storage, access: PhotoAccess) -> list[PhotoOut]:
+    """The report's photos, main first, as `access` may see them (photo_access); a row read
+    without them shows its main photo. Built from the row without validation: every value
+    already has its answer's type."""
     base_url = storage.base_url
     views = item.__dict__.get("photos") or []
     if not views and item.image_key:
-        image, thumb, small = photo_urls_under(base_url, item.image_key)
+        key = shown_key(item, None, item.image_key, access)
+        image, thumb, small = photo_urls_under(base_url, key)
         return [
             PhotoOut.model_construct(
                 id=None, position=0, url=image, thumbnail_url=thumb, small_thumbnail_url=small
@@ -112,7 +119,8 @@ def photos_out(item: Item, storage: Storage) -> list[PhotoOut]:
         ]
     result = []
     for view in views:
-        image, thumb, small = photo_urls_under(base_url, view.image_key)
+        key = shown_key(item, view, view.image_key, access)
+        image, thumb, small = photo_urls_under(base_url, key)
         result.append(
             PhotoOut.model_construct(
                 id=view.id,

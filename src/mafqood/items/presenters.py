@@ -1,5 +1,6 @@
-"""Items as the API shows them: URLs from the storage backend, contact details only when
-the viewer may see them.
+"""Items as the API shows them: URLs from the storage backend (of a document's photo, the
+file the viewer may see: items/photo_access.py), contact details only when the viewer may
+see them.
 
 The answer models are built with model_construct: every value comes from a row whose columns
 already have the answer's types, so validating them again only cost CPU (a third of a browse
@@ -10,19 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 from mafqood.items.models import Item
+from mafqood.items.photo_access import PUBLIC, PhotoAccess, kept_back, shown_key
 from mafqood.items.photos import photos_out
 from mafqood.items.schemas import ItemDetailOut, ItemOut, OwnerOut
+from mafqood.photos.placeholder import WITHHELD_KEY
 from mafqood.photos.service import photo_urls_under
 from mafqood.storage import Storage
 from mafqood.users.models import User
 
 
-def _fields(item: Item, storage: Storage) -> dict[str, Any]:
+def _fields(item: Item, storage: Storage, access: PhotoAccess) -> dict[str, Any]:
     image_url: str | None = item.image_url
     thumbnail_url: str | None = item.thumbnail_url
     small_url: str | None = None
+    views = item.__dict__.get("photos") or []
+    main = views[0] if views and views[0].image_key == item.image_key else None
     if item.image_key:
-        image_url, thumbnail_url, small_url = photo_urls_under(storage.base_url, item.image_key)
+        key = shown_key(item, main, item.image_key, access)
+        image_url, thumbnail_url, small_url = photo_urls_under(storage.base_url, key)
+    elif image_url and kept_back(item, None) and not access.sees_original(item):
+        image_url, thumbnail_url, small_url = photo_urls_under(storage.base_url, WITHHELD_KEY)
     return {
         "id": item.id,
         "user_id": item.user_id,
@@ -50,21 +58,26 @@ def _fields(item: Item, storage: Storage) -> dict[str, Any]:
         "analysis_error": item.analysis_error,
         "ai_category": item.ai_category,
         "detected_objects": item.detected_objects,
-        "photos": photos_out(item, storage),
+        "photos": photos_out(item, storage, access),
         "venue_verified": item.venue_verified,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
     }
 
 
-def item_out(item: Item, storage: Storage) -> ItemOut:
-    return ItemOut.model_construct(**_fields(item, storage))
+def item_out(item: Item, storage: Storage, access: PhotoAccess = PUBLIC) -> ItemOut:
+    return ItemOut.model_construct(**_fields(item, storage, access))
 
 
 def item_detail(
-    item: Item, storage: Storage, *, show_contact: bool, owner: User | None = None
+    item: Item,
+    storage: Storage,
+    access: PhotoAccess,
+    *,
+    show_contact: bool,
+    owner: User | None = None,
 ) -> ItemDetailOut:
-    fields = _fields(item, storage)
+    fields = _fields(item, storage, access)
     if show_contact:
         fields["contact_phone"] = item.contact_phone
         fields["contact_email"] = item.contact_email

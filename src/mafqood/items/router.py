@@ -12,6 +12,7 @@ from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
 from mafqood.core.web import SessionDep, json_body, process_container, process_object
 from mafqood.items import photos, service
+from mafqood.items.photo_access import PhotoAccess
 from mafqood.items.ports import PhotoServices
 from mafqood.items.presenters import item_detail, item_out
 from mafqood.items.schemas import BrowseOut, Category, ItemDetailOut, ItemType
@@ -120,7 +121,9 @@ async def add_photo(
     """Add a photo to your report (at most 5). The report is analysed again with all its
     photos; new matches come as notifications (`analysis_status` is pending meanwhile)."""
     item = await photos.add_photo(db, user, photos.AddPhoto(item_id, image), container)
-    return item_detail(item, container.storage, show_contact=True, owner=user)
+    return item_detail(
+        item, container.storage, PhotoAccess.holder(item), show_contact=True, owner=user
+    )
 
 
 @router.delete(
@@ -138,4 +141,6 @@ async def remove_photo(
     """Remove one of your report's photos (the next becomes the main one when the main one
     goes); the report is analysed again."""
     item = await photos.remove_photo(db, user, photos.RemovePhoto(item_id, photo_id), container)
-    return item_detail(item, container.storage, show_contact=True, owner=user)
+    return item_detail(
+        item, container.storage, PhotoAccess.holder(item), show_contact=True, owner=user
+    )

@@ -15,4 +15,7 @@ CATEGORIES = (
     "documents",
     "other",
 )
+# Categories whose photos show a person's identity (names, numbers, faces): others see them
+# masked (items/photo_access.py).
+DOCUMENT_CATEGORIES = ("id", "documents")
 LOCATION_TYPES = ("mall", "metro", "airport", "park", "restaurant", "hotel", "other")

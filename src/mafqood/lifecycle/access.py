@@ -17,6 +17,7 @@ from mafqood.core.errors import NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service as items
 from mafqood.items.models import Item
+from mafqood.items.photo_access import PUBLIC, PhotoAccess
 from mafqood.lifecycle.models import Claim, Match
 from mafqood.lifecycle.statuses import CONTACTS_SHARED, ClaimStatus
 from mafqood.users.models import User
@@ -107,3 +108,22 @@ async def contact_visible(uow: UnitOfWork, item: Item, viewer: User | None) -> b
         Claim.status == ClaimStatus.APPROVED,
     )
     return bool(await uow.scalar(select(or_(shared_pair.exists(), approved_claim.exists()))))
+
+
+async def photo_access(uow: UnitOfWork, viewer: User | None) -> PhotoAccess:
+    """Whose photos of documents the viewer sees as taken: their own reports', their venues'
+    items', and the found items on which their claim was approved (one query)."""
+    if viewer is None:
+        return PUBLIC
+    venues = select(VenueMember.venue_id.label("id"), literal("venue").label("kind")).where(
+        VenueMember.user_id == viewer.id
+    )
+    approved = select(Claim.item_id.label("id"), literal("item").label("kind")).where(
+        Claim.claimant_id == viewer.id, Claim.status == ClaimStatus.APPROVED
+    )
+    rows = (await uow.execute(venues.union_all(approved))).all()
+    return PhotoAccess(
+        user_id=viewer.id,
+        venue_ids=frozenset(row.id for row in rows if row.kind == "venue"),
+        approved_items=frozenset(row.id for row in rows if row.kind == "item"),
+    )

@@ -4,6 +4,7 @@ control details beside the answers)."""
 from __future__ import annotations
 
 from mafqood.items.models import Item
+from mafqood.items.photo_access import PhotoAccess, shown_key
 from mafqood.lifecycle.models import Claim
 from mafqood.lifecycle.schemas import ClaimantOut, ClaimItemOut, ClaimOut, ClaimReviewOut
 from mafqood.lifecycle.statuses import ClaimStatus
@@ -12,8 +13,19 @@ from mafqood.storage import Storage
 from mafqood.users.models import User
 
 
-def claim_out(claim: Claim, item: Item, storage: Storage) -> ClaimOut:
-    thumbnail = photo_urls(storage, item.image_key)[1] if item.image_key else item.thumbnail_url
+def claim_out(
+    claim: Claim, item: Item, storage: Storage, access: PhotoAccess | None = None
+) -> ClaimOut:
+    """As its claimant sees it (unless `access` says whose view): the item's photo of a
+    document as taken only once the claim is approved."""
+    if access is None:
+        approved = frozenset({item.id}) if claim.status == ClaimStatus.APPROVED else frozenset()
+        access = PhotoAccess(user_id=claim.claimant_id, approved_items=approved)
+    thumbnail = item.thumbnail_url
+    if item.image_key:
+        views = item.__dict__.get("photos") or []
+        main = views[0] if views and views[0].image_key == item.image_key else None
+        thumbnail = photo_urls(storage, shown_key(item, main, item.image_key, access))[1]
     return ClaimOut(
         id=claim.id,
         item=ClaimItemOut(
@@ -39,7 +51,7 @@ def review_out(claim: Claim, item: Item, claimant: User, storage: Storage) -> Cl
     approved = claim.status == ClaimStatus.APPROVED
     contact = (claimant.phone or claimant.email) if approved else None
     return ClaimReviewOut(
-        **claim_out(claim, item, storage).model_dump(),
+        **claim_out(claim, item, storage, PhotoAccess.holder(item)).model_dump(),
         control_details=item.control_details,
         tag_code=item.tag_code,
         claimant=ClaimantOut(id=claimant.id, full_name=claimant.full_name, contact=contact),

@@ -59,6 +59,7 @@ async def get_item(
     return item_detail(
         item,
         storage,
+        await access.photo_access(db, viewer),
         show_contact=await access.contact_visible(db, item, viewer),
         owner=await access.owner_of(db, item),
     )

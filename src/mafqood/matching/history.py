@@ -9,6 +9,7 @@ from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items import service as items
 from mafqood.items.presenters import item_detail
 from mafqood.items.schemas import ItemStatus
+from mafqood.lifecycle.access import photo_access
 from mafqood.matching.schemas import HistoryOut, ItemWithMatches
 from mafqood.matching.service import matches_for_items
 from mafqood.storage import Storage
@@ -26,12 +27,13 @@ async def history(uow: UnitOfWork, user: User, query: HistoryQuery, storage: Sto
     reports, total = await items.history(
         uow, user, query.status, query.page.number, query.page.size
     )
-    found_matches = await matches_for_items(uow, storage, reports)
+    access = await photo_access(uow, user)
+    found_matches = await matches_for_items(uow, storage, reports, access)
     lost: list[ItemWithMatches] = []
     found: list[ItemWithMatches] = []
     for item in reports:
         entry = ItemWithMatches.model_construct(
-            item=item_detail(item, storage, show_contact=True),
+            item=item_detail(item, storage, access, show_contact=True),
             matches=found_matches.get(item.id, []),
         )
         (lost if item.type == "lost" else found).append(entry)

@@ -16,6 +16,7 @@ from mafqood.core.web import SessionDep, json_answer, process_container
 from mafqood.items import service as items
 from mafqood.items.schemas import ItemCreate, ItemStatus, ItemType
 from mafqood.lifecycle import matches
+from mafqood.lifecycle.access import photo_access
 from mafqood.lifecycle.statuses import MatchStatus
 from mafqood.matching import service, submission
 from mafqood.matching.history import HistoryQuery
@@ -156,6 +157,7 @@ async def item_matches(
         db,
         storage,
         [item],
+        await photo_access(db, user),
         service.MatchFilter(min_similarity=min_similarity, confidence=confidence),
     )
     shown = found.get(item.id, [])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.items.photo_access import PhotoAccess
 from mafqood.items.presenters import item_out
 from mafqood.items.service import unlisted
 from mafqood.lifecycle.models import Match
@@ -37,11 +38,13 @@ class MatchFilter:
     include_closed: bool = False
 
 
-def present(match: Match, mine: Item, other: Item, storage: Storage) -> MatchOut:
+def present(
+    match: Match, mine: Item, other: Item, storage: Storage, access: PhotoAccess
+) -> MatchOut:
     mine_is_lost = match.user_item_id == mine.id
     return MatchOut.model_construct(
         id=match.id,
-        matched_item=item_out(other, storage),
+        matched_item=item_out(other, storage, access),
         similarity=match.similarity_score,
         confidence=match.confidence,
         matching_features=match.matching_features,
@@ -60,9 +63,11 @@ async def matches_for_items(
     session: UnitOfWork,
     storage: Storage,
     items: Iterable[Item],
+    access: PhotoAccess,
     match_filter: MatchFilter = MatchFilter(),
 ) -> dict[uuid.UUID, list[MatchOut]]:
-    """Each item's matches, best first, in one query."""
+    """Each item's matches, best first, in one query; the other sides' photos as `access`
+    may see them."""
     by_id = {item.id: item for item in items}
     result: dict[uuid.UUID, list[MatchOut]] = defaultdict(list)
     if not by_id:
@@ -86,5 +91,5 @@ async def matches_for_items(
     for match, lost_item, found_item in await session.execute(statement):
         for mine, other in ((lost_item, found_item), (found_item, lost_item)):
             if mine.id in by_id and not other.is_hidden:
-                result[mine.id].append(present(match, mine, other, storage))
+                result[mine.id].append(present(match, mine, other, storage, access))
     return result

@@ -28,6 +28,7 @@ from mafqood.items.models import Item
 from mafqood.items.photos import add_rows, read_photos, store_views
 from mafqood.items.presenters import item_detail
 from mafqood.items.schemas import AnalysisStatus, ItemCreate
+from mafqood.lifecycle.access import photo_access
 from mafqood.matching import service as matching
 from mafqood.matching.ports import SubmissionServices
 from mafqood.matching.schemas import ItemSubmitOut
@@ -119,11 +120,14 @@ async def present(
     """The report as it is now: with its matches once analysed."""
     await db.refresh(item)
     found = []
+    access = await photo_access(db, user)
     if item.analysis_status == "done":
-        found = (await matching.matches_for_items(db, container.storage, [item])).get(item.id, [])
+        found = (await matching.matches_for_items(db, container.storage, [item], access)).get(
+            item.id, []
+        )
     status: AnalysisStatus = item.analysis_status  # type: ignore[assignment]
     return ItemSubmitOut(
-        item=item_detail(item, container.storage, show_contact=True, owner=user),
+        item=item_detail(item, container.storage, access, show_contact=True, owner=user),
         matches=found,
         match_count=len(found),
         matching=status,

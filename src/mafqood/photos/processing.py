@@ -137,16 +137,27 @@ def difference_hash(image: Image.Image) -> str:
     return f"{bits:016x}"
 
 
+def encode_files(image: Image.Image) -> tuple[bytes, bytes, bytes]:
+    """The three stored files of an upright RGB image at stored size: the photo, its
+    thumbnail and its small thumbnail (JPEG, no metadata)."""
+    return (
+        _jpeg(image),
+        _jpeg(ImageOps.fit(image, THUMB_SIZE, Image.Resampling.BICUBIC)),
+        _jpeg(ImageOps.fit(image, SMALL_SIZE, Image.Resampling.BICUBIC)),
+    )
+
+
 def process_photo(data: bytes, max_pixels: int) -> ProcessedPhoto:
     image, source_format = _open(data, max_pixels)
     upright = _to_rgb(_decode(image, source_format))
     upright.info.clear()
     upright.thumbnail(_fit_box(*upright.size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    original, thumbnail, small = encode_files(upright)
     return ProcessedPhoto(
         image=upright,
-        original=_jpeg(upright),
-        thumbnail=_jpeg(ImageOps.fit(upright, THUMB_SIZE, Image.Resampling.BICUBIC)),
-        small=_jpeg(ImageOps.fit(upright, SMALL_SIZE, Image.Resampling.BICUBIC)),
+        original=original,
+        thumbnail=thumbnail,
+        small=small,
         perceptual_hash=difference_hash(upright),
         source_format=source_format,
     )

@@ -19,6 +19,7 @@ from mafqood.desk.presenters import venue_item
 from mafqood.desk.schemas import VenueItemUpdate
 from mafqood.items.schemas import Category, ItemStatus
 from mafqood.items.vocabulary import CATEGORIES
+from mafqood.lifecycle.access import photo_access
 from mafqood.matching import service as matching
 from mafqood.messaging import desk
 from mafqood.staff import item_desk
@@ -145,7 +146,8 @@ async def item_page(
 ) -> Response:
     held = await inventory.held_item(db, user, inventory.ItemRef(venue_id, item_id))
     venue, item = held.membership.venue, held.item
-    matches = (await matching.matches_for_items(db, storage, [item])).get(item.id, [])
+    access = await photo_access(db, user)
+    matches = (await matching.matches_for_items(db, storage, [item], access)).get(item.id, [])
     detail = await item_desk.item_details(db, venue, item, user, storage.base_url)
     conversations = await desk.match_threads(
         db, user, [match.id for match in matches], storage.base_url
