@@ -41,7 +41,9 @@ async def remove_orphan_photo(session: UnitOfWork, storage: Storage, job_id: uui
         return False
     base_key = str(job.payload["key"])
     held = await session.scalar(
-        select(ItemPhoto.item_id).where(ItemPhoto.image_key == base_key).limit(1)
+        select(ItemPhoto.item_id)
+        .where((ItemPhoto.image_key == base_key) | (ItemPhoto.redacted_key == base_key))
+        .limit(1)
     ) or await session.scalar(select(Item.id).where(Item.image_key == base_key).limit(1))
     if held is None:
         await storage.delete(photo_keys(base_key))

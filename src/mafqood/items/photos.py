@@ -200,7 +200,7 @@ async def remove_photo(
         image, thumb, _ = photo_urls(services.storage, main.image_key)
         item.image_key, item.image_hash = main.image_key, main.image_hash
         item.image_url, item.thumbnail_url = image, thumb
-    keys = photo_keys(gone.image_key)
+    keys = photo_keys(gone.image_key) + (photo_keys(gone.redacted_key) if gone.redacted_key else [])
 
     async def remove_files() -> None:
         await services.storage.delete(keys)

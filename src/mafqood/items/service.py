@@ -159,8 +159,10 @@ async def delete_item(
     """Delete the row now and the photos once that is committed (never the other way round:
     a failed commit must not leave an item without its photo). deleted_by: who, when not the
     owner (a moderator); the deletion is audited with the caller's address."""
-    bases = {view.image_key for view in item.photos} | (
-        {item.image_key} if item.image_key else set()
+    bases = (
+        {view.image_key for view in item.photos}
+        | {view.redacted_key for view in item.photos if view.redacted_key}
+        | ({item.image_key} if item.image_key else set())
     )
     keys = [key for base in sorted(bases) for key in photo_keys(base)]
     audit.record(

@@ -14,6 +14,7 @@ from sqlalchemy import delete
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemObjectVector
+from mafqood.items.vocabulary import DOCUMENT_CATEGORIES
 from mafqood.observability.metrics import observe_inference
 from mafqood.vision import ImageAnalysis, VisionPipeline
 from mafqood.vision.pipeline import OBJECT_CROPS
@@ -92,6 +93,7 @@ def _apply(item: Item, analysis: ReportAnalysis, vision: VisionPipeline) -> None
     for row, view in zip(item.photos, analysis.all_views, strict=False):
         row.image_embedding = view.image_vector
         row.local_features = view.local_features
+        row.shows_document = view.suggested_category in DOCUMENT_CATEGORIES
 
 
 def view_keys(item: Item) -> list[str]:

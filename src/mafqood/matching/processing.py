@@ -28,6 +28,7 @@ import structlog
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
+from mafqood.items.redaction_queue import enqueue_redaction, needs_redaction
 from mafqood.lifecycle.models import Match
 from mafqood.lifecycle.statuses import ItemStatus
 from mafqood.matching import engine
@@ -97,6 +98,8 @@ async def analyse_report(container: VisionServices, job_id: uuid.UUID) -> str:
             window = search_window(container.settings)
             found = await engine.match_and_notify(session, vision, item, analysis, window)
         _finish(session, container, item, "done", None, len(found))
+        if needs_redaction(item):
+            enqueue_redaction(session, item.id)
         await session.delete(job)
         await session.commit()
     log.info("report_analysed", item_id=str(item.id), new_matches=len(found))

@@ -9,12 +9,12 @@ from typing import Any, cast
 import structlog
 from celery.signals import worker_process_init
 
-from mafqood.matching import processing
+from mafqood.matching import processing, redaction
 from mafqood.matching.models_loader import search_window
 from mafqood.matching.ports import VisionServices
 from mafqood.matching.reindex import reindex
 from mafqood.worker import runtime
-from mafqood.worker.app import ANALYSE_REPORT, REINDEX
+from mafqood.worker.app import ANALYSE_REPORT, REDACT_PHOTOS, REINDEX
 from mafqood.worker.background import task
 
 log = structlog.get_logger(__name__)
@@ -37,6 +37,12 @@ worker_process_init.connect(_load_models, weak=False)
 async def analyse_report(services: VisionServices, job_id: str) -> str:
     """Analyse a stored report's photo and look for its matches (vision queue)."""
     return await processing.analyse_report(services, uuid.UUID(job_id))
+
+
+@task(REDACT_PHOTOS, retried=True)
+async def redact_photos(services: VisionServices, job_id: str) -> str:
+    """Mask a report's photos of documents (vision queue)."""
+    return await redaction.redact_report(services, uuid.UUID(job_id))
 
 
 @task(REINDEX)

@@ -224,7 +224,16 @@ async def delete_account(
     other_views = await session.scalars(
         select(ItemPhoto.image_key).where(ItemPhoto.item_id.in_(item_ids), ItemPhoto.position > 0)
     )
-    bases = [row.image_key for row in item_rows if row.image_key] + list(other_views)
+    masked = await session.scalars(
+        select(ItemPhoto.redacted_key).where(
+            ItemPhoto.item_id.in_(item_ids), ItemPhoto.redacted_key.is_not(None)
+        )
+    )
+    bases = (
+        [row.image_key for row in item_rows if row.image_key]
+        + list(other_views)
+        + [key for key in masked if key]
+    )
     keys = [key for base in bases for key in photo_keys(base)]
     avatar = avatar_key(user, storage)
     if avatar:

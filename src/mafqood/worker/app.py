@@ -36,9 +36,10 @@ ANALYSE_REPORT = "mafqood.analyse_report"
 REINDEX = "mafqood.reindex"
 SWEEP_UNANALYSED = "mafqood.sweep_unanalysed"
 REMOVE_ORPHAN_PHOTO = "mafqood.remove_orphan_photo"
+REDACT_PHOTOS = "mafqood.redact_photos"
 RETENTION_NOTICES = "mafqood.retention_notices"
 PURGE_ENDED_THREADS = "mafqood.purge_ended_threads"
-VISION_TASKS = (ANALYSE_REPORT, REINDEX)
+VISION_TASKS = (ANALYSE_REPORT, REINDEX, REDACT_PHOTOS)
 
 # Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
 TASK_PACKAGES = [
