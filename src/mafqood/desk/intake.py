@@ -38,7 +38,8 @@ from mafqood.desk.schemas import IntakeEntry, IntakeError, IntakeOut, IntakeResu
 from mafqood.items import service as items
 from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import Item
-from mafqood.items.photo_guard import guard_report_photo, release_photo_guard
+from mafqood.items.photo_guard import guard_report_photo
+from mafqood.items.photos import add_rows, photo_key
 from mafqood.items.schemas import ItemCreate
 from mafqood.photos.service import process_upload, store_photo
 from mafqood.users.models import User
@@ -200,7 +201,7 @@ async def _create(
         contact_email=venue.desk_email,
     )
     item_id = uuid.uuid4()
-    base_key = f"items/{item_id}"
+    base_key = photo_key(item_id)
     guard = await guard_report_photo(db, base_key, settings.orphan_photo_grace_seconds)
     stored = await store_photo(db, services.storage, services.photo_screening, photo, base_key)
     for _attempt in range(TAG_ATTEMPTS):
@@ -219,7 +220,8 @@ async def _create(
             continue
     else:
         raise Conflict("conflict")
-    await release_photo_guard(db, guard)
+    # The photo's row, as a report sent by a person has (releasing the guard).
+    await add_rows(db, item.id, [(0, stored, guard)])
     enqueue_analysis(db, item.id)
     await db.commit()
     await db.refresh(item)

@@ -18,7 +18,6 @@ from mafqood.core.pagination import Page, Pagination
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.desk.schemas import VenueItemUpdate
 from mafqood.items.models import Item
-from mafqood.items.redaction_queue import enqueue_redaction, needs_redaction
 from mafqood.items.service import escape_like, newest_first_page
 from mafqood.lifecycle.models import Claim, Match
 from mafqood.users.models import User
@@ -108,9 +107,6 @@ async def edit_item(uow: UnitOfWork, actor: User, command: EditItem) -> Item:
     item.updated_at = func.now()
     await uow.flush()
     await uow.refresh(item)
-    if item.analysis_status != "pending" and needs_redaction(item):
-        # Now a document's (its category changed): masked before others see its photos.
-        enqueue_redaction(uow, item.id)
     return item
 
 

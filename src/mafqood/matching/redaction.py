@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import structlog
 from PIL import Image
+from sqlalchemy import select
 
 from mafqood.items.models import Item, ItemPhoto
 from mafqood.items.photo_access import shows_document
@@ -102,11 +103,15 @@ async def redact_report(container: VisionServices, job_id: uuid.UUID) -> str:
         # The report is locked, then read again: a photo removed, or an analysis queued, while
         # the photos were masked wins, and this job's files go.
         item = await session.get(Item, item_id, with_for_update=True, populate_existing=True)
-        if item is not None:
-            await session.refresh(item, ["photos"])
-        applied = (
-            _apply(item, prepared, storage) if item and item.analysis_status != "pending" else []
-        )
+        applied = []
+        if item is not None and item.analysis_status != "pending":
+            rows = await session.scalars(
+                select(ItemPhoto)
+                .where(ItemPhoto.item_id == item_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            applied = _apply(item, list(rows), prepared, storage)
         for entry in applied:
             for guard in entry.guards:
                 await release_photo_guard(session, guard)
@@ -119,9 +124,12 @@ async def redact_report(container: VisionServices, job_id: uuid.UUID) -> str:
     return "done" if applied else "skipped"
 
 
-def _apply(item: Item, prepared: list[_Prepared], storage: Storage) -> list[_Prepared]:
-    """Point the rows at the new files; only views still as they were when masked."""
-    by_id = {view.id: view for view in item.photos}
+def _apply(
+    item: Item, views: list[ItemPhoto], prepared: list[_Prepared], storage: Storage
+) -> list[_Prepared]:
+    """Point the rows at the new files; only views still as they were when masked (another
+    worker may have masked them meanwhile, or their owner removed them)."""
+    by_id = {view.id: view for view in views}
     applied = []
     for entry in prepared:
         view = by_id.get(entry.photo_id)
