@@ -109,7 +109,8 @@ async def test_only_the_owner_can_delete_and_files_go_too(
     item = await create_item(client, owner)
     storage = container.storage
     assert isinstance(storage, LocalStorage)
-    files = [storage.path(f"items/{item['id']}{suffix}.jpg") for suffix in ("", "_thumb", "_small")]
+    base = item["image_url"].split("/media/", 1)[1].removesuffix(".jpg")
+    files = [storage.path(f"{base}{suffix}.jpg") for suffix in ("", "_thumb", "_small")]
     assert all(path.exists() for path in files)
 
     denied = await client.delete(f"/api/v1/items/{item['id']}", headers=other.headers)
