@@ -20,7 +20,7 @@ from tests.factories import register, submit
 def _stored_original(container: Container, item: dict[str, str]) -> bytes:
     storage = container.storage
     assert isinstance(storage, LocalStorage)
-    return storage.path(f"items/{item['id']}.jpg").read_bytes()
+    return storage.path(item["image_url"].split("/media/", 1)[1]).read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -253,7 +253,7 @@ async def test_a_committed_report_keeps_its_photo_and_no_guard(
 ) -> None:
     owner = await register(client)
     item = (await submit(client, owner, "lost")).json()["item"]
-    assert (await client.get(f"/media/items/{item['id']}.jpg")).status_code == 200
+    assert (await client.get(item["image_url"].removeprefix("http://test"))).status_code == 200
     guards = await _count(
         container,
         select(func.count()).select_from(OutboxJob).where(OutboxJob.task == REMOVE_ORPHAN_PHOTO),
