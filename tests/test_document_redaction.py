@@ -49,7 +49,7 @@ from tests.venues.helpers import add_member, create_venue, entry, intake
 RUN = 4
 
 
-def _runs(number: str) -> set[str]:
+def digit_runs(number: str) -> set[str]:
     digits = re.sub(r"\D", "", number)
     return {digits[start : start + RUN] for start in range(len(digits) - RUN + 1)}
 
@@ -59,20 +59,20 @@ def _read_digits(image: Image.Image) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _open(data: bytes) -> Image.Image:
+def open_rgb(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data)).convert("RGB")
 
 
 @pytest.mark.parametrize("kind", document_photos.KINDS)
 def test_masking_covers_numbers_text_and_the_machine_readable_zone(kind: str) -> None:
     document, photo = document_photos.document_photo(11, kind, "easy")
-    image = _open(photo)
+    image = open_rgb(photo)
     # The photo as taken is readable: the test would prove nothing otherwise.
-    assert any(run in _read_digits(image) for run in _runs(document.number))
+    assert any(run in _read_digits(image) for run in digit_runs(document.number))
     masked = redact(image)
     read_back = pytesseract.image_to_string(masked.image, config="--psm 11")
     digits = re.sub(r"\D", "", read_back)
-    assert not any(run in digits for run in _runs(document.number)), read_back
+    assert not any(run in digits for run in digit_runs(document.number)), read_back
     assert "<<" not in read_back
     for name in (document.given_name, document.family_name.split()[-1]):
         assert name not in read_back.upper()
@@ -184,7 +184,9 @@ async def test_a_document_is_masked_for_everyone_but_its_holders(
     # The masked photo keeps none of the card's number.
     served = await client.get(_path(listed["image_url"]))
     assert served.status_code == 200
-    assert not any(run in _read_digits(_open(served.content)) for run in _runs(document.number))
+    assert not any(
+        run in _read_digits(open_rgb(served.content)) for run in digit_runs(document.number)
+    )
 
     # The owner of a lost report matched with it sees it masked, until their claim is approved.
     loser = await register(client)
@@ -260,7 +262,7 @@ async def test_until_masked_others_see_the_placeholder(
     seen = (await client.get(f"/api/v1/items/{wallet}", headers=stranger.headers)).json()
     assert _keys_in(_photo_urls(seen)) == {key + "c"}
     placeholder = await client.get(f"/media/{WITHHELD_KEY}_thumb.jpg")
-    assert placeholder.status_code == 200 and _open(placeholder.content).size == (400, 400)
+    assert placeholder.status_code == 200 and open_rgb(placeholder.content).size == (400, 400)
 
 
 async def _stored_document_report(container: Container, owner: Account) -> uuid.UUID:
