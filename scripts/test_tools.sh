@@ -9,17 +9,10 @@ command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
 [ "${#packages[@]}" = 0 ] && exit 0
-if [ "$(id -u)" = 0 ]; then
-    SUDO=""
-elif sudo -n true 2>/dev/null; then
-    SUDO="sudo -n"
-else
-    echo "missing programs: install the Debian/Ubuntu packages ${packages[*]}" >&2
-    exit 1
-fi
-echo "==> installing ${packages[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    "${packages[@]}" >/dev/null
+# shellcheck source=scripts/debian_packages.sh
+source "$(dirname "$0")/debian_packages.sh"
+install_debian_packages "${packages[@]}"
 # The prometheus package starts a server where an init system runs; the tests need only promtool.
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo -n"
 $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true

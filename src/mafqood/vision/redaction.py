@@ -20,7 +20,7 @@ the masked image and how many regions of each kind were masked.
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -71,10 +71,6 @@ class Redaction:
     text_regions: int = 0
     faces: int = 0
     boxes: tuple[Box, ...] = field(default=(), repr=False)
-
-
-def tesseract_available() -> bool:
-    return shutil.which(pytesseract.pytesseract.tesseract_cmd) is not None
 
 
 def redact(image: Image.Image) -> Redaction:
@@ -177,15 +173,22 @@ def _text_like_regions(gray: np.ndarray) -> list[Box]:
     joined = cv2.morphologyEx(
         joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * unit, 2 * unit))
     )
-    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    # Printed lines are wider than tall, not taller than a heading, and mostly filled; a
+    # table's edge or a card's outline is long and thin, or nearly empty.
+    return _blobs(
+        joined,
+        lambda w, h, area: 2 * unit <= h <= height * 0.12 and w >= 2 * h and area >= 0.35 * w * h,
+    )
+
+
+def _blobs(mask: np.ndarray, keep: Callable[[int, int, int], bool]) -> list[Box]:
+    """Boxes of the mask's connected blobs whose (width, height, area) `keep` accepts."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     boxes = []
     for index in range(1, count):
         x, y, w, h, area = (int(value) for value in stats[index])
-        # Printed lines are wider than tall, not taller than a heading, and mostly filled;
-        # a table's edge or a card's outline is long and thin, or nearly empty.
-        if h < 2 * unit or h > height * 0.12 or w < 2.0 * h or area < 0.35 * w * h:
-            continue
-        boxes.append(Box(x, y, x + w, y + h))
+        if keep(w, h, area):
+            boxes.append(Box(x, y, x + w, y + h))
     return boxes
 
 
@@ -201,11 +204,9 @@ def _skin_faces(pixels: np.ndarray) -> list[Box]:
     skin = cv2.morphologyEx(
         skin, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3 * unit, 3 * unit))
     )
-    count, _, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
-    boxes = []
-    for index in range(1, count):
-        x, y, w, h, area = (int(value) for value in stats[index])
-        if area < 0.004 * height * width or not 0.5 <= w / h <= 2.0 or area < 0.4 * w * h:
-            continue
-        boxes.append(Box(x, y, x + w, y + h))
-    return boxes
+    return _blobs(
+        skin,
+        lambda w, h, area: (
+            area >= 0.004 * height * width and 0.5 <= w / h <= 2.0 and area >= 0.4 * w * h
+        ),
+    )
