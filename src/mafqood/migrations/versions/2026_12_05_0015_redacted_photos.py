@@ -2,15 +2,15 @@
 the storage key of the view's masked copy (its text, identifiers and faces painted over),
 shown to everyone but the item's holders and an approved claimant.
 
-Revision ID: 0014_redacted_document_photos
-Revises: 0013_venue_verification
+Revision ID: 0015_redacted_document_photos
+Revises: 0014_items_earth_point
 Create Date: 2026-12-05
 """
 
 from mafqood.migrations.sql import execute_script
 
-revision = "0014_redacted_document_photos"
-down_revision = "0013_venue_verification"
+revision = "0015_redacted_document_photos"
+down_revision = "0014_items_earth_point"
 branch_labels = None
 depends_on = None
 
