@@ -18,16 +18,21 @@ from typing import Any
 import httpx
 import pytesseract
 import pytest
+from alembic import command
 from PIL import Image
 from redis.asyncio import Redis
-from sqlalchemy import select, update
+from sqlalchemy import make_url, select, text, update
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from mafqood.composition.container import Container
+from mafqood.core.db import async_url
 from mafqood.items.models import Item, ItemPhoto
 from mafqood.items.redaction_queue import enqueue_redaction
 from mafqood.lifecycle.models import Claim
 from mafqood.matching.ports import VisionServices
 from mafqood.matching.redaction import redact_report
+from mafqood.migrations import alembic_config
 from mafqood.photos.placeholder import WITHHELD_KEY
 from mafqood.photos.service import photo_keys
 from mafqood.vision.redaction import FILL, redact
@@ -354,3 +359,64 @@ async def test_a_claim_still_pending_or_rejected_gives_no_original(
     assert _keys_in(_photo_urls(seen.json())) == {row.redacted_key}
     mine = await client.get(f"/api/v1/claims/{claim['id']}", headers=claimant.headers)
     assert _keys_in({mine.json()["item"]["thumbnail_url"]}) == {row.redacted_key}
+
+
+async def test_existing_document_reports_are_queued_for_masking(
+    servers: Servers, container: Container
+) -> None:
+    """A database at the revision before masking, with a desk's report of an identity card
+    (its photo without a row, as intake stored it) and a phone's report, then upgraded."""
+    name = f"migration_{uuid.uuid4().hex[:8]}"
+    async with container.engine.connect() as connection:
+        await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
+            text(f"CREATE DATABASE {name}")
+        )
+    url = (
+        make_url(async_url(servers.database_url))
+        .set(database=name)
+        .render_as_string(hide_password=False)
+    )
+    try:
+        await asyncio.to_thread(command.upgrade, alembic_config(url), "0014_items_earth_point")
+        engine = create_async_engine(url, poolclass=NullPool)
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, full_name) VALUES"
+                    " ('00000000-0000-0000-0000-000000000001', 'd@desk.mafqood.invalid', '!', 'D')"
+                )
+            )
+            for category, key in (("id", "items/card"), ("phone", "items/phone")):
+                await connection.execute(
+                    text(
+                        "INSERT INTO items (user_id, type, title, category, image_url, image_key,"
+                        " location, date_time, contact_method, analysis_status) VALUES"
+                        " ('00000000-0000-0000-0000-000000000001', 'found', 'T', :category,"
+                        " 'x', :key, 'Here', now(), 'in_app', 'done')"
+                    ),
+                    {"category": category, "key": key},
+                )
+        await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+        async with engine.begin() as connection:
+            rows = (
+                await connection.execute(
+                    text("SELECT image_key, shows_document, redacted_key FROM item_photos")
+                )
+            ).all()
+            jobs = (
+                await connection.execute(
+                    text(
+                        "SELECT i.image_key FROM outbox_jobs j"
+                        " JOIN items i ON i.id::text = j.payload->>'item_id'"
+                        " WHERE j.task = 'mafqood.redact_photos'"
+                    )
+                )
+            ).all()
+        await engine.dispose()
+        assert sorted(rows) == [("items/card", False, None), ("items/phone", False, None)]
+        assert [job.image_key for job in jobs] == ["items/card"]
+    finally:
+        async with container.engine.connect() as connection:
+            await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
+                text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            )

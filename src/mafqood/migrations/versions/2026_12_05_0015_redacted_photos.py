@@ -1,6 +1,8 @@
 """Masked copies of photos of documents: whether the analysis saw a document in a view, and
 the storage key of the view's masked copy (its text, identifiers and faces painted over),
-shown to everyone but the item's holders and an approved claimant.
+shown to everyone but the item's holders and an approved claimant. Intake's photos get the
+row every other report's photo has, and reports of documents already analysed are queued for
+masking.
 
 Revision ID: 0015_redacted_document_photos
 Revises: 0014_items_earth_point
@@ -17,10 +19,26 @@ depends_on = None
 UPGRADE = """
 ALTER TABLE item_photos
     ADD COLUMN shows_document BOOLEAN NOT NULL DEFAULT false,
-    ADD COLUMN redacted_key VARCHAR(255)
+    ADD COLUMN redacted_key VARCHAR(255);
+-- Desk intake stored a main photo without its row until now: the row is what gets masked.
+INSERT INTO item_photos (item_id, position, image_key, image_hash, image_embedding,
+                         local_features, created_at)
+    SELECT id, 0, image_key, image_hash, image_embedding, local_features, created_at
+    FROM items
+    WHERE image_key IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM item_photos WHERE item_photos.item_id = items.id);
+-- Reports of documents analysed before masking existed: a masking job each, which the
+-- outbox drain sends (their photos also move to keys that cannot be guessed).
+INSERT INTO outbox_jobs (id, task, payload, available_at)
+    SELECT gen_random_uuid(), 'mafqood.redact_photos', jsonb_build_object('item_id', id::text),
+           now()
+    FROM items
+    WHERE analysis_status <> 'pending'
+      AND (category IN ('id', 'documents') OR ai_category IN ('id', 'documents'))
 """
 
 DOWNGRADE = """
+DELETE FROM outbox_jobs WHERE task = 'mafqood.redact_photos';
 ALTER TABLE item_photos
     DROP COLUMN IF EXISTS redacted_key,
     DROP COLUMN IF EXISTS shows_document
