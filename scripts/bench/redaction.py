@@ -11,6 +11,7 @@ in a row of the document's number after masking (0 is the aim).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import time
 
@@ -19,12 +20,15 @@ from tests import document_photos
 from tests.test_document_redaction import digit_runs, open_rgb
 
 from mafqood.matching.redaction import mask
+from mafqood.matching.tasks import TESSERACT_THREADS_ENV
 from mafqood.photos.processing import process_photo
 from scripts.bench.machine import describe, percentile
 
 
 def run(photos: int) -> None:
-    print(describe())
+    # As `mafqood worker --queues vision` sets it for its tesseract.
+    os.environ.setdefault(TESSERACT_THREADS_ENV, "1")
+    print(describe(), f"{TESSERACT_THREADS_ENV}={os.environ[TESSERACT_THREADS_ENV]}")
     print("| document | difficulty | photos | p50 ms | p95 ms | mean ms | number still read |")
     print("|---|---|---|---|---|---|---|")
     for kind in document_photos.KINDS:
