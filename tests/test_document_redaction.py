@@ -377,7 +377,7 @@ async def test_existing_document_reports_are_queued_for_masking(
         .render_as_string(hide_password=False)
     )
     try:
-        await asyncio.to_thread(command.upgrade, alembic_config(url), "0014_items_earth_point")
+        await asyncio.to_thread(command.upgrade, alembic_config(url), "0016_message_threads")
         engine = create_async_engine(url, poolclass=NullPool)
         async with engine.begin() as connection:
             await connection.execute(

@@ -4,15 +4,15 @@ shown to everyone but the item's holders and an approved claimant. Intake's phot
 row every other report's photo has, and reports of documents already analysed are queued for
 masking.
 
-Revision ID: 0015_redacted_document_photos
-Revises: 0014_items_earth_point
+Revision ID: 0017_redacted_document_photos
+Revises: 0016_message_threads
 Create Date: 2026-12-05
 """
 
 from mafqood.migrations.sql import execute_script
 
-revision = "0015_redacted_document_photos"
-down_revision = "0014_items_earth_point"
+revision = "0017_redacted_document_photos"
+down_revision = "0016_message_threads"
 branch_labels = None
 depends_on = None
 
