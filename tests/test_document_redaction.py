@@ -18,21 +18,16 @@ from typing import Any
 import httpx
 import pytesseract
 import pytest
-from alembic import command
 from PIL import Image
 from redis.asyncio import Redis
-from sqlalchemy import make_url, select, text, update
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import select, text, update
 
 from mafqood.composition.container import Container
-from mafqood.core.db import async_url
 from mafqood.items.models import Item, ItemPhoto
 from mafqood.items.redaction_queue import enqueue_redaction
 from mafqood.lifecycle.models import Claim
 from mafqood.matching.ports import VisionServices
 from mafqood.matching.redaction import redact_report
-from mafqood.migrations import alembic_config
 from mafqood.photos.placeholder import WITHHELD_KEY
 from mafqood.photos.service import photo_keys
 from mafqood.vision.redaction import FILL, redact
@@ -47,6 +42,7 @@ from tests.factories import (
     submit,
     wait_for,
 )
+from tests.migration_database import database_at, upgrade
 from tests.venues.claim_helpers import decide, file_claim, notifications
 from tests.venues.helpers import add_member, create_venue, entry, intake
 
@@ -366,19 +362,7 @@ async def test_existing_document_reports_are_queued_for_masking(
 ) -> None:
     """A database at the revision before masking, with a desk's report of an identity card
     (its photo without a row, as intake stored it) and a phone's report, then upgraded."""
-    name = f"migration_{uuid.uuid4().hex[:8]}"
-    async with container.engine.connect() as connection:
-        await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
-            text(f"CREATE DATABASE {name}")
-        )
-    url = (
-        make_url(async_url(servers.database_url))
-        .set(database=name)
-        .render_as_string(hide_password=False)
-    )
-    try:
-        await asyncio.to_thread(command.upgrade, alembic_config(url), "0016_message_threads")
-        engine = create_async_engine(url, poolclass=NullPool)
+    async with database_at(servers, container, "0016_message_threads") as (engine, url):
         async with engine.begin() as connection:
             await connection.execute(
                 text(
@@ -396,7 +380,7 @@ async def test_existing_document_reports_are_queued_for_masking(
                     ),
                     {"category": category, "key": key},
                 )
-        await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+        await upgrade(url)
         async with engine.begin() as connection:
             rows = (
                 await connection.execute(
@@ -412,11 +396,5 @@ async def test_existing_document_reports_are_queued_for_masking(
                     )
                 )
             ).all()
-        await engine.dispose()
-        assert sorted(rows) == [("items/card", False, None), ("items/phone", False, None)]
-        assert [job.image_key for job in jobs] == ["items/card"]
-    finally:
-        async with container.engine.connect() as connection:
-            await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
-                text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            )
+    assert sorted(rows) == [("items/card", False, None), ("items/phone", False, None)]
+    assert [job.image_key for job in jobs] == ["items/card"]

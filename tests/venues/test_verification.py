@@ -4,7 +4,6 @@ migrated as verified, and the operator's `create-venue` makes a verified one."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,19 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
-from alembic import command
 from fastapi import FastAPI
-from sqlalchemy import make_url, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import select, text
 
 from mafqood.audit.models import AuditLog
 from mafqood.composition.container import Container
-from mafqood.core.db import async_url
-from mafqood.migrations import alembic_config
 from tests import images
 from tests.conftest import Servers
 from tests.factories import create_item, make_admin, register, wait_for
+from tests.migration_database import database_at, upgrade
 from tests.staff.test_pages import _csrf, _sign_in
 from tests.venues.claim_helpers import assert_error, claim, file_claim, notifications
 from tests.venues.helpers import add_member, create_venue, entry, intake
@@ -235,16 +230,7 @@ async def test_dashboard_lists_pending_venues_and_verifies_with_a_note(
 
 async def test_existing_venues_migrate_as_verified(servers: Servers, container: Container) -> None:
     """A fresh database at the revision before verification, with a venue, then upgraded."""
-    name = f"migration_{uuid.uuid4().hex[:8]}"
-    async with container.engine.connect() as connection:
-        await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
-            text(f"CREATE DATABASE {name}")
-        )
-    database = make_url(async_url(servers.database_url)).set(database=name)
-    url = database.render_as_string(hide_password=False)
-    try:
-        await asyncio.to_thread(command.upgrade, alembic_config(url), "0012_claims_held_for_review")
-        engine = create_async_engine(url, poolclass=NullPool)
+    async with database_at(servers, container, "0012_claims_held_for_review") as (engine, url):
         async with engine.begin() as connection:
             await connection.execute(
                 text(
@@ -259,7 +245,7 @@ async def test_existing_venues_migrate_as_verified(servers: Servers, container: 
                     " '00000000-0000-0000-0000-000000000001')"
                 )
             )
-        await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+        await upgrade(url)
         async with engine.begin() as connection:
             old = (
                 await connection.execute(
@@ -272,12 +258,6 @@ async def test_existing_venues_migrate_as_verified(servers: Servers, container: 
                     " WHERE table_name = 'venues' AND column_name = 'verification'"
                 )
             )
-        await engine.dispose()
-        assert old.verification == "verified" and old.verified_at is not None
-        assert "migration 0013" in old.verification_note
-        assert "pending" in str(default)  # new venues wait for an administrator
-    finally:
-        async with container.engine.connect() as connection:
-            await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
-                text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            )
+    assert old.verification == "verified" and old.verified_at is not None
+    assert "migration 0013" in old.verification_note
+    assert "pending" in str(default)  # new venues wait for an administrator
