@@ -120,7 +120,7 @@ def _worker(args: argparse.Namespace) -> int:
     if not _servers_configured():
         return 2
     from mafqood.composition.worker import install
-    from mafqood.matching.tasks import TESSERACT_THREADS_ENV, VISION_WORKER_ENV
+    from mafqood.matching.tasks import VISION_WORKER_ENV
     from mafqood.worker.app import app
 
     # Before any task runs: the worker runtime builds the process's objects with it.
@@ -129,10 +129,6 @@ def _worker(args: argparse.Namespace) -> int:
     queues = args.queues or QUEUE
     if VISION_QUEUE in queues.split(","):
         os.environ[VISION_WORKER_ENV] = "1"
-        # For tesseract, run by the masking of photos of documents: each pool process is one
-        # job at a time already, and its OpenMP threads on shared cores made it about four
-        # times slower (docs/benchmarks.md). Unless the operator set a limit.
-        os.environ.setdefault(TESSERACT_THREADS_ENV, "1")
     app.worker_main(
         [
             "worker",

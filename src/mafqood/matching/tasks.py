@@ -21,8 +21,6 @@ log = structlog.get_logger(__name__)
 # Set by `mafqood worker --queues vision`: its pool processes load the models as they start,
 # so that the first report after a start is not the one that waits for them.
 VISION_WORKER_ENV = "MAFQOOD_VISION_WORKER"
-# OpenMP's thread limit, which tesseract (a child process) reads.
-TESSERACT_THREADS_ENV = "OMP_THREAD_LIMIT"
 
 
 def _load_models(**_: Any) -> None:
