@@ -17,6 +17,7 @@ from mafqood.lifecycle.ports import NoticeServices
 from mafqood.matching.ports import SubmissionServices, VisionServices
 from mafqood.notifications.ports import DeliveryServices, PushDeliveryServices
 from mafqood.photos.ports import PhotoStoreServices
+from mafqood.public.ports import PublicServices
 from mafqood.ratelimit.ports import LimitServices
 from mafqood.realtime.ports import SocketServices
 from mafqood.venues.ports import MembershipServices
@@ -35,6 +36,7 @@ PORTS = [
     PhotoServices,
     SubmissionServices,
     MembershipServices,
+    PublicServices,
 ]
 # What the tasks run by a worker use (worker/background.py passes them its shared objects).
 TASK_PORTS = [

@@ -44,6 +44,7 @@ from mafqood.observability.middleware import MetricsMiddleware
 from mafqood.observability.openapi import document_common_errors
 from mafqood.photos.router import router as photos_router
 from mafqood.privacy.router import router as privacy_router
+from mafqood.public.pages import router as public_pages
 from mafqood.ratelimit.middleware import RateLimitMiddleware
 from mafqood.ratelimit.overload import install_overload_handler
 from mafqood.realtime.router import router as realtime_router
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(desk_reports_router)
     app.include_router(metrics_router)
     install_staff_dashboard(app)
+    app.include_router(public_pages)
     if settings.environment in ("development", "test"):
         app.include_router(reset_router)
     return app

@@ -7,6 +7,7 @@ from mafqood.lifecycle.models import Claim, Disposal, Handover, Match
 from mafqood.messaging.models import Message, MessageRead, MessageReport, MessageThread
 from mafqood.moderation.models import ItemReport
 from mafqood.notifications.models import DeviceToken, Notification
+from mafqood.public.models import WebReport
 from mafqood.users.models import RefreshToken, User
 from mafqood.venues.models import Venue, VenueInvitation, VenueMember
 from mafqood.worker.outbox import OutboxJob
@@ -35,4 +36,5 @@ __all__ = [
     "Venue",
     "VenueInvitation",
     "VenueMember",
+    "WebReport",
 ]

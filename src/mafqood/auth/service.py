@@ -22,6 +22,7 @@ from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.realtime.bus import EventBus
 from mafqood.users.models import RefreshToken, User
 from mafqood.users.tokens import TokenError, hash_token
+from mafqood.users.weblinks import NO_PASSWORD
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,10 @@ async def register(
     # Hash before touching the database: a request waiting for the CPU-heavy hash must not
     # hold a pooled connection (under a burst of sign-ups that starved every other request).
     password_hash = await container.passwords.hash(data.password)
-    if await _find_by_email(session, email) is not None:
+    existing = await _find_by_email(session, email)
+    if existing is not None and existing.password_hash == NO_PASSWORD:
+        return await _keep_web_account(session, container, existing, data, password_hash, client)
+    if existing is not None:
         raise Conflict("email_taken")
     user = User(
         email=email,
@@ -110,6 +114,35 @@ async def register(
     await session.refresh(user)
     audit.record(
         session, "register", client, user_id=user.id, entity_type="user", entity_id=user.id
+    )
+    return await _open_session(session, container, user, client)
+
+
+async def _keep_web_account(
+    session: UnitOfWork,
+    container: AuthServices,
+    user: User,
+    data: RegisterIn,
+    password_hash: str,
+    client: ClientInfo,
+) -> Session:
+    """Signing up with the address of an account made by a web report: the account (and so
+    its reports, matches and claims) becomes the app's; its status links stop working."""
+    await session.refresh(user, with_for_update=True)
+    if user.password_hash != NO_PASSWORD:  # signed up a moment ago by another request
+        raise Conflict("email_taken")
+    user.password_hash = password_hash
+    user.full_name = data.full_name
+    user.phone = data.phone
+    user.preferred_language = data.preferred_language or user.preferred_language
+    user.web_link_nonce = None
+    audit.record(
+        session,
+        "register_web_account",
+        client,
+        user_id=user.id,
+        entity_type="user",
+        entity_id=user.id,
     )
     return await _open_session(session, container, user, client)
 

@@ -15,6 +15,7 @@ from mafqood.moderation.texts import TEXTS as MODERATION
 from mafqood.notifications.texts import TEXTS as NOTIFICATIONS
 from mafqood.photos.texts import TEXTS as PHOTOS
 from mafqood.privacy.texts import TEXTS as PRIVACY
+from mafqood.public.texts import TEXTS as PUBLIC
 from mafqood.staff.texts import TEXTS as DASHBOARD
 from mafqood.venues.texts import TEXTS as VENUES
 
@@ -32,6 +33,7 @@ CATALOGS: tuple[i18n.Catalog, ...] = (
     ADMIN,
     VENUES,
     DASHBOARD,
+    PUBLIC,
 )
 
 

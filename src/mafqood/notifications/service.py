@@ -17,8 +17,10 @@ from mafqood.core.i18n import Language, knows, language_or_default, translate
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.notifications.models import DeviceToken, Notification
 from mafqood.users.models import User
+from mafqood.users.weblinks import is_web_account, status_url
 from mafqood.worker import outbox
 from mafqood.worker.app import DELIVER_NOTIFICATION
+from mafqood.worker.mail import queue_mail
 
 log = structlog.get_logger(__name__)
 
@@ -93,6 +95,8 @@ async def notify(
         }
         payload["event"] = event
     job = outbox.add_job(session, DELIVER_NOTIFICATION, payload)
+    if is_web_account(user):
+        _mail_web_account(session, user, notification, language)
     await session.flush()
 
     async def deliver() -> None:
@@ -103,6 +107,16 @@ async def notify(
 
     session.after_commit(deliver)
     return notification
+
+
+def _mail_web_account(
+    session: UnitOfWork, user: User, notification: Notification, language: Language
+) -> None:
+    """Someone who reported on the web has no app to be told in: the notice comes by mail,
+    in their language, with their status link."""
+    link = status_url(session.effects.settings, user)
+    body = translate("mail.web.notice", language, message=notification.message, link=link)
+    queue_mail(session, user.email, notification.title, body)
 
 
 async def notify_all(

@@ -134,10 +134,12 @@ def page(
     request: Request,
     template: str,
     status_code: int = 200,
+    *,
+    language: Language | None = None,
     **context: Any,
 ) -> HTMLResponse:
     settings = request.app.state.settings
-    language = language_of(request)
+    language = language or language_of(request)
     # A form's refusal comes back as ?error=code: only known codes have a text (anything
     # else reads "invalid value"), so nothing from the address is shown as given.
     context.setdefault("error", request.query_params.get("error"))

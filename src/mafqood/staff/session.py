@@ -38,6 +38,7 @@ from mafqood.users.models import User
 from mafqood.users.tokens import ACCESS_COOKIE, TokenError
 
 STAFF_PATH = "/staff"
+PUBLIC_PATH = "/v"
 
 
 class SignInRequired(Exception):
@@ -93,6 +94,12 @@ def end_session(request: Request) -> None:
     pending(request).to_clear.update({ACCESS_COOKIE, REFRESH_COOKIE})
 
 
+def cookie_path(request: Request) -> str:
+    """The dashboard's cookies are sent to its pages only; the public pages (/v) keep their
+    own, with the same rules."""
+    return PUBLIC_PATH if request.url.path.startswith(PUBLIC_PATH + "/") else STAFF_PATH
+
+
 def csrf_token(request: Request) -> str:
     """This browser's CSRF value, made on its first page."""
     token = request.cookies.get(CSRF_COOKIE)
@@ -101,7 +108,7 @@ def csrf_token(request: Request) -> str:
         if CSRF_COOKIE in cookies.to_set:
             return cookies.to_set[CSRF_COOKIE][0]
         token = secrets.token_urlsafe(24)
-        cookies.to_set[CSRF_COOKIE] = (token, None, STAFF_PATH, "strict")
+        cookies.to_set[CSRF_COOKIE] = (token, None, cookie_path(request), "strict")
     return token
 
 

@@ -32,6 +32,9 @@ class User(TimestampMixin, Base):
     is_admin: Mapped[bool] = mapped_column(server_default=text("false"))
     preferred_language: Mapped[str] = mapped_column(String(5), server_default="en")
     last_login_at: Mapped[datetime | None]
+    # Set for an account created by a report on the web (no password yet): the secret of its
+    # signed status links, replaced to revoke them all. Cleared when the app signs up.
+    web_link_nonce: Mapped[str | None] = mapped_column(String(32))
 
 
 class RefreshToken(Base):

@@ -54,6 +54,8 @@ class PasswordHasher:
 
     async def verify(self, password: str, password_hash: str | None) -> bool:
         candidate = password.encode()[:MAX_BYTES]
-        stored = password_hash.encode() if password_hash else self._dummy_hash
+        # An account without a password (made from a web report: "!web") matches nothing.
+        usable = password_hash is not None and password_hash.startswith("$2")
+        stored = password_hash.encode() if usable and password_hash else self._dummy_hash
         matched = await _in_bcrypt_thread(bcrypt.checkpw, candidate, stored)
-        return matched and password_hash is not None
+        return matched and usable

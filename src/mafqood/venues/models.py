@@ -18,6 +18,10 @@ ROLES = ("owner", "staff")
 # A venue is "pending" from its creation until a platform administrator checks that it is a
 # real place holding people's property; only then are its items shown and matched.
 VERIFICATION_STATES = ("pending", "verified")
+# What a venue may show the public of a found item; the first four by default. Never the
+# finder, the tag code, where it is stored or its hidden details.
+PUBLIC_FIELDS = ("category", "color", "date", "area", "title", "brand")
+DEFAULT_PUBLIC_FIELDS = ("category", "color", "date", "area")
 
 
 class Venue(TimestampMixin, Base):
@@ -52,6 +56,12 @@ class Venue(TimestampMixin, Base):
     )
     verified_at: Mapped[datetime | None]
     verification_note: Mapped[str | None] = mapped_column(Text)
+    # What the venue's public page shows of each found item (PUBLIC_FIELDS), and whether it
+    # shows photos (never of documents, cards or items with hidden details).
+    public_fields: Mapped[list[str]] = mapped_column(
+        JSONB, server_default=text('\'["category", "color", "date", "area"]\'::jsonb')
+    )
+    public_photos: Mapped[bool] = mapped_column(server_default=text("false"))
 
     @property
     def is_verified(self) -> bool:

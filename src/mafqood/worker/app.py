@@ -39,6 +39,7 @@ REMOVE_ORPHAN_PHOTO = "mafqood.remove_orphan_photo"
 REDACT_PHOTOS = "mafqood.redact_photos"
 RETENTION_NOTICES = "mafqood.retention_notices"
 PURGE_ENDED_THREADS = "mafqood.purge_ended_threads"
+PURGE_WEB_REPORTS = "mafqood.purge_web_reports"
 VISION_TASKS = (ANALYSE_REPORT, REINDEX, REDACT_PHOTOS)
 
 # Other domains may keep their own tasks in <package>/tasks.py; the worker loads them.
@@ -50,6 +51,7 @@ TASK_PACKAGES = [
     "mafqood.messaging",
     "mafqood.notifications",
     "mafqood.photos",
+    "mafqood.public",
 ]
 
 
@@ -76,6 +78,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "expire-stale-matches": every(EXPIRE_MATCHES, hourly),
         "delete-temporary-uploads": every(DELETE_TEMP_UPLOADS, hourly),
         "purge-refresh-tokens": every(PURGE_REFRESH_TOKENS, timedelta(hours=6)),
+        "purge-web-reports": every(PURGE_WEB_REPORTS, hourly),
         "sweep-unanalysed-reports": every(SWEEP_UNANALYSED, timedelta(minutes=5)),
         "purge-ended-threads": every(PURGE_ENDED_THREADS, hourly),
         # 06:00 UTC (10:00 in the Gulf), as desks open; a run missed one day is made up

@@ -1,0 +1,261 @@
+"""A venue's public pages under /v: its desk and what it found, the lost report without an
+account, the confirmation link and the status page. Rendered like the dashboard (same
+templates, autoescaping, Content-Security-Policy, cookie and CSRF rules); they only parse,
+call the use cases of public.service and present."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import EmailStr, ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from mafqood.core.errors import AppError, FieldError, RetryLater
+from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language
+from mafqood.core.request_context import client_info
+from mafqood.core.validation import InputModel, Name
+from mafqood.core.web import SessionDep
+from mafqood.items.schemas import ItemCreate
+from mafqood.items.vocabulary import CATEGORIES
+from mafqood.public import service
+from mafqood.public.ports import PublicServices
+from mafqood.staff.cookies import LANGUAGE_COOKIE
+from mafqood.staff.render import page, security_headers
+from mafqood.staff.session import PUBLIC_PATH, apply_cookies, check_csrf, language_of, pending
+
+YEAR = 365 * 86400
+HONEYPOT = "website"
+
+
+class PublicRoute(APIRoute):
+    """A refusal becomes a page in the visitor's language: after a form, the form's page
+    again with the message; otherwise an error page with the refusal's status code."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def public_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (AppError, ValidationError) as exc:
+                code = _code(exc)
+                back = _back(request) if request.method == "POST" else None
+                if back:
+                    shown: Response = _redirect(request, back, error=code)
+                else:
+                    status = exc.status_code if isinstance(exc, AppError) else 422
+                    shown = page(request, "public/error.html", status_code=status, error=code)
+                if isinstance(exc, RetryLater) and exc.headers:
+                    shown.headers.update(exc.headers)
+                return shown
+
+        return public_handler
+
+
+def _code(exc: AppError | ValidationError) -> str:
+    if isinstance(exc, FieldError):
+        return f"field.{exc.reason}"
+    if isinstance(exc, ValidationError):
+        return f"field.{exc.errors()[0]['type']}"
+    return exc.code
+
+
+def _public_path(path: str) -> bool:
+    segments = path.split("/")[2:]
+    return path.startswith(PUBLIC_PATH + "/") and all(s not in ("", ".", "..") for s in segments)
+
+
+def _back(request: Request) -> str | None:
+    """The page a refused form came from, when it is one of these pages on this origin."""
+    referer = request.headers.get("referer")
+    if not referer:
+        return None
+    parts = urlsplit(referer)
+    if (parts.scheme, parts.netloc) != (request.url.scheme, request.url.netloc):
+        return None
+    return parts.path if _public_path(parts.path) else None
+
+
+def _redirect(request: Request, path: str, **query: str) -> Response:
+    assert _public_path(path), path
+    url = f"{path}?{urlencode(query)}" if query else path
+    response = RedirectResponse(url, status_code=303, headers=security_headers(request))
+    apply_cookies(request, response, request.app.state.settings)
+    return response
+
+
+router = APIRouter(prefix=PUBLIC_PATH, route_class=PublicRoute, include_in_schema=False)
+
+
+def public_services(request: Request) -> PublicServices:
+    services: PublicServices = request.app.state.container
+    return services
+
+
+Services = Annotated[PublicServices, Depends(public_services)]
+
+
+async def posted_form(request: Request) -> FormData:
+    form = await request.form()
+    value = form.get("csrf")
+    check_csrf(request, value if isinstance(value, str) else None)
+    return form
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+@router.get("/language/{language}")
+async def choose_language(request: Request, language: str, next: str | None = None) -> Response:
+    if language in SUPPORTED_LANGUAGES:
+        pending(request).to_set[LANGUAGE_COOKIE] = (language, YEAR, PUBLIC_PATH, "lax")
+    target = next if next and _public_path(urlsplit(next).path) else None
+    if target is None:
+        return page(request, "public/error.html", status_code=404, error="not_found")
+    return _redirect(request, urlsplit(target).path)
+
+
+@router.get("/{venue_id}")
+async def venue_page(
+    request: Request,
+    venue_id: uuid.UUID,
+    db: SessionDep,
+    services: Services,
+    category: Annotated[str | None, Query(max_length=20)] = None,
+    color: Annotated[str | None, Query(max_length=50)] = None,
+    since: Annotated[date | None, Query()] = None,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=service.MAX_PAGE)] = 1,
+) -> Response:
+    wanted = category if category in CATEGORIES else None
+    search = service.FoundSearch(venue_id, wanted, color or None, since, page_number)
+    venue, items, total = await service.search_found(db, services, search, client_info(request))
+    query = {
+        name: str(value)
+        for name, value in (("category", wanted), ("color", color), ("since", since))
+        if value
+    }
+    return page(
+        request,
+        "public/venue.html",
+        venue=venue,
+        items=items,
+        total=total,
+        page_number=page_number,
+        has_more=page_number * service.PAGE_SIZE < total and page_number < service.MAX_PAGE,
+        capped=page_number * service.PAGE_SIZE < total and page_number >= service.MAX_PAGE,
+        query=query,
+        categories=CATEGORIES,
+        chosen={"category": wanted, "color": color or "", "since": since},
+        shown=set(venue.public_fields),
+    )
+
+
+class ReporterIn(InputModel):
+    email: EmailStr
+    full_name: Name
+
+
+@router.post("/{venue_id}/report")
+async def send_report(
+    request: Request, venue_id: uuid.UUID, form: PostedForm, db: SessionDep, services: Services
+) -> Response:
+    if _text(form, HONEYPOT):
+        # A robot filled the field people never see: it is told what people are told.
+        return _redirect(request, f"{PUBLIC_PATH}/{venue_id}/sent")
+    reporter = ReporterIn.model_validate(
+        {"email": _text(form, "email"), "full_name": _text(form, "full_name")}
+    )
+    fields = {
+        name: _text(form, name)
+        for name in (
+            "title",
+            "description",
+            "category",
+            "brand",
+            "color",
+            "location",
+            "location_detail",
+            "date_time",
+            "contact_phone",
+        )
+    }
+    data = ItemCreate.model_validate(
+        {**fields, "contact_method": "email", "contact_email": reporter.email}
+    )
+    photo = form.get("photo")
+    upload = photo if isinstance(photo, UploadFile) and photo.filename else None
+    command = service.StartReport(
+        venue_id, data, reporter.email, reporter.full_name, language_of(request), upload
+    )
+    await service.start_report(db, services, command, client_info(request))
+    await db.commit()
+    return _redirect(request, f"{PUBLIC_PATH}/{venue_id}/sent")
+
+
+@router.get("/{venue_id}/sent")
+async def report_sent(request: Request, venue_id: uuid.UUID, db: SessionDep) -> Response:
+    venue = await service.public_venue(db, venue_id)
+    return page(request, "public/sent.html", venue=venue)
+
+
+@router.get("/confirm/{secret}")
+async def confirm(request: Request, secret: str, db: SessionDep, services: Services) -> Response:
+    user, _ = await service.confirm_report(db, services, secret[:100], client_info(request))
+    language: Language = "ar" if user.preferred_language == "ar" else "en"
+    pending(request).to_set[LANGUAGE_COOKIE] = (language, YEAR, PUBLIC_PATH, "lax")
+    if user.web_link_nonce is None:
+        return page(request, "public/in_app.html", language=language)
+    token = service.status_token_of(services, user)
+    return _redirect(request, f"{PUBLIC_PATH}/status/{token}", done="confirmed")
+
+
+@router.get("/status/{token}")
+async def status_page(request: Request, token: str, db: SessionDep, services: Services) -> Response:
+    _, reports = await service.status(db, services, token)
+    done = request.query_params.get("done")
+    return page(
+        request,
+        "public/status.html",
+        user=None,
+        reports=reports,
+        token=token,
+        status_path=f"{PUBLIC_PATH}/status/{token}",
+        confirmed=done == "confirmed",
+        done=done if done in ("claimed",) else None,
+    )
+
+
+@router.post("/status/{token}/claims/{item_id}")
+async def claim(
+    request: Request,
+    token: str,
+    item_id: uuid.UUID,
+    form: PostedForm,
+    db: SessionDep,
+    services: Services,
+) -> Response:
+    command = service.ClaimMatch(token, item_id, _text(form, "answers") or "")
+    await service.claim_match(db, services, command, client_info(request))
+    await db.commit()
+    return _redirect(request, f"{PUBLIC_PATH}/status/{token}", done="claimed")
+
+
+@router.post("/status/{token}/revoke")
+async def revoke(
+    request: Request, token: str, form: PostedForm, db: SessionDep, services: Services
+) -> Response:
+    await service.revoke_links(db, services, token, language_of(request))
+    await db.commit()
+    return page(request, "public/revoked.html")
