@@ -168,8 +168,9 @@ def public_item(venue: Venue | None, item: Item, storage: Storage) -> PublicItem
     """Only what the venue shows; a person's found report (no venue) shows the defaults."""
     shown = set(venue.public_fields) if venue is not None else {"category", "color", "date"}
     photo = None
-    if venue is not None and shows_photo(venue, item):
-        photo = storage.url(item.thumbnail_url or item.image_url)
+    picture = item.thumbnail_url or item.image_url
+    if venue is not None and picture and shows_photo(venue, item):
+        photo = storage.url(picture)
     return PublicItem(
         id=item.id,
         category=item.category if "category" in shown else None,

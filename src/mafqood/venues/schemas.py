@@ -17,6 +17,7 @@ Verification = Literal["pending", "verified"]
 LocationType = Literal["mall", "metro", "airport", "park", "restaurant", "hotel", "other"]
 BOTH_LANGUAGES: list[Language] = list(SUPPORTED_LANGUAGES)
 RetentionDays = dict[Category, Annotated[int, Field(ge=1, le=3650)]]
+PublicField = Literal["category", "color", "date", "area", "title", "brand"]
 
 
 class VenueIn(InputModel):
@@ -65,6 +66,16 @@ class VenueUpdate(InputModel):
     opening_hours: Detail = None
     languages: Annotated[list[Language], Field(max_length=2)] | None = None
     retention_days: RetentionDays | None = None
+    public_fields: Annotated[list[PublicField], Field(max_length=6)] | None = Field(
+        default=None,
+        description="What the venue's public page (/v/{id}) shows of each found item; never "
+        "the finder, tag code, storage location or hidden details",
+    )
+    public_photos: bool | None = Field(
+        default=None,
+        description="Whether the public page shows photos (never of documents, cards, "
+        "wallets or items with hidden details)",
+    )
 
 
 class VenueOut(BaseModel):
@@ -83,6 +94,11 @@ class VenueOut(BaseModel):
     retention_days: dict[str, int] = Field(
         description="Days an item is held, per category (defaults filled in)"
     )
+    public_fields: list[str] = Field(
+        default_factory=lambda: ["category", "color", "date", "area"],
+        description="What the venue's public page shows of each found item",
+    )
+    public_photos: bool = False
     my_role: Role
     verification: Verification = Field(
         description="pending until a platform administrator has verified the venue: until "

@@ -56,7 +56,17 @@ from mafqood.worker.mail import queue_mail
 # anyone knows); this domain is reserved and never delivers mail.
 DESK_EMAIL_DOMAIN = "desk.mafqood.invalid"
 REQUIRED_FIELDS = frozenset(
-    ("name", "location", "location_type", "latitude", "longitude", "languages", "retention_days")
+    (
+        "name",
+        "location",
+        "location_type",
+        "latitude",
+        "longitude",
+        "languages",
+        "retention_days",
+        "public_fields",
+        "public_photos",
+    )
 )
 
 
