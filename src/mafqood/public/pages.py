@@ -135,15 +135,16 @@ async def venue_page(
     services: Services,
     category: Annotated[str | None, Query(max_length=20)] = None,
     color: Annotated[str | None, Query(max_length=50)] = None,
-    since: Annotated[date | None, Query()] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
     page_number: Annotated[int, Query(alias="page", ge=1, le=service.MAX_PAGE)] = 1,
 ) -> Response:
     wanted = category if category in CATEGORIES else None
-    search = service.FoundSearch(venue_id, wanted, color or None, since, page_number)
+    day = _day(since)
+    search = service.FoundSearch(venue_id, wanted, color or None, day, page_number)
     venue, items, total = await service.search_found(db, services, search, client_info(request))
     query = {
         name: str(value)
-        for name, value in (("category", wanted), ("color", color), ("since", since))
+        for name, value in (("category", wanted), ("color", color), ("since", day))
         if value
     }
     return page(
@@ -157,9 +158,19 @@ async def venue_page(
         capped=page_number * service.PAGE_SIZE < total and page_number >= service.MAX_PAGE,
         query=query,
         categories=CATEGORIES,
-        chosen={"category": wanted, "color": color or "", "since": since},
+        chosen={"category": wanted, "color": color or "", "since": day},
         shown=set(venue.public_fields),
     )
+
+
+def _day(value: str | None) -> date | None:
+    """The search form's date (YYYY-MM-DD); empty when the field was left blank."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError("since", "invalid", location="query") from exc
 
 
 class ReporterIn(InputModel):

@@ -21,6 +21,7 @@ from io import BytesIO
 
 from fastapi import UploadFile
 from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import undefer
 from starlette.datastructures import Headers
 from starlette.datastructures import UploadFile as FormFile
 
@@ -170,7 +171,7 @@ def public_item(venue: Venue | None, item: Item, storage: Storage) -> PublicItem
     photo = None
     picture = item.thumbnail_url or item.image_url
     if venue is not None and picture and shows_photo(venue, item):
-        photo = storage.url(picture)
+        photo = picture
     return PublicItem(
         id=item.id,
         category=item.category if "category" in shown else None,
@@ -297,7 +298,10 @@ async def confirm_report(
     received = time.monotonic()
     digest = hashlib.sha256(secret.encode()).hexdigest()
     report = await uow.scalar(
-        select(WebReport).where(WebReport.confirm_hash == digest).with_for_update()
+        select(WebReport)
+        .where(WebReport.confirm_hash == digest)
+        .options(undefer(WebReport.photo))
+        .with_for_update()
     )
     if report is None:
         raise LinkNotAccepted("link_invalid")
