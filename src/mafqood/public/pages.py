@@ -223,7 +223,7 @@ async def report_sent(request: Request, venue_id: uuid.UUID, db: SessionDep) -> 
 
 @router.get("/confirm/{secret}")
 async def confirm(request: Request, secret: str, db: SessionDep, services: Services) -> Response:
-    user, _ = await service.confirm_report(db, services, secret[:100], client_info(request))
+    user = await service.confirm_report(db, services, secret[:100], client_info(request))
     language: Language = "ar" if user.preferred_language == "ar" else "en"
     pending(request).to_set[LANGUAGE_COOKIE] = (language, YEAR, PUBLIC_PATH, "lax")
     if user.web_link_nonce is None:

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 from fastapi import UploadFile
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import undefer
 from starlette.datastructures import Headers
 from starlette.datastructures import UploadFile as FormFile
@@ -290,10 +290,10 @@ def _upload(data: bytes, content_type: str | None) -> UploadFile:
 
 async def confirm_report(
     uow: UnitOfWork, services: PublicServices, secret: str, client: ClientInfo
-) -> tuple[User, Item]:
+) -> User:
     """The mail's link: the report becomes an ordinary lost report of the address's account
     (made without a password when there is none), matched like the app's. Opened again, it
-    answers the same report; after it expired, nothing."""
+    answers the same account; after it expired, nothing."""
     await _limit(services, "confirm_ip", client.ip, CONFIRMS_PER_IP)
     received = time.monotonic()
     digest = hashlib.sha256(secret.encode()).hexdigest()
@@ -306,11 +306,11 @@ async def confirm_report(
     if report is None:
         raise LinkNotAccepted("link_invalid")
     if report.confirmed_at is not None:
-        item = await uow.get(Item, report.item_id) if report.item_id else None
-        user = await uow.get(User, item.user_id) if item is not None else None
-        if item is None or user is None:
+        # Opened again (or twice at once: this one waited for the other's lock).
+        user = await uow.scalar(select(User).where(User.email == report.email))
+        if user is None:
             raise LinkNotAccepted("link_invalid")
-        return user, item
+        return user
     if report.expires_at <= datetime.now(UTC):
         raise LinkNotAccepted("link_expired")
     user = await _account_of(uow, report)
@@ -318,17 +318,17 @@ async def confirm_report(
     photos: Sequence[UploadFile] = []
     if report.photo is not None:
         photos = [_upload(report.photo, report.photo_type)]
+    report.photo = None  # the report keeps its own copy of the photo; this one goes
     form = ItemCreate.model_validate(report.form)
     audit.record(uow, "web_report_confirmed", client, user_id=user.id)
     answer = await submission.submit(
         uow, user, submission.ReportItem("lost", form, photos, received), services
     )
-    report.item_id = answer.item.id
-    report.photo = None  # the report's own photo is stored now; the copy is not kept
+    await uow.execute(
+        update(WebReport).where(WebReport.id == report.id).values(item_id=answer.item.id)
+    )
     await uow.commit()
-    item = await uow.get(Item, answer.item.id)
-    assert item is not None
-    return user, item
+    return user
 
 
 async def _account_of(uow: UnitOfWork, report: WebReport) -> User:

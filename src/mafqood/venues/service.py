@@ -83,6 +83,8 @@ def venue_out(venue: Venue, role: str) -> VenueOut:
         opening_hours=venue.opening_hours,
         languages=list(venue.languages),
         retention_days=retention_days(venue),
+        public_fields=list(venue.public_fields),
+        public_photos=venue.public_photos,
         my_role=role,
         verification="verified" if venue.is_verified else "pending",
         verified_at=venue.verified_at,
