@@ -26,6 +26,7 @@ from mafqood.staff.cookies import LANGUAGE_COOKIE
 from mafqood.staff.render import TEXTS_OF_EVIDENCE
 from mafqood.staff.session import language_of
 from mafqood.users.passwords import policy_violations
+from mafqood.venues.models import PUBLIC_FIELDS
 from mafqood.venues.schemas import Role
 
 SOURCE = Path(mafqood.__file__).parent
@@ -169,7 +170,8 @@ def test_every_code_in_the_source_has_a_text() -> None:
 
 
 def test_every_word_of_the_dashboard_has_a_text() -> None:
-    templates = "\n".join(t.read_text(encoding="utf-8") for t in TEMPLATES.glob("*.html"))
+    # The dashboard's pages and the venues' public pages (templates/public).
+    templates = "\n".join(t.read_text(encoding="utf-8") for t in TEMPLATES.rglob("*.html"))
     used = set(re.findall(r'l10n\.(?:t|message)\("([^"]+)"\s*[,)]', templates))
     assert len(used) > 100
     # Keys the templates put together from a value, and the values there can be.
@@ -187,6 +189,8 @@ def test_every_word_of_the_dashboard_has_a_text() -> None:
         "evidence": sorted(TEXTS_OF_EVIDENCE),
         # A message no longer shown.
         "thread": ["removed", "deleted"],
+        "public.field": PUBLIC_FIELDS,
+        "report.status": get_args(ItemStatus),
     }
     assert prefixes == set(vocabularies) - {"evidence"}
     used |= {f"{prefix}.{value}" for prefix, values in vocabularies.items() for value in values}

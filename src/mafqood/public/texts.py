@@ -8,7 +8,7 @@ TEXTS: Catalog = {
     "public.app": {"en": "Mafqood lost & found", "ar": "مفقود للمفقودات"},
     # the venue's page
     "public.venue.desk": {"en": "Lost & found desk", "ar": "مكتب المفقودات"},
-    "public.venue.hours": {"en": "Opening hours", "ar": "ساعات العمل"},
+    "public.venue.hours": SameAs("venue.opening_hours"),
     "public.venue.where": {"en": "Where", "ar": "المكان"},
     "public.venue.contact": {"en": "Contact", "ar": "التواصل"},
     "public.search.title": {"en": "Found recently", "ar": "عُثر عليه مؤخرًا"},
@@ -18,9 +18,9 @@ TEXTS: Catalog = {
         "ar": "نُخفي بعض التفاصيل حتى يتمكن المالك وحده من إثبات ملكيته. إن رأيت شيئًا يشبه "
         "غرضك فأبلغ عنه أدناه، وسيقارن المكتب التفاصيل.",
     },
-    "public.search.category": {"en": "Category", "ar": "الفئة"},
-    "public.search.any": {"en": "Any", "ar": "الكل"},
-    "public.search.color": {"en": "Colour", "ar": "اللون"},
+    "public.search.category": SameAs("item.category"),
+    "public.search.any": SameAs("inventory.any"),
+    "public.search.color": SameAs("item.color"),
     "public.search.since": {"en": "Found since", "ar": "عُثر عليه منذ"},
     "public.search.submit": {"en": "Search", "ar": "بحث"},
     "public.search.none": {
@@ -33,11 +33,11 @@ TEXTS: Catalog = {
     },
     "public.item.found_on": {"en": "Found on", "ar": "تاريخ العثور"},
     "public.item.area": {"en": "Area", "ar": "المنطقة"},
-    "public.item.brand": {"en": "Brand", "ar": "العلامة التجارية"},
+    "public.item.brand": SameAs("item.brand"),
     "public.item.color": SameAs("public.search.color"),
     "public.item.category": SameAs("public.search.category"),
-    "public.pager.next": {"en": "Next", "ar": "التالي"},
-    "public.pager.previous": {"en": "Previous", "ar": "السابق"},
+    "public.pager.next": SameAs("pager.next"),
+    "public.pager.previous": SameAs("pager.previous"),
     # the report form
     "public.report.title": {"en": "Report a lost item", "ar": "الإبلاغ عن غرض مفقود"},
     "public.report.intro": {
@@ -124,8 +124,8 @@ TEXTS: Catalog = {
         "ar": "رابط جديد في طريقه إلى بريدك، وهذا الرابط لم يعد يعمل.",
     },
     "report.status.open": {"en": "Active", "ar": "فعّال"},
-    "report.status.matched": {"en": "Matched", "ar": "مطابَق"},
-    "report.status.closed": {"en": "Closed", "ar": "مغلق"},
+    "report.status.matched": SameAs("status.matched"),
+    "report.status.closed": SameAs("status.closed"),
     "report.status.claimed": {"en": "Returned", "ar": "أُعيد"},
     # refusals of links
     "link_invalid": {
@@ -175,13 +175,13 @@ TEXTS: Catalog = {
         "en": "Show photos (never of documents, cards, wallets or items with hidden details)",
         "ar": "عرض الصور (لا تُعرض أبدًا للمستندات والبطاقات والمحافظ والأغراض ذات التفاصيل المخفية)",
     },
-    "public.settings.save": {"en": "Save", "ar": "حفظ"},
+    "public.settings.save": SameAs("form.save"),
     "public.settings.open": {"en": "Open the public page", "ar": "افتح الصفحة العامة"},
     "public.field.category": SameAs("public.search.category"),
     "public.field.color": SameAs("public.search.color"),
     "public.field.date": SameAs("public.item.found_on"),
     "public.field.area": SameAs("public.item.area"),
-    "public.field.title": {"en": "Title", "ar": "العنوان"},
+    "public.field.title": SameAs("item.title"),
     "public.field.brand": SameAs("public.item.brand"),
     "field.unknown_public_field": {
         "en": "Not something the public page can show.",
