@@ -429,3 +429,32 @@ async def test_the_confirmation_mail_is_in_the_pages_language(
     arabic = bool(re.search("[\u0600-\u06ff]", mail["body"]))
     assert arabic == (language == "ar")
     client.cookies.clear()
+
+
+async def test_what_people_typed_renders_as_text(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    await client.patch(
+        f"/api/v1/venues/{venue['id']}",
+        json={"public_fields": ["title", "color", "area"]},
+        headers=owner.headers,
+    )
+    await intake_one(
+        client,
+        owner,
+        venue["id"],
+        title=attack,
+        color="<b>x</b>",
+        location_detail=attack,
+        category="other",
+    )
+    status = await confirmed_report(
+        client, container, venue["id"], title=attack, description=attack, full_name=attack
+    )
+    for path in (f"/v/{venue['id']}", status):
+        page = (await client.get(path)).text
+        assert "<script>alert" not in page and "<img src=x" not in page, path
+        assert "&lt;script&gt;alert(" in page, path
