@@ -13,6 +13,12 @@ for lang in ara eng; do
         || ocr+=("tesseract-ocr-$lang")
 done
 bash scripts/apt_install.sh "${ocr[@]}"
+# The desk's poster (PDF) is set in Debian's fonts: DejaVu Sans for Latin text, Noto Sans
+# Arabic for Arabic.
+fonts=()
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || fonts+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || fonts+=(fonts-noto-core)
+bash scripts/apt_install.sh "${fonts[@]}"
 
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
@@ -35,22 +41,3 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
 fi
 # The image model is exported to ONNX once (skipped while the exported file is intact).
 "$VENV/bin/python" scripts/export_models.py
-# The desk's poster (PDF) is set in Debian's fonts: DejaVu Sans for Latin text, Noto Sans
-# Arabic for Arabic. Installed once when missing.
-fonts=()
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || fonts+=(fonts-dejavu-core)
-[ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || fonts+=(fonts-noto-core)
-if [ "${#fonts[@]}" != 0 ]; then
-    if [ "$(id -u)" = 0 ]; then
-        SUDO=""
-    elif sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        echo "missing fonts for the poster: install the Debian/Ubuntu packages ${fonts[*]}" >&2
-        exit 1
-    fi
-    echo "==> installing ${fonts[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        "${fonts[@]}" >/dev/null
-fi

@@ -25,8 +25,8 @@ from mafqood.users.models import User
 from mafqood.users.weblinks import WEB_LINK_MAX_AGE
 from mafqood.worker.app import SEND_MAIL
 from mafqood.worker.outbox import OutboxJob
-from tests.public.conftest import https_client
 from tests.factories import PASSWORD, register
+from tests.public.conftest import https_client
 from tests.venues.helpers import create_venue, entry, intake, intake_one
 
 FIELDS = {

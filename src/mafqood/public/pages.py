@@ -6,18 +6,16 @@ call the use cases of public.service and present."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse, Response
-from fastapi.routing import APIRoute
-from pydantic import EmailStr, ValidationError
-from starlette.datastructures import FormData, UploadFile
+from fastapi.responses import Response
+from pydantic import EmailStr
+from starlette.datastructures import UploadFile
 
-from mafqood.core.errors import AppError, FieldError, RetryLater
+from mafqood.core.errors import FieldError
 from mafqood.core.i18n import SUPPORTED_LANGUAGES, Language
 from mafqood.core.request_context import client_info
 from mafqood.core.validation import InputModel, Name
@@ -27,44 +25,21 @@ from mafqood.items.vocabulary import CATEGORIES
 from mafqood.public import service
 from mafqood.public.ports import PublicServices
 from mafqood.staff.cookies import LANGUAGE_COOKIE
-from mafqood.staff.render import page, security_headers
-from mafqood.staff.session import PUBLIC_PATH, apply_cookies, check_csrf, language_of, pending
+from mafqood.staff.render import page, redirect_to
+from mafqood.staff.routing import PostedForm, RefusalPages, text
+from mafqood.staff.session import PUBLIC_PATH, language_of, pending
 
 YEAR = 365 * 86400
 HONEYPOT = "website"
 
 
-class PublicRoute(APIRoute):
-    """A refusal becomes a page in the visitor's language: after a form, the form's page
-    again with the message; otherwise an error page with the refusal's status code."""
+class PublicRoute(RefusalPages):
+    """Refusals as the public pages' own error page, or back on the form they came from."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    error_page = "public/error.html"
 
-        async def public_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except (AppError, ValidationError) as exc:
-                code = _code(exc)
-                back = _back(request) if request.method == "POST" else None
-                if back:
-                    shown: Response = _redirect(request, back, error=code)
-                else:
-                    status = exc.status_code if isinstance(exc, AppError) else 422
-                    shown = page(request, "public/error.html", status_code=status, error=code)
-                if isinstance(exc, RetryLater) and exc.headers:
-                    shown.headers.update(exc.headers)
-                return shown
-
-        return public_handler
-
-
-def _code(exc: AppError | ValidationError) -> str:
-    if isinstance(exc, FieldError):
-        return f"field.{exc.reason}"
-    if isinstance(exc, ValidationError):
-        return f"field.{exc.errors()[0]['type']}"
-    return exc.code
+    def back(self, request: Request) -> str | None:
+        return _back(request)
 
 
 def _public_path(path: str) -> bool:
@@ -85,10 +60,7 @@ def _back(request: Request) -> str | None:
 
 def _redirect(request: Request, path: str, **query: str) -> Response:
     assert _public_path(path), path
-    url = f"{path}?{urlencode(query)}" if query else path
-    response = RedirectResponse(url, status_code=303, headers=security_headers(request))
-    apply_cookies(request, response, request.app.state.settings)
-    return response
+    return redirect_to(request, path, **query)
 
 
 router = APIRouter(prefix=PUBLIC_PATH, route_class=PublicRoute, include_in_schema=False)
@@ -100,21 +72,6 @@ def public_services(request: Request) -> PublicServices:
 
 
 Services = Annotated[PublicServices, Depends(public_services)]
-
-
-async def posted_form(request: Request) -> FormData:
-    form = await request.form()
-    value = form.get("csrf")
-    check_csrf(request, value if isinstance(value, str) else None)
-    return form
-
-
-PostedForm = Annotated[FormData, Depends(posted_form)]
-
-
-def _text(form: FormData, name: str) -> str | None:
-    value = form.get(name)
-    return value if isinstance(value, str) else None
 
 
 @router.get("/language/{language}")
@@ -182,14 +139,14 @@ class ReporterIn(InputModel):
 async def send_report(
     request: Request, venue_id: uuid.UUID, form: PostedForm, db: SessionDep, services: Services
 ) -> Response:
-    if _text(form, HONEYPOT):
+    if text(form, HONEYPOT):
         # A robot filled the field people never see: it is told what people are told.
         return _redirect(request, f"{PUBLIC_PATH}/{venue_id}/sent")
     reporter = ReporterIn.model_validate(
-        {"email": _text(form, "email"), "full_name": _text(form, "full_name")}
+        {"email": text(form, "email"), "full_name": text(form, "full_name")}
     )
     fields = {
-        name: _text(form, name)
+        name: text(form, name)
         for name in (
             "title",
             "description",
@@ -257,7 +214,7 @@ async def claim(
     db: SessionDep,
     services: Services,
 ) -> Response:
-    command = service.ClaimMatch(token, item_id, _text(form, "answers") or "")
+    command = service.ClaimMatch(token, item_id, text(form, "answers") or "")
     await service.claim_match(db, services, command, client_info(request))
     await db.commit()
     return _redirect(request, f"{PUBLIC_PATH}/status/{token}", done="claimed")

@@ -159,9 +159,12 @@ def page(
 def redirect(request: Request, url: str, **query: str) -> Response:
     """After a form: back to a page (303, so a reload does not post again). Only ever to a
     page of the dashboard, whoever chose the address."""
-    url = safe_target(request, url)
-    if query:
-        url = f"{url}?{urlencode(query)}"
+    return redirect_to(request, safe_target(request, url), **query)
+
+
+def redirect_to(request: Request, path: str, **query: str) -> Response:
+    """A 303 to a path the caller has checked is one of this service's pages."""
+    url = f"{path}?{urlencode(query)}" if query else path
     response = RedirectResponse(url, status_code=303, headers=security_headers(request))
     apply_cookies(request, response, request.app.state.settings)
     return response

@@ -16,39 +16,51 @@ from starlette.datastructures import FormData
 from mafqood.core.errors import AppError, FieldError, RetryLater
 from mafqood.core.pagination import Page, PageNumber
 from mafqood.core.web import SessionDep
-from mafqood.staff.render import page, redirect
+from mafqood.staff.render import page, redirect, redirect_to
 from mafqood.staff.session import SignInRequired, StaffUser, check_csrf
 from mafqood.staff.targets import HOME, safe_target
 from mafqood.venues import access
 from mafqood.venues.models import Venue
 
 
-class StaffRoute(APIRoute):
-    """A use case's refusal becomes a page in the member's language: after a form, the form's
-    page again with the message; otherwise an error page with the same status code (404 for
-    another venue's things, like the API)."""
+class RefusalPages(APIRoute):
+    """A use case's refusal becomes a page in the visitor's language: after a form, the
+    form's page again with the message (where `back` finds one); otherwise `error_page` with
+    the same status code (404 for another venue's things, like the API)."""
+
+    error_page = "error.html"
+
+    def back(self, request: Request) -> str | None:
+        return None
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
-        async def staff_handler(request: Request) -> Response:
+        async def refusal_handler(request: Request) -> Response:
             try:
                 return await handler(request)
             except SignInRequired as exc:
                 return redirect(request, "/staff/login", next=exc.next_path)
             except (AppError, ValidationError) as exc:
                 code = _code(exc)
-                back = _form_page(request) if request.method == "POST" else None
+                back = self.back(request) if request.method == "POST" else None
+                shown: Response
                 if back:
-                    return redirect(request, back, error=code)
-                status = exc.status_code if isinstance(exc, AppError) else 422
-                shown = page(request, "error.html", status_code=status, error=code)
+                    shown = redirect_to(request, back, error=code)
+                else:
+                    status = exc.status_code if isinstance(exc, AppError) else 422
+                    shown = page(request, self.error_page, status_code=status, error=code)
                 # A refusal that passes with time says when on the page too.
                 if isinstance(exc, RetryLater) and exc.headers:
                     shown.headers.update(exc.headers)
                 return shown
 
-        return staff_handler
+        return refusal_handler
+
+
+class StaffRoute(RefusalPages):
+    def back(self, request: Request) -> str | None:
+        return _form_page(request)
 
 
 def _code(exc: AppError | ValidationError) -> str:
