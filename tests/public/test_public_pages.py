@@ -463,3 +463,35 @@ async def test_what_people_typed_renders_as_text(
         page = (await client.get(path)).text
         assert "<script>alert" not in page and "<img src=x" not in page, path
         assert "&lt;script&gt;alert(" in page, path
+
+
+async def test_a_lost_link_is_mailed_again_to_its_address_only(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    await confirmed_report(client, container, venue["id"])
+    before = len(await mails(container))
+
+    async def ask(email: str) -> httpx.Response:
+        csrf = await csrf_of(client, f"/v/{venue['id']}")
+        return await client.post(
+            f"/v/{venue['id']}/link",
+            data={"email": email, "csrf": csrf},
+            headers={"Referer": f"https://test/v/{venue['id']}"},
+        )
+
+    for email in ("OMAR@example.com", "nobody@example.com", owner.email):
+        answer = await ask(email)
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/v/{venue['id']}/sent?what=link"
+    sent = (await mails(container))[before:]
+    assert [mail["to"] for mail in sent] == ["omar@example.com"]  # app accounts sign in
+    assert (await client.get(link_in(sent[0]["body"], "status"))).status_code == 200
+    bad = await ask("not-an-address")
+    assert "error=field.value_error" in bad.headers["location"]
+    for _ in range(2):
+        await ask("omar@example.com")
+    limited = await ask("omar@example.com")
+    assert "error=rate_limited" in limited.headers["location"]
+    assert len((await mails(container))[before:]) == service.LINKS_PER_EMAIL.limit

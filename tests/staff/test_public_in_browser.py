@@ -215,6 +215,7 @@ def test_web_flow(
     browser.get(status_url)
     ready = wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, ".claim-state.ready"))
     assert WORDS[language]["ready"] in ready[0].text
+    assert venue["name"] in ready[0].text and "Daily 10:00-24:00" in ready[0].text
     keep(browser, "status-ready", language)
     wait_until(lambda: len(mails_to(mailbox, email)) >= 3, timeout=60)
     decision = mails_to(mailbox, email)[-1]

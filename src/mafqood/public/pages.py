@@ -172,10 +172,26 @@ async def send_report(
     return _redirect(request, f"{PUBLIC_PATH}/{venue_id}/sent")
 
 
+class AddressIn(InputModel):
+    email: EmailStr
+
+
+@router.post("/{venue_id}/link")
+async def mail_link(
+    request: Request, venue_id: uuid.UUID, form: PostedForm, db: SessionDep, services: Services
+) -> Response:
+    await service.public_venue(db, venue_id)
+    address = AddressIn.model_validate({"email": text(form, "email")})
+    await service.send_link(db, services, address.email, client_info(request))
+    await db.commit()
+    return _redirect(request, f"{PUBLIC_PATH}/{venue_id}/sent", what="link")
+
+
 @router.get("/{venue_id}/sent")
 async def report_sent(request: Request, venue_id: uuid.UUID, db: SessionDep) -> Response:
     venue = await service.public_venue(db, venue_id)
-    return page(request, "public/sent.html", venue=venue)
+    link = request.query_params.get("what") == "link"
+    return page(request, "public/sent.html", venue=venue, link=link)
 
 
 @router.get("/confirm/{secret}")

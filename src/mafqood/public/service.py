@@ -72,6 +72,7 @@ CONFIRMS_PER_IP = Rate(20, 3600)
 CLAIMS_PER_IP = Rate(10, 3600)
 CLAIMS_PER_EMAIL = Rate(5, 86400)
 LINKS_PER_EMAIL = Rate(3, 3600)
+LINKS_PER_IP = Rate(10, 3600)
 
 
 class LinkNotAccepted(AppError):
@@ -128,6 +129,8 @@ class MatchView:
     needs_answers: bool
     claim: Claim | None
     handed_over: bool
+    # Where to collect it: the desk holding it (None for a person's found report).
+    venue: Venue | None
 
 
 @dataclass(frozen=True)
@@ -426,6 +429,7 @@ async def _matches_of(
                 handed_over=found.status == "claimed"
                 and claim is not None
                 and claim.status == ClaimStatus.APPROVED,
+                venue=venue,
             )
         )
     return views
@@ -472,6 +476,25 @@ async def revoke_links(
         user.email,
         translate("public.mail.link.subject", language),
         translate("public.mail.link.body", language, link=status_url(services.settings, user)),
+    )
+
+
+async def send_link(
+    uow: UnitOfWork, services: PublicServices, email: str, client: ClientInfo
+) -> None:
+    """A lost status link mailed again to its address. The same answer whether or not the
+    address has reports, so that nobody learns who reported what."""
+    await _limit(services, "link_ip", client.ip, LINKS_PER_IP)
+    await _limit(services, "link_email", email, LINKS_PER_EMAIL)
+    user = await uow.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active or user.web_link_nonce is None:
+        return
+    language: Language = "ar" if user.preferred_language == "ar" else "en"
+    queue_mail(
+        uow,
+        user.email,
+        translate("public.mail.link.subject", language),
+        translate("public.mail.link.again", language, link=status_url(services.settings, user)),
     )
 
 

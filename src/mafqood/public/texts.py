@@ -158,6 +158,21 @@ TEXTS: Catalog = {
         "{link}\n\nMafqood",
         "ar": "هذا رابطك الجديد إلى بلاغاتك (الروابط القديمة لم تعد تعمل):\n{link}\n\nمفقود",
     },
+    "public.mail.link.again": {
+        "en": "Here is the link to your lost reports, as you asked:\n{link}\n\nIf you did not "
+        "ask for it, ignore this mail.\n\nMafqood",
+        "ar": "هذا رابط بلاغاتك كما طلبت:\n{link}\n\nإن لم تطلبه فتجاهل هذه الرسالة.\n\nمفقود",
+    },
+    "public.link.title": {"en": "Lost your link?", "ar": "فقدت رابطك؟"},
+    "public.link.intro": {
+        "en": "Already reported here? We mail the link to your reports again.",
+        "ar": "أبلغت من قبل؟ سنرسل رابط بلاغاتك إلى بريدك مجددًا.",
+    },
+    "public.link.submit": {"en": "Mail me my link", "ar": "أرسل لي رابطي"},
+    "public.link.sent": {
+        "en": "If this address has reports, a link to them is on its way.",
+        "ar": "إن كان لهذا البريد بلاغات فرابطها في طريقه إليك.",
+    },
     # the poster
     "public.poster.lost": {"en": "Lost something here?", "ar": "فقدت شيئًا هنا؟"},
     "public.poster.scan": {
