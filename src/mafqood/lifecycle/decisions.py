@@ -54,6 +54,7 @@ async def decide(
             raise Conflict("item_not_claimable")
         close(claim, ClaimStatus.APPROVED, data.reason, actor)
         await _share(uow, claim, item, locked.match, locked.lost)
+        await notices.ready_to_collect(uow, claim, item)
     audit.record(
         uow,
         f"claim_{claim.status}",

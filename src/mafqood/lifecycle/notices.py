@@ -17,7 +17,7 @@ from mafqood.lifecycle.statuses import ClaimStatus, MatchStatus
 from mafqood.notifications.service import notify, notify_all
 from mafqood.realtime import events
 from mafqood.users.models import User
-from mafqood.venues.models import VenueMember
+from mafqood.venues.models import Venue, VenueMember
 
 
 async def recipients(uow: UnitOfWork, item: Item) -> list[uuid.UUID]:
@@ -216,6 +216,26 @@ async def claim_approved(uow: UnitOfWork, claim: Claim, item: Item, contact: str
         params={"item_title": item.title, "contact": contact},
         item_id=item.id,
         event=_claim_decided(claim, contact=contact),
+    )
+
+
+async def ready_to_collect(uow: UnitOfWork, claim: Claim, item: Item) -> None:
+    """A claim approved at a venue's desk: the claimant is told where and when to collect."""
+    venue = await uow.get(Venue, item.venue_id) if item.venue_id else None
+    if venue is None:
+        return
+    await notify(
+        uow,
+        claim.claimant_id,
+        "claim",
+        "notify.ready_to_collect",
+        params={
+            "item_title": item.title,
+            "venue": venue.name,
+            "place": venue.location,
+            "hours": venue.opening_hours or "",
+        },
+        item_id=item.id,
     )
 
 

@@ -133,6 +133,13 @@ TEXTS: Catalog = {
         "en": "Your claim on {item_title} was approved. Contact: {contact}",
         "ar": "تمت الموافقة على مطالبتك بـ {item_title}. للتواصل: {contact}",
     },
+    "notify.ready_to_collect.title": {"en": "Ready to collect", "ar": "جاهز للاستلام"},
+    "notify.ready_to_collect.message": {
+        "en": "{item_title} is ready to collect at the lost & found desk of {venue} ({place}). "
+        "{hours} Bring an ID.",
+        "ar": "{item_title} جاهز للاستلام من مكتب المفقودات في {venue} ({place}). {hours} "
+        "أحضر إثبات هوية.",
+    },
     "notify.claim_rejected.title": {
         "en": "Claim not approved",
         "ar": "لم تتم الموافقة على المطالبة",
