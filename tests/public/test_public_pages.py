@@ -341,6 +341,10 @@ async def test_status_links_altered_expired_revoked(
 
     # Revoked: every earlier link stops, a new one is mailed.
     csrf = await csrf_of(client, status)
+    assert (await client.post(f"{status}/revoke", data={"csrf": "forged"})).status_code == 403
+    assert (
+        await client.post(f"/v/status/{altered}/revoke", data={"csrf": csrf})
+    ).status_code == 404
     revoked = await client.post(f"{status}/revoke", data={"csrf": csrf})
     assert revoked.status_code == 200
     assert (await client.get(status)).status_code == 404
