@@ -144,6 +144,7 @@ def test_beat_schedules_every_periodic_job(servers: Servers) -> None:
         "mafqood.sweep_unanalysed",
         "mafqood.retention_notices",
         "mafqood.purge_ended_threads",
+        "mafqood.purge_web_reports",
     }
     assert schedule["drain-outbox"]["schedule"] == timedelta(seconds=15)
     assert celery.conf.task_acks_late is True

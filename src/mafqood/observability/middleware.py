@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -49,6 +50,15 @@ def _failure_reason(status: int, body: bytes) -> str:
         return code
     except (ValueError, AttributeError, TypeError, IndexError):
         return str(status)
+
+
+# Paths that are themselves a secret (a public page's one-time confirmation and its signed
+# status link): logged without it, so that reading the logs gives nobody the link.
+_SECRET_PATH = re.compile(r"^(/v/(?:confirm|status)/)[^/]+")
+
+
+def logged_path(path: str) -> str:
+    return _SECRET_PATH.sub(r"\1<secret>", path)
 
 
 class MetricsMiddleware:
@@ -102,7 +112,7 @@ class MetricsMiddleware:
             access_log.info(
                 "request",
                 method=method,
-                path=scope["path"],
+                path=logged_path(scope["path"]),
                 route=route,
                 status=status,
                 duration_ms=round(elapsed * 1000, 1),
