@@ -2,15 +2,15 @@
 public of its found items, the web reports awaiting their mail's confirmation, and the
 status-link secret of accounts created from the web (rotated to revoke every link sent).
 
-Revision ID: 0016w_web_public
-Revises: 0015_described_lost_wm
+Revision ID: 0017w_web_public
+Revises: 0016_message_threads
 Create Date: 2026-12-05
 """
 
 from mafqood.migrations.sql import execute_script
 
-revision = "0016w_web_public"
-down_revision = "0015_described_lost_wm"
+revision = "0017w_web_public"
+down_revision = "0016_message_threads"
 branch_labels = None
 depends_on = None
 
