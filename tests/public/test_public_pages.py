@@ -20,6 +20,8 @@ from structlog.testing import capture_logs
 
 from mafqood.composition.container import Container
 from mafqood.items.models import Item
+from mafqood.lifecycle.models import Claim
+from mafqood.messaging.models import Message
 from mafqood.public import service
 from mafqood.public.models import WebReport
 from mafqood.users.models import User
@@ -504,3 +506,42 @@ async def test_a_lost_link_is_mailed_again_to_its_address_only(
     limited = await ask("omar@example.com")
     assert "error=rate_limited" in limited.headers["location"]
     assert len((await mails(container))[before:]) == service.LINKS_PER_EMAIL.limit
+
+
+async def test_messages_to_the_desk_only_on_ones_own_claims(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    owner = await register(client)
+    venue = await create_venue(client, owner)
+    status = await confirmed_report(client, container, venue["id"])
+    other_status = await confirmed_report(
+        client, container, venue["id"], email="huda@example.com", title="Keys"
+    )
+    found = await intake_one(client, owner, venue["id"], title="Wallet", category="wallet")
+    async with container.sessionmaker() as session:
+        omar = await session.scalar(select(User).where(User.email == "omar@example.com"))
+        assert omar is not None
+        claim = Claim(item_id=uuid.UUID(found["id"]), claimant_id=omar.id, answers="Mine")
+        session.add(claim)
+        await session.commit()
+        claim_id = claim.id
+
+    async def say(path: str, text: str, csrf: str | None = None) -> httpx.Response:
+        csrf = csrf or await csrf_of(client, path)
+        return await client.post(
+            f"{path}/claims/{claim_id}/messages",
+            data={"csrf": csrf, "text": text},
+            headers={"Referer": f"https://test{path}"},
+        )
+
+    forged = await say(status, "Hello", csrf="forged")
+    assert "error=csrf_failed" in forged.headers["location"]
+    empty = await say(status, "   ")
+    assert empty.status_code == 303 and "error=" in empty.headers["location"]
+    stranger = await say(other_status, "It is mine too")
+    assert "error=not_found" in stranger.headers["location"]
+    sent = await say(status, "Cards from Emirates NBD <b>")
+    assert sent.headers["location"].endswith("done=sent")
+    async with container.sessionmaker() as session:
+        bodies = list(await session.scalars(select(Message.body)))
+    assert bodies == ["Cards from Emirates NBD <b>"]  # the desk reads it in its thread

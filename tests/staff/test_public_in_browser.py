@@ -209,6 +209,28 @@ def test_web_flow(
     button.click()
     wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, ".claim-state.pending"))
 
+    # The desk asks a question in the claim's thread: it comes by mail and on the page, and
+    # the person answers there.
+    queue = api.get(f"/api/v1/venues/{venue['id']}/claims", headers=owner.headers).json()
+    claim_id = queue["claims"][0]["id"]
+    thread = api.get(f"/api/v1/claims/{claim_id}/thread", headers=owner.headers).json()
+    question = {"en": "Which bank are the cards from?", "ar": "من أي بنك البطاقات؟"}[language]
+    asked = api.post(
+        f"/api/v1/threads/{thread['id']}/messages", data={"text": question}, headers=owner.headers
+    )
+    assert asked.status_code == 201, asked.text
+    wait_until(lambda: any(question in body_of(m) for m in mails_to(mailbox, email)), timeout=60)
+    browser.get(status_url)
+    assert question in text_of(browser, ".conversation .messages")
+    reply = browser.find_element(By.CSS_SELECTOR, "form.message-form textarea")
+    reply.send_keys("Emirates NBD <i>both</i>")
+    browser.find_element(By.CSS_SELECTOR, "form.message-form button").click()
+    wait_until(lambda: "done=sent" in browser.current_url)
+    assert "Emirates NBD <i>both</i>" in text_of(browser, ".conversation .messages")
+    keep(browser, "status-conversation", language)
+    answers = api.get(f"/api/v1/threads/{thread['id']}/messages", headers=owner.headers).json()
+    assert any(m["text"] == "Emirates NBD <i>both</i>" for m in answers["messages"])
+
     sign_in(browser, live_url, owner)
     browser.get(f"{live_url}/staff/venues/{venue['id']}/claims")
     claim_text = text_of(browser, "main")

@@ -217,7 +217,7 @@ async def status_page(request: Request, token: str, db: SessionDep, services: Se
         token=token,
         status_path=f"{PUBLIC_PATH}/status/{token}",
         confirmed=done == "confirmed",
-        done=done if done in ("claimed",) else None,
+        done=done if done in ("claimed", "sent") else None,
     )
 
 
@@ -234,6 +234,21 @@ async def claim(
     await service.claim_match(db, services, command, client_info(request))
     await db.commit()
     return _redirect(request, f"{PUBLIC_PATH}/status/{token}", done="claimed")
+
+
+@router.post("/status/{token}/claims/{claim_id}/messages")
+async def message_desk(
+    request: Request,
+    token: str,
+    claim_id: uuid.UUID,
+    form: PostedForm,
+    db: SessionDep,
+    services: Services,
+) -> Response:
+    command = service.AnswerDesk(token, claim_id, text(form, "text") or "")
+    await service.answer_desk(db, services, command, client_info(request))
+    await db.commit()
+    return _redirect(request, f"{PUBLIC_PATH}/status/{token}", done="sent")
 
 
 @router.post("/status/{token}/revoke")

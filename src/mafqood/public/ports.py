@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from mafqood.matching.ports import SubmissionServices
+from mafqood.messaging.ports import MessageServices
 from mafqood.ratelimit.limiter import RateLimiter
 
 
-class PublicServices(SubmissionServices, Protocol):
+class PublicServices(SubmissionServices, MessageServices, Protocol):
     @property
     def rate_limiter(self) -> RateLimiter: ...

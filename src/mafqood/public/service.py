@@ -39,6 +39,8 @@ from mafqood.lifecycle.models import Claim, Match
 from mafqood.lifecycle.schemas import ClaimIn
 from mafqood.lifecycle.statuses import HELD, ClaimStatus, MatchStatus
 from mafqood.matching import submission
+from mafqood.messaging import messages, threads
+from mafqood.messaging.models import Message, MessageThread
 from mafqood.photos.service import process_upload, read_upload
 from mafqood.public.models import WebReport
 from mafqood.public.ports import PublicServices
@@ -73,6 +75,8 @@ CLAIMS_PER_IP = Rate(10, 3600)
 CLAIMS_PER_EMAIL = Rate(5, 86400)
 LINKS_PER_EMAIL = Rate(3, 3600)
 LINKS_PER_IP = Rate(10, 3600)
+MESSAGES_PER_IP = Rate(30, 3600)
+CONVERSATION_SHOWN = 20
 
 
 class LinkNotAccepted(AppError):
@@ -123,6 +127,13 @@ class ClaimMatch:
 
 
 @dataclass(frozen=True)
+class AnswerDesk:
+    token: str
+    claim_id: uuid.UUID
+    text: str
+
+
+@dataclass(frozen=True)
 class MatchView:
     match: Match
     found: PublicItem
@@ -131,6 +142,8 @@ class MatchView:
     handed_over: bool
     # Where to collect it: the desk holding it (None for a person's found report).
     venue: Venue | None
+    # The claim's conversation with the desk, oldest first (the desk's questions).
+    messages: list[Message]
 
 
 @dataclass(frozen=True)
@@ -430,9 +443,39 @@ async def _matches_of(
                 and claim is not None
                 and claim.status == ClaimStatus.APPROVED,
                 venue=venue,
+                messages=await _conversation(uow, claim),
             )
         )
     return views
+
+
+async def _conversation(uow: UnitOfWork, claim: Claim | None) -> list[Message]:
+    """The last messages of the claim's thread, if the desk or the person started one."""
+    if claim is None:
+        return []
+    rows = await uow.scalars(
+        select(Message)
+        .join(MessageThread, MessageThread.id == Message.thread_id)
+        .where(MessageThread.claim_id == claim.id)
+        .order_by(Message.seq.desc())
+        .limit(CONVERSATION_SHOWN)
+    )
+    return list(reversed(list(rows)))
+
+
+async def answer_desk(
+    uow: UnitOfWork, services: PublicServices, command: AnswerDesk, client: ClientInfo
+) -> None:
+    """A message to the desk in the claim's thread: how a person on the web answers the
+    desk's questions. Only on the link's own claims; the messaging rules (masking, limits,
+    blocks) apply as in the app."""
+    user = await link_owner(uow, services, command.token)
+    await _limit(services, "message_ip", client.ip, MESSAGES_PER_IP)
+    claim = await uow.get(Claim, command.claim_id)
+    if claim is None or claim.claimant_id != user.id:
+        raise NotFound()
+    place = await threads.claim_thread(uow, user, claim.id)
+    await messages.send(uow, user, messages.SendMessage(place.thread.id, command.text), services)
 
 
 async def claim_match(

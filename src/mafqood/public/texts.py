@@ -115,6 +115,13 @@ TEXTS: Catalog = {
         "en": "Collected. Glad it is back!",
         "ar": "تم الاستلام. سعداء بعودته!",
     },
+    "public.status.conversation": {"en": "Messages with the desk", "ar": "الرسائل مع المكتب"},
+    "public.status.you": {"en": "You", "ar": "أنت"},
+    "public.status.write": {
+        "en": "Answer the desk or ask a question",
+        "ar": "أجب المكتب أو اطرح سؤالًا",
+    },
+    "public.status.send": {"en": "Send to the desk", "ar": "إرسال إلى المكتب"},
     "public.status.revoke": {
         "en": "Send me a new link (this one stops working)",
         "ar": "أرسل لي رابطًا جديدًا (يتوقف هذا الرابط)",
