@@ -431,6 +431,17 @@ async def test_signing_up_in_the_app_keeps_the_web_report(
         json={"email": FIELDS["email"], "password": PASSWORD, "full_name": "Someone"},
     )
     assert again.status_code == 409
+    # Deleting the account takes the address's web reports, confirmed or waiting, with it.
+    await send_report(client, venue["id"], title="Keys")
+    assert await count(container, WebReport) == 2
+    deleted = await client.request(
+        "DELETE",
+        "/auth/users/me",
+        json={"password": PASSWORD},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert deleted.status_code in (200, 204), deleted.text
+    assert await count(container, WebReport) == 0
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

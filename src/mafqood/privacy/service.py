@@ -34,6 +34,7 @@ from mafqood.privacy.schemas import (
     ExportReport,
     ExportView,
 )
+from mafqood.public import privacy as public_privacy
 from mafqood.storage import Storage
 from mafqood.users.models import RefreshToken, User
 from mafqood.users.passwords import PasswordHasher
@@ -250,6 +251,7 @@ async def delete_account(
             )
         )
     await venue_privacy.hand_over_ownership(session, user)
+    await public_privacy.forget(session, user.email)
     await session.execute(delete(AuditLog).where(AuditLog.user_id == user_id))
     # Foreign keys with ON DELETE CASCADE take items (and their matches, views and reports),
     # notifications, devices, refresh tokens, views and reports made by the user.
