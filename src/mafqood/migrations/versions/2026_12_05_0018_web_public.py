@@ -2,15 +2,15 @@
 public of its found items, the web reports awaiting their mail's confirmation, and the
 status-link secret of accounts created from the web (rotated to revoke every link sent).
 
-Revision ID: 0017w_web_public
-Revises: 0016_message_threads
+Revision ID: 0018w_web_public
+Revises: 0017_redacted_document_photos
 Create Date: 2026-12-05
 """
 
 from mafqood.migrations.sql import execute_script
 
-revision = "0017w_web_public"
-down_revision = "0016_message_threads"
+revision = "0018w_web_public"
+down_revision = "0017_redacted_document_photos"
 branch_labels = None
 depends_on = None
 
