@@ -23,6 +23,7 @@ def test_every_listing_takes_the_same_page_parameters() -> None:
         "GET /api/v1/items",
         "GET /api/v1/items/{item_id}/claims",
         "GET /api/v1/notifications",
+        "GET /api/v1/threads",
         "GET /api/v1/venues/{venue_id}/claims",
         "GET /api/v1/venues/{venue_id}/disposals",
         "GET /api/v1/venues/{venue_id}/disposals/due",
