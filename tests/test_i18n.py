@@ -18,6 +18,8 @@ import mafqood
 from mafqood.composition.texts import CATALOGS, register_texts
 from mafqood.core import i18n
 from mafqood.core.config import Settings
+from mafqood.documents import FIELDS as DOCUMENT_FIELDS
+from mafqood.documents import KINDS as DOCUMENT_KINDS
 from mafqood.items.schemas import AnalysisStatus, Category, ItemStatus
 from mafqood.items.vocabulary import LOCATION_TYPES
 from mafqood.lifecycle.schemas import ClaimStatusName, DisposalMethod, IdType
@@ -191,6 +193,8 @@ def test_every_word_of_the_dashboard_has_a_text() -> None:
         "thread": ["removed", "deleted"],
         "public.field": PUBLIC_FIELDS,
         "report.status": get_args(ItemStatus),
+        "document.kind": [*DOCUMENT_KINDS, "unknown"],
+        "document.field": DOCUMENT_FIELDS,
     }
     assert prefixes == set(vocabularies) - {"evidence"}
     used |= {f"{prefix}.{value}" for prefix, values in vocabularies.items() for value in values}

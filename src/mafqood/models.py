@@ -2,6 +2,7 @@
 
 from mafqood.audit.models import AuditLog
 from mafqood.core.db import Base
+from mafqood.documents.models import DocumentNotice, ItemDocument
 from mafqood.items.models import Item, ItemObjectVector, ItemPhoto, ItemView
 from mafqood.lifecycle.models import Claim, Disposal, Handover, Match
 from mafqood.messaging.models import Message, MessageRead, MessageReport, MessageThread
@@ -18,8 +19,10 @@ __all__ = [
     "Claim",
     "DeviceToken",
     "Disposal",
+    "DocumentNotice",
     "Handover",
     "Item",
+    "ItemDocument",
     "ItemObjectVector",
     "ItemPhoto",
     "ItemReport",

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(default=50_000_000, gt=0)
 
     secret_key: SecretStr | None = None
+    # Earlier SECRET_KEYs (comma-separated) while a rotation settles: identifiers read on
+    # documents are hashed under each too, so reports stored before the rotation still match.
+    secret_key_previous: CommaList = []
+    # Vision workers read the text of photos: documents (identifiers, names) and the brand
+    # words on other items.
+    vision_read_text: bool = True
     access_token_ttl_seconds: int = Field(default=3600, gt=0)
     refresh_token_ttl_days: int = Field(default=30, gt=0)
     password_reset_ttl_seconds: int = Field(default=3600, gt=0)
@@ -201,7 +207,7 @@ class Settings(BaseSettings):
     metrics_enabled: bool = True
     metrics_token: SecretStr | None = None
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "secret_key_previous", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -245,6 +251,10 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def document_secrets(self) -> list[str]:
+        """The secrets that identifiers on documents are hashed under, current first."""
+        return [self.signing_key(), *self.secret_key_previous]
 
 
 @lru_cache

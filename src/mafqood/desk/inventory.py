@@ -17,6 +17,8 @@ from mafqood.core.errors import NotFound
 from mafqood.core.pagination import Page, Pagination
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.desk.schemas import VenueItemUpdate
+from mafqood.documents.models import ItemDocument
+from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import Item
 from mafqood.items.service import escape_like, newest_first_page
 from mafqood.lifecycle.models import Claim, Match
@@ -108,6 +110,26 @@ async def edit_item(uow: UnitOfWork, actor: User, command: EditItem) -> Item:
     await uow.flush()
     await uow.refresh(item)
     return item
+
+
+async def read_as_document(uow: UnitOfWork, actor: User, command: ItemRef) -> Item:
+    """Staff correct an item's category to "documents" and have its photo read again (a
+    vision worker reads it as a document: identifiers, names)."""
+    _, item = await find_item(uow, actor, command)
+    item.category, item.category_given = "documents", True
+    item.analysis_status, item.analysis_error = "pending", None
+    item.updated_at = func.now()
+    enqueue_analysis(uow, item.id)
+    await uow.flush()
+    await uow.refresh(item)
+    return item
+
+
+async def document_reading(uow: UnitOfWork, actor: User, command: ItemRef) -> ItemDocument | None:
+    """What was read on the item's photo, for its venue's staff: kind, issuer, which fields,
+    the identifier's last four characters (the rest is kept only as a hash)."""
+    _, item = await find_item(uow, actor, command)
+    return await uow.get(ItemDocument, (item.id, "photo"))
 
 
 async def pending_claims(session: UnitOfWork, items: list[Item]) -> dict[uuid.UUID, int]:

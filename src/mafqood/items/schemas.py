@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -17,6 +18,8 @@ from pydantic_core import PydanticCustomError
 
 from mafqood.core.pagination import Pagination
 from mafqood.core.validation import DateTimeInRange, InputModel, Name, OptionalPhone, blank_to_none
+from mafqood.documents.identifiers import normalise_identifier
+from mafqood.documents.names import name_tokens
 from mafqood.items.vocabulary import LOCATION_TYPES
 
 Category = Literal[
@@ -43,6 +46,36 @@ Color = Annotated[Annotated[str, _text(50)] | None, BeforeValidator(blank_to_non
 # What only the owner would know (cards inside, a sticker): shown to the finder side beside
 # a claim's answers, never in a public view.
 ControlDetails = Annotated[Annotated[str, _text(2000)] | None, BeforeValidator(blank_to_none)]
+
+
+def _document_number(value: str) -> str:
+    compact = normalise_identifier(value)
+    leftover = set(value) - set(
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -./"
+    )
+    if leftover or not (len(compact) == 4 or 6 <= len(compact) <= 20):
+        raise PydanticCustomError(
+            "document_number", "Must be a document's number, or a card's last four digits"
+        )
+    return value
+
+
+def _document_name(value: str) -> str:
+    if not name_tokens(value):
+        raise PydanticCustomError("document_name", "Must be a name written in letters")
+    return value
+
+
+# A lost document's number and the name on it: hashed and tokenised on arrival, never kept
+# as written nor shown back (see documents/).
+DocumentNumber = Annotated[
+    Annotated[str, _text(40), AfterValidator(_document_number)] | None,
+    BeforeValidator(blank_to_none),
+]
+DocumentName = Annotated[
+    Annotated[str, _text(120), AfterValidator(_document_name)] | None,
+    BeforeValidator(blank_to_none),
+]
 
 
 def _location_type(value: object) -> object:
@@ -83,6 +116,18 @@ class ItemCreate(InputModel):
         description="Found reports only (ignored for lost ones): details only the owner would "
         "know. Never shown publicly; a claimant must describe them, and contact details are "
         "shared only once you approve their claim.",
+    )
+    document_number: DocumentNumber = Field(
+        default=None,
+        description="Lost reports of a document or card only (ignored for found ones): its "
+        "number (ID, passport, licence or card number), or a card's last four digits. Kept "
+        "only as a keyed hash (the last four as they are) to recognise the document when it "
+        "is handed in; never shown back.",
+    )
+    document_name: DocumentName = Field(
+        default=None,
+        description="Lost reports of a document or card only: the name printed on it, in "
+        "English or Arabic. Kept only as normalised name tokens; never shown back.",
     )
 
     @field_validator("date_time")

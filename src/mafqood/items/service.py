@@ -4,6 +4,7 @@ status is a found item's life: lifecycle)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +19,8 @@ from mafqood.audit import service as audit
 from mafqood.core.errors import FieldError, NotFound
 from mafqood.core.middleware import current_client
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.documents import facts as documents
+from mafqood.documents.models import ItemDocument
 from mafqood.items.models import Item, ItemView
 from mafqood.items.schemas import ItemCreate
 from mafqood.photos.service import StoredPhoto, photo_keys, photo_urls
@@ -104,6 +107,19 @@ async def create_item(
     await session.flush()
     await session.refresh(item)
     return item
+
+
+def state_document(
+    session: UnitOfWork, item: Item, data: ItemCreate, secrets: Sequence[str]
+) -> None:
+    """Keep what a lost report states of its document, as matching needs it (hashes,
+    tokens, a card's last four); the number and name as written are dropped here."""
+    if item.type != "lost":
+        return
+    facts = documents.stated(data.document_number, data.document_name, secrets)
+    if facts is None:
+        return
+    session.add(ItemDocument.of(item.id, "report", facts))
 
 
 async def get_item(session: UnitOfWork, item_id: uuid.UUID) -> Item:

@@ -24,6 +24,14 @@ TEXTS: Catalog = {
         "en": "At most {max_photos} photos.",
         "ar": "{max_photos} صور كحد أقصى.",
     },
+    "field.document_number": {
+        "en": "Must be the document's number (letters and digits), or a card's last four digits.",
+        "ar": "يجب أن يكون رقم المستند (حروف وأرقام) أو آخر أربعة أرقام من البطاقة.",
+    },
+    "field.document_name": {
+        "en": "Must be the name written on the document, in letters.",
+        "ar": "يجب أن يكون الاسم المكتوب على المستند، بالحروف.",
+    },
     "field.date_in_future": {
         "en": "Must not be in the future.",
         "ar": "يجب ألا يكون في المستقبل.",

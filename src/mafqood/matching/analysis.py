@@ -13,12 +13,17 @@ from PIL import Image
 from sqlalchemy import delete
 
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.documents import facts
+from mafqood.documents.models import ItemDocument
 from mafqood.items.models import Item, ItemObjectVector
 from mafqood.items.vocabulary import DOCUMENT_CATEGORIES
 from mafqood.observability.metrics import observe_inference
 from mafqood.vision import ImageAnalysis, VisionPipeline
 from mafqood.vision.pipeline import OBJECT_CROPS
+from mafqood.vision.reading import DocumentReading, read_brand_text, read_document
 from mafqood.vision.text import item_text
+
+OCR_MODEL = "tesseract"
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class ReportAnalysis:
     text_vector: np.ndarray[Any, Any]
     # Every photo's, main first (a report has up to five views).
     views: tuple[ImageAnalysis, ...] = ()
+    # What the main photo of a document says (None: not read as a document).
+    document: DocumentReading | None = None
 
     @property
     def all_views(self) -> tuple[ImageAnalysis, ...]:
@@ -38,33 +45,75 @@ def _open(photo: bytes) -> Image.Image:
         return opened.convert("RGB")
 
 
+def is_document(item: Item, image: ImageAnalysis | None = None) -> bool:
+    """Whether the report is of a document or card: by its category, or, sent without one,
+    by its photo's."""
+    if item.category in DOCUMENT_CATEGORIES:
+        return True
+    suggested = image.suggested_category if image is not None else item.ai_category
+    return not item.category_given and suggested in DOCUMENT_CATEGORIES
+
+
 def analyse_reports(
-    vision: VisionPipeline, photos: Sequence[Sequence[bytes]], items: Sequence[Item]
+    vision: VisionPipeline,
+    photos: Sequence[Sequence[bytes]],
+    items: Sequence[Item],
+    *,
+    read_text: bool = True,
+    read_documents: bool = True,
 ) -> list[ReportAnalysis]:
     """Each item's photos (main first). CPU-bound (run it in a thread). The image model sees
-    the batch at once, which a GPU is fast at. Raises OSError (PIL's) for a photo that
-    cannot be decoded."""
+    the batch at once, which a GPU is fast at. With `read_text`, a document's main photo is
+    read (when `read_documents`) and the brand words of other items' main photos join their
+    text when the report names no brand. Raises
+    OSError (PIL's) for a photo that cannot be decoded."""
     images = [_open(photo) for views in photos for photo in views]
-    texts = [item_text(item.title, item.description, item.brand, item.color) for item in items]
-    analyses = []
+    analyses: list[ImageAnalysis] = []
     if images:
         with observe_inference(vision.image_model):
             analyses = vision.analyse_many(images)
+    texts, readings, start = [], [], 0
+    for item, views in zip(items, photos, strict=True):
+        reading: DocumentReading | None = None
+        words: list[str] = []
+        if views and read_text:  # a lost report without a photo has nothing to read
+            main, image = images[start], analyses[start]
+            if is_document(item, image):
+                if read_documents:
+                    with observe_inference(OCR_MODEL):
+                        reading = read_document(main)
+            elif not item.brand:
+                # A brand the reporter wrote is already in the text: the photo's words are
+                # read only for reports without one (each read costs about 0.15 s).
+                with observe_inference(OCR_MODEL):
+                    words = read_brand_text(main)
+        start += len(views)
+        readings.append(reading)
+        brand = " ".join(filter(None, [item.brand, *words])) or None
+        texts.append(item_text(item.title, item.description, brand, item.color))
     with observe_inference(vision.text_model):
         vectors = vision.embed_texts(texts)
     reports, start = [], 0
-    for views, vector in zip(photos, vectors, strict=True):
+    for views, vector, reading in zip(photos, vectors, readings, strict=True):
         own = tuple(analyses[start : start + len(views)])
         start += len(views)
-        reports.append(ReportAnalysis(own[0] if own else None, vector, own))
+        reports.append(ReportAnalysis(own[0] if own else None, vector, own, reading))
     return reports
 
 
 async def save(
-    session: UnitOfWork, item: Item, analysis: ReportAnalysis, vision: VisionPipeline
+    session: UnitOfWork,
+    item: Item,
+    analysis: ReportAnalysis,
+    vision: VisionPipeline,
+    secrets: Sequence[str] = (),
 ) -> None:
-    """Write the analysis on the report's rows (in the caller's transaction)."""
+    """Write the analysis on the report's rows (in the caller's transaction); what a
+    document's photo says (with `secrets` to hash its identifiers under) replaces what was
+    read before."""
     _apply(item, analysis, vision)
+    if analysis.document is not None and secrets:
+        await store_reading(session, item, analysis.document, secrets)
     await session.execute(delete(ItemObjectVector).where(ItemObjectVector.item_id == item.id))
     session.add_all(
         ItemObjectVector(item_id=item.id, position=position, crop=crop, embedding=vector)
@@ -102,3 +151,25 @@ def view_keys(item: Item) -> list[str]:
     if not keys and item.image_key:
         keys = [f"{item.image_key}.jpg"]
     return keys
+
+
+async def store_reading(
+    session: UnitOfWork, item: Item, reading: DocumentReading, secrets: Sequence[str]
+) -> None:
+    """Replace the facts read on the report's photo: identifiers hashed, nothing in clear."""
+    await session.execute(
+        delete(ItemDocument).where(ItemDocument.item_id == item.id, ItemDocument.source == "photo")
+    )
+    if reading.empty and reading.kind is None:
+        return
+    read = facts.read(
+        reading.kind,
+        reading.issuer,
+        reading.identifiers,
+        reading.card_last4,
+        reading.name_tokens,
+        reading.fields,
+        secrets,
+    )
+    last4 = reading.identifiers[0][-4:] if reading.identifiers else None
+    session.add(ItemDocument.of(item.id, "photo", read, last4))

@@ -13,10 +13,13 @@ import uuid
 from typing import Any, TypeVar
 
 from mafqood.core.unit_of_work import UnitOfWork
+from mafqood.documents import facts as document_facts
 from mafqood.items.models import Item
+from mafqood.items.vocabulary import DOCUMENT_CATEGORIES
 from mafqood.lifecycle import matches
 from mafqood.lifecycle.models import Match
 from mafqood.matching import calibration, described, scoring
+from mafqood.matching import documents as by_document
 from mafqood.matching.analysis import ReportAnalysis
 from mafqood.matching.calibration import CALIBRATION
 from mafqood.matching.search import (
@@ -65,7 +68,9 @@ async def match_and_notify(
         ]
     else:
         proposals = await find_matches(session, vision, item, analysis, window)
-    return await matches.propose(session, item, proposals)
+    created = await matches.propose(session, item, proposals)
+    await by_document.tell_owners(session, item)
+    return created
 
 
 async def candidates(
@@ -89,6 +94,11 @@ async def candidates(
             for lost_id in await photo_less_neighbours(session, query, window, PHOTO_LESS_K)
             if lost_id not in ids
         ]
+    own = (await by_document.facts_of(session, [item.id])).get(item.id)
+    if own is not None:
+        # What a document says finds it among any number of look-alikes.
+        more = await by_document.candidate_ids(session, query, own, window)
+        ids.extend(item_id for item_id in more if item_id not in ids)
     return {row.id: row for row in await load_candidates(session, ids, analysis.text_vector)}
 
 
@@ -104,10 +114,15 @@ async def find_matches(
     # description against this report and what its photo shows.
     photo_less = [row_id for row_id, row in rows.items() if row.image_vector is None]
     scored: list[matches.Proposal] = []
+    facts = await by_document.facts_of(session, [item.id, *rows])
     if photo_less:
-        scored = await described.score_for_found(session, vision, item, analysis, photo_less)
+        described_pairs = await described.score_for_found(
+            session, vision, item, analysis, photo_less
+        )
+        scored = _by_document(described_pairs, facts, item, rows)
     rows = {row_id: row for row_id, row in rows.items() if row.image_vector is not None}
     if not rows:
+        scored.sort(key=lambda proposal: proposal.similarity, reverse=True)
         return scored[:MAX_NEW_MATCHES]
     ranked = await asyncio.to_thread(best_views, vision, analysis, list(rows.values()))
     seen = [
@@ -125,7 +140,14 @@ async def find_matches(
             CALIBRATION.probability(evidence),
             certain=CALIBRATION.is_high(evidence),
         )
-        if scoring.worth_showing(similarity, visual, scoring.text_score(row.text_cosine)):
+        document = _document_evidence(facts, lost.id, found.id)
+        if document == "conflict":
+            continue  # a different number on each side: not the same document
+        if document is not None or {item.category, row.category} & set(DOCUMENT_CATEGORIES):
+            similarity, confidence = scoring.for_document(similarity, confidence, document)
+            features["document_evidence"] = document
+        worth = scoring.worth_showing(similarity, visual, scoring.text_score(row.text_cosine))
+        if document is not None or worth:
             details["visual_margin"] = round(evidence["visual_margin"], 4)
             details["cosine_margin"] = round(evidence["cosine_margin"], 4)
             features["verification"] = details
@@ -135,6 +157,41 @@ async def find_matches(
     # of a report's matching time).
     scored.sort(key=lambda proposal: proposal.similarity, reverse=True)
     return scored[:MAX_NEW_MATCHES]
+
+
+def _by_document(
+    proposals: list[matches.Proposal],
+    facts: dict[uuid.UUID, document_facts.Facts],
+    item: Item,
+    rows: dict[uuid.UUID, CandidateRow],
+) -> list[matches.Proposal]:
+    """Pairs scored by their words (a lost report without a photo), scored again by what
+    their documents say, as pairs with photos are."""
+    kept = []
+    for proposal in proposals:
+        document = _document_evidence(facts, proposal.lost_id, proposal.found_id)
+        other = rows[proposal.lost_id if item.type == "found" else proposal.found_id]
+        if document == "conflict":
+            continue
+        if document is not None or {item.category, other.category} & set(DOCUMENT_CATEGORIES):
+            similarity, confidence = scoring.for_document(
+                proposal.similarity, proposal.confidence, document
+            )
+            features = {**proposal.features, "document_evidence": document}
+            proposal = matches.Proposal(
+                proposal.lost_id, proposal.found_id, similarity, confidence, features
+            )
+        kept.append(proposal)
+    return kept
+
+
+def _document_evidence(
+    facts: dict[uuid.UUID, document_facts.Facts], lost_id: uuid.UUID, found_id: uuid.UUID
+) -> document_facts.Evidence | None:
+    lost, found = facts.get(lost_id), facts.get(found_id)
+    if lost is None or found is None:
+        return None
+    return document_facts.compare(lost, found)
 
 
 def best_views(

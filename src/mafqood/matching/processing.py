@@ -21,6 +21,7 @@ old photos' vectors.
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from datetime import UTC, datetime
 
@@ -75,7 +76,7 @@ async def analyse_report(container: VisionServices, job_id: uuid.UUID) -> str:
         await session.refresh(item, ["photos"])
         if view_keys(item) != analysed:
             return await _superseded(session, job)
-        await save(session, item, analysis, vision)
+        await save(session, item, analysis, vision, container.settings.document_secrets())
         await session.commit()
 
     async with container.sessionmaker() as session:
@@ -124,7 +125,15 @@ async def _analyse(container: VisionServices, item: Item) -> ReportAnalysis:
                 raise  # storage trouble, not a missing photo: retried
             raise AnalysisFailed("photo_missing") from None
     try:
-        analyses = await asyncio.to_thread(analyse_reports, container.vision, [photos], [item])
+        analyses = await asyncio.to_thread(
+            functools.partial(
+                analyse_reports,
+                container.vision,
+                [photos],
+                [item],
+                read_text=container.settings.vision_read_text,
+            )
+        )
     except OSError as exc:  # PIL: not an image it can decode
         raise AnalysisFailed("photo_unreadable") from exc
     return analyses[0]

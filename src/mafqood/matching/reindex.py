@@ -8,6 +8,7 @@ batch commits on its own.
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -122,7 +123,12 @@ async def reindex(
                     await _mark_photo_missing(session, vision, item)
                     stats.missing_photo += 1
             if present:
-                analyses = await asyncio.to_thread(analyse_reports, vision, photos, present)
+                # What documents say does not change with the models: kept as read.
+                analyses = await asyncio.to_thread(
+                    functools.partial(
+                        analyse_reports, vision, photos, present, read_documents=False
+                    )
+                )
                 for item, analysis in zip(present, analyses, strict=True):
                     stats.matches_created += await _store(
                         session, vision, item, analysis, rematch_window

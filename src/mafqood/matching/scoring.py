@@ -368,3 +368,23 @@ def described_worth_showing(similarity: float, features: dict[str, Any]) -> bool
     return (text is not None and text >= DESCRIBED_MIN_TEXT) or (
         photo is not None and photo >= DESCRIBED_MIN_PHOTO and features["category_match"]
     )
+
+
+# A document matched by what it says ranks above every look-alike: the same identifier is
+# certain, the stated name on a document of the same kind and issuer probable. Documents
+# without such evidence rank below both and are never "high": every Emirates ID looks the
+# same.
+IDENTIFIER_FLOOR = 0.95
+NAME_FLOOR = 0.75
+LOOKS_CEILING = 0.74
+
+
+def for_document(similarity: float, confidence: str, evidence: str | None) -> tuple[float, str]:
+    """The score of a pair of documents, from what they say (`evidence`: identifier, name
+    or None) and how they look (`similarity`)."""
+    if evidence == "identifier":
+        return round(IDENTIFIER_FLOOR + (1 - IDENTIFIER_FLOOR) * similarity, 4), "high"
+    if evidence == "name":
+        return round(NAME_FLOOR + 0.1 * similarity, 4), "medium"
+    similarity = min(similarity, LOOKS_CEILING)
+    return similarity, "medium" if confidence == "high" else confidence

@@ -73,6 +73,7 @@ async def submit(
     # Else a lost report described in words only (people rarely photographed what they
     # lost): the vision worker matches it by its text, place and time.
     item = await service.create_item(db, container.storage, user, item_id, command.kind, form, main)
+    service.state_document(db, item, form, container.settings.document_secrets())
     await add_rows(db, item.id, stored)
     enqueue_analysis(db, item.id)
     with container.hub.analyses.expect(str(item.id)) as analysed:

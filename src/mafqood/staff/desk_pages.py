@@ -152,6 +152,7 @@ async def item_page(
     conversations = await desk.match_threads(
         db, user, [match.id for match in matches], storage.base_url
     )
+    document = await inventory.document_reading(db, user, inventory.ItemRef(venue_id, item_id))
     return page(
         request,
         "item.html",
@@ -162,8 +163,23 @@ async def item_page(
         matches=matches,
         match_threads=conversations,
         role=held.membership.role,
+        document=document,
         **detail,
     )
+
+
+@router.post("/venues/{venue_id}/items/{item_id}/read-document")
+async def read_as_document(
+    request: Request,
+    venue_id: uuid.UUID,
+    item_id: uuid.UUID,
+    user: StaffUser,
+    form: PostedForm,
+    db: SessionDep,
+) -> Response:
+    """Set the category to "documents" and have the photo read again."""
+    await inventory.read_as_document(db, user, inventory.ItemRef(venue_id, item_id))
+    return redirect(request, f"/staff/venues/{venue_id}/items/{item_id}", done="1")
 
 
 @router.post("/venues/{venue_id}/items/{item_id}/storage")

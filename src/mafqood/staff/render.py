@@ -50,6 +50,7 @@ TEXTS_OF_EVIDENCE = frozenset(
         "location_nearby",
         "distance_km",
         "hours_apart",
+        "document_evidence",
     )
 )
 
@@ -109,6 +110,8 @@ class Localiser:
                 shown = self.t("unit.km", value=self.number(float(value), 1))
             elif key == "hours_apart":
                 shown = self.t("unit.hours", value=self.number(float(value), 1))
+            elif key == "document_evidence" and value in {"identifier", "name"}:
+                shown = self.t(f"evidence.document.{value}")
             else:
                 continue
             rows.append((self.t(f"evidence.{key}"), shown))

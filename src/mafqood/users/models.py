@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func, text
-from sqlalchemy.dialects.postgresql import INET, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mafqood.core.db import Base, TimestampMixin
@@ -35,6 +35,10 @@ class User(TimestampMixin, Base):
     # Set for an account created by a report on the web (no password yet): the secret of its
     # signed status links, replaced to revoke them all. Cleared when the app signs up.
     web_link_nonce: Mapped[str | None] = mapped_column(String(32))
+    # Consent to be told privately when a document bearing this name is handed in (default
+    # off), and the name as tokens that documents' names are compared with (documents.names).
+    document_notices: Mapped[bool] = mapped_column(server_default=text("false"))
+    name_tokens: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
 
 
 class RefreshToken(Base):

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from mafqood.core.errors import FieldError
 from mafqood.core.web import SessionDep
+from mafqood.documents.names import name_tokens
 from mafqood.users.deps import CurrentUser
 from mafqood.users.schemas import ProfileUpdateIn, UserOut
 
@@ -35,11 +36,13 @@ PROFILE_ERRORS: dict[int | str, dict[str, Any]] = {
 async def update_me(body: ProfileUpdateIn, user: CurrentUser, db: SessionDep) -> UserOut:
     """Change the fields that are sent; a field left out stays as it is."""
     changes = body.model_dump(include=body.model_fields_set)
-    for field in ("full_name", "preferred_language"):
+    for field in ("full_name", "preferred_language", "document_notices"):
         if field in changes and changes[field] is None:
             raise FieldError(field, "blank")
     for field, value in changes.items():
         setattr(user, field, value)
+    # The name found documents are compared with, kept as tokens (documents.names).
+    user.name_tokens = name_tokens(user.full_name)
     await db.flush()
     await db.refresh(user)
     return UserOut.model_validate(user)

@@ -21,6 +21,8 @@ class UserOut(BaseModel):
     is_venue: bool
     is_verified: bool
     preferred_language: str
+    # Told privately when a document bearing this account's name is handed in (opt-in).
+    document_notices: bool = False
     created_at: datetime
 
 
@@ -47,4 +49,12 @@ class ProfileUpdateIn(InputModel):
     preferred_language: Annotated[
         Language | None,
         Field(validation_alias=AliasChoices("preferred_language", "preferredLanguage")),
+    ] = None
+    document_notices: Annotated[
+        bool | None,
+        Field(
+            validation_alias=AliasChoices("document_notices", "documentNotices"),
+            description="Be told privately when a document bearing your name (as in "
+            "full_name) is handed in; off unless you turn it on.",
+        ),
     ] = None

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-import pytesseract
 from PIL import Image, ImageDraw
+
+from mafqood.vision.tesseract import pytesseract
 
 TESSERACT_LANGUAGES = "eng+ara"
 # Sparse text: cards have words scattered around a portrait, not paragraphs.
