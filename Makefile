@@ -27,6 +27,10 @@ bench: setup
 	.venv/bin/python -m scripts.bench.vision_workers
 	.venv/bin/python -m scripts.bench.crowded_venue
 	.venv/bin/python -m scripts.bench.one_photo_crowd --close-half
+	.venv/bin/python -m scripts.bench.described_crowd
+	.venv/bin/python -m scripts.bench.documents
+	.venv/bin/python -m scripts.bench.redaction
+	.venv/bin/python -m scripts.bench.messages
 
 clean:
 	rm -rf .venv .data
