@@ -57,6 +57,9 @@ def _serve(args: argparse.Namespace) -> int:
         "port": args.port or settings.port,
         "proxy_headers": False,
         "log_level": settings.log_level.lower(),
+        # Every request already has its structured line (mafqood.access, with its request
+        # id and route); uvicorn's own second line only cost CPU.
+        "access_log": False,
     }
     try:
         if processes == 1:

@@ -17,6 +17,7 @@ from mafqood.core.answer_cache import AnswerCache
 from mafqood.core.config import Settings
 from mafqood.core.db import make_engine
 from mafqood.core.mail import MailSender, make_mail_sender
+from mafqood.core.redis_client import redis_client
 from mafqood.core.unit_of_work import UnitOfWork, make_unit_of_work_factory
 from mafqood.health.ports import Probe, ProbeResult
 from mafqood.photos.screening import PhotoScreening
@@ -95,7 +96,7 @@ class Container:
             pool_timeout=settings.db_pool_timeout_seconds,
         )
         storage = make_storage(settings)
-        redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
+        redis = redis_client(redis_url, socket_timeout=5, socket_connect_timeout=2)
         container = cls(
             settings=settings,
             engine=engine,

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import structlog
 from redis.asyncio import Redis
 
+from mafqood.core.redis_client import redis_client
 from mafqood.realtime.bus import (
     ANALYSED_CHANNEL,
     BROADCAST_CHANNEL,
@@ -110,7 +111,7 @@ class ConnectionHub:
         return len(self._by_user.get(user_id, ()))
 
     async def start(self) -> None:
-        self._redis = Redis.from_url(
+        self._redis = redis_client(
             self.redis_url, socket_connect_timeout=2, health_check_interval=15
         )
         self._listener = asyncio.create_task(self._listen(), name="realtime-listener")
