@@ -382,6 +382,14 @@ async def test_a_reported_message_reaches_the_moderators(
         422,
         "validation_error",
     )
+    # Only an administrator settles reports, and only of a message that exists.
+    for who in (pair.owner, pair.finder):
+        refused = await client.post(review, json={"action": "remove"}, headers=who.headers)
+        assert refused.status_code == 403, refused.text
+    unknown = f"/api/v1/admin/messages/{uuid.uuid4()}/review"
+    assert (
+        await client.post(unknown, json={"action": "remove"}, headers=admin.headers)
+    ).status_code == 404
     assert (
         await client.post(review, json={"action": "remove"}, headers=admin.headers)
     ).status_code == 200

@@ -65,9 +65,25 @@ async def my_threads(uow: UnitOfWork, actor: User, command: ListThreads) -> tupl
         .offset((command.page - 1) * command.page_size)
         .limit(command.page_size)
     )
+    thread_ids = list(rows)
+    await _load_page(uow, thread_ids)
     places = []
-    for thread_id in list(rows):
+    for thread_id in thread_ids:
         place = await listed_place(uow, actor, thread_id)
         if place is not None:
             places.append(place)
     return places, int(total or 0)
+
+
+async def _load_page(uow: UnitOfWork, thread_ids: list[uuid.UUID]) -> None:
+    """The page's threads, their matches or claims and the reports behind them, in one query
+    each: the access check of each row then finds them in the unit of work instead of asking
+    the database row by row."""
+    threads = list(await uow.scalars(select(MessageThread).where(MessageThread.id.in_(thread_ids))))
+    match_ids = [thread.match_id for thread in threads if thread.match_id is not None]
+    claim_ids = [thread.claim_id for thread in threads if thread.claim_id is not None]
+    matches = list(await uow.scalars(select(Match).where(Match.id.in_(match_ids))))
+    claims = list(await uow.scalars(select(Claim).where(Claim.id.in_(claim_ids))))
+    item_ids = {claim.item_id for claim in claims}
+    item_ids |= {match.user_item_id for match in matches} | {m.matched_item_id for m in matches}
+    list(await uow.scalars(select(Item).where(Item.id.in_(item_ids))))  # kept in the unit of work
