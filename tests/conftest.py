@@ -155,10 +155,12 @@ async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
     yield
     container: Container = app.state.container
     # A vision worker may still be analysing a report the test left (a desk's intake does
-    # not wait for it): PostgreSQL may then pick the TRUNCATE as a deadlock's victim.
-    for attempt in range(5):
+    # not wait for it): PostgreSQL may then pick the TRUNCATE as a deadlock's victim, or the
+    # TRUNCATE may wait behind the job; it gives way after a while and tries again.
+    for attempt in range(20):
         try:
             async with container.engine.begin() as connection:
+                await connection.execute(text("SET LOCAL lock_timeout = '3s'"))
                 tables = await connection.execute(
                     text(
                         "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
@@ -170,7 +172,7 @@ async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
                 )
             break
         except DBAPIError as exc:
-            if "deadlock" not in str(exc) or attempt == 4:
+            if not ("deadlock" in str(exc) or "lock timeout" in str(exc)) or attempt == 19:
                 raise
             await asyncio.sleep(0.2)
     redis = Redis.from_url(servers.redis_url)

@@ -12,6 +12,7 @@ import asyncio
 import io
 import json
 import re
+import threading
 import uuid
 from typing import Any
 
@@ -26,8 +27,9 @@ from mafqood.composition.container import Container
 from mafqood.items.models import Item, ItemPhoto
 from mafqood.items.redaction_queue import enqueue_redaction
 from mafqood.lifecycle.models import Claim
+from mafqood.matching import redaction
 from mafqood.matching.ports import VisionServices
-from mafqood.matching.redaction import redact_report
+from mafqood.matching.redaction import mask, redact_report
 from mafqood.photos.placeholder import WITHHELD_KEY
 from mafqood.photos.service import photo_keys
 from mafqood.vision.redaction import FILL, redact
@@ -336,6 +338,39 @@ async def test_a_photo_found_to_be_a_document_moves_and_two_workers_mask_it_once
         for path in (container.storage.root / "items").glob(f"{item_id}_*")  # type: ignore[attr-defined]
     }
     assert stored == set(photo_keys(row.image_key) + photo_keys(row.redacted_key))
+
+
+async def test_a_masking_job_holds_no_lock_while_it_masks(
+    client: httpx.AsyncClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Masking takes seconds: a table lock asked for meanwhile (a migration, a truncation) is
+    granted at once, and the job then finishes. A job that kept its transaction open while a
+    second connection of its own waited behind that lock would wait for ever."""
+    owner = await register(client)
+    item_id = await _stored_document_report(container, owner)
+    async with container.sessionmaker() as session:
+        await session.execute(update(Item).where(Item.id == item_id).values(category="id"))
+        await session.commit()
+    [job] = await _jobs(container, item_id, 1)
+    masking, go_on = threading.Event(), threading.Event()
+
+    def slow_mask(photo: bytes) -> tuple[bytes, bytes, bytes]:
+        masking.set()
+        go_on.wait(30)
+        return mask(photo)
+
+    monkeypatch.setattr(redaction, "mask", slow_mask)
+    services: Any = container
+    running = asyncio.create_task(redact_report(services, job))
+    assert await asyncio.to_thread(masking.wait, 30)
+    try:
+        async with container.engine.begin() as connection:
+            await connection.execute(
+                text("LOCK TABLE outbox_jobs, items, item_photos IN ACCESS EXCLUSIVE MODE NOWAIT")
+            )
+    finally:
+        go_on.set()
+    assert await asyncio.wait_for(running, 60) == "done"
 
 
 async def test_a_claim_still_pending_or_rejected_gives_no_original(

@@ -23,6 +23,7 @@ import structlog
 from PIL import Image
 from sqlalchemy import select
 
+from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item, ItemPhoto
 from mafqood.items.photo_access import shows_document
 from mafqood.items.photo_guard import guard_report_photo, release_photo_guard
@@ -37,6 +38,14 @@ from mafqood.vision.redaction import redact
 from mafqood.worker import outbox
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class _View:
+    """A photo to mask, as it was when the job began."""
+
+    id: uuid.UUID
+    image_key: str
 
 
 @dataclass(frozen=True)
@@ -61,15 +70,16 @@ def mask(photo: bytes) -> tuple[bytes, bytes, bytes]:
     return encode_files(redact(image).image)
 
 
-async def _prepare(container: VisionServices, item_id: uuid.UUID, view: ItemPhoto) -> _Prepared:
+async def _prepare(
+    session: UnitOfWork, container: VisionServices, item_id: uuid.UUID, view: _View
+) -> _Prepared:
     storage = container.storage
     grace = container.settings.orphan_photo_grace_seconds
     moved_key, redacted_key = photo_key(item_id), photo_key(item_id)
-    async with container.sessionmaker() as guard_session:
-        guards = (
-            await guard_report_photo(guard_session, moved_key, grace),
-            await guard_report_photo(guard_session, redacted_key, grace),
-        )
+    guards = (
+        await guard_report_photo(session, moved_key, grace),
+        await guard_report_photo(session, redacted_key, grace),
+    )
     old_files = photo_keys(view.image_key)
     taken = [await storage.get(key) for key in old_files]
     with observe_inference("redaction"):
@@ -97,9 +107,19 @@ async def redact_report(container: VisionServices, job_id: uuid.UUID) -> str:
             await session.commit()
             return "gone" if item is None else "skipped"
         views = [
-            view for view in item.photos if shows_document(item, view) and not view.redacted_key
+            _View(view.id, view.image_key)
+            for view in item.photos
+            if shows_document(item, view) and not view.redacted_key
         ]
-        prepared = [await _prepare(container, item_id, view) for view in views]
+        # Masking takes seconds: no transaction stays open meanwhile, and this connection is
+        # the job's only one (a second one, waiting behind a lock that the first holds, would
+        # wait for ever without PostgreSQL seeing a deadlock).
+        await session.commit()
+        prepared = [await _prepare(session, container, item_id, view) for view in views]
+        job = await outbox.claim(session, job_id)
+        if job is None:  # another worker ran it meanwhile: this run's files go
+            await _remove(storage, [key for entry in prepared for key in entry.new_files])
+            return "skipped"
         # The report is locked, then read again: a photo removed, or an analysis queued, while
         # the photos were masked wins, and this job's files go.
         item = await session.get(Item, item_id, with_for_update=True, populate_existing=True)
