@@ -4,6 +4,7 @@ import base64
 import json
 import time
 import uuid
+from datetime import timedelta
 
 import httpx
 import jwt
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 
 from mafqood.audit.models import AuditLog
 from mafqood.composition.container import Container
+from mafqood.users import tokens as tokens_module
 from mafqood.users.models import RefreshToken
+from mafqood.users.tokens import TokenError, TokenService
 from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, register
 
@@ -337,3 +340,23 @@ async def test_logout_revokes(client: httpx.AsyncClient) -> None:
     assert bad.status_code == 401
     missing = await client.post("/auth/logout", json={})
     assert missing.status_code == 422
+
+
+def test_a_token_once_verified_still_expires_and_keeps_its_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Verified tokens are kept per process: one used again is not verified again, but it
+    stops at its expiry like any other, and is still only good for its own purpose."""
+    tokens = TokenService(TEST_SECRET, timedelta(seconds=60), timedelta(days=1), timedelta(hours=1))
+    token = tokens.access_token(uuid.uuid4(), "kept@example.com", False)
+    claims = tokens.decode(token, "access")
+    claims["user_id"] = "changed by a caller"
+    assert tokens.decode(token, "access")["user_id"] != "changed by a caller"
+    with pytest.raises(TokenError) as refused:
+        tokens.decode(token, "refresh")
+    assert refused.value.code == "invalid_token"
+    later = time.time() + 61
+    monkeypatch.setattr(tokens_module.time, "time", lambda: later)
+    with pytest.raises(TokenError) as expired:
+        tokens.decode(token, "access")
+    assert expired.value.code == "token_expired"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from mafqood.items.listing import ListedItem, ListedPhoto
 from mafqood.items.models import Item, ItemPhoto
 from mafqood.items.vocabulary import DOCUMENT_CATEGORIES
 from mafqood.photos.placeholder import WITHHELD_KEY
@@ -38,7 +39,7 @@ class PhotoAccess:
         venues = frozenset({item.venue_id}) if item.venue_id else frozenset()
         return cls(user_id=item.user_id, venue_ids=venues)
 
-    def sees_original(self, item: Item) -> bool:
+    def sees_original(self, item: Report) -> bool:
         return (
             (self.user_id is not None and item.user_id == self.user_id)
             or (item.venue_id is not None and item.venue_id in self.venue_ids)
@@ -48,24 +49,28 @@ class PhotoAccess:
 
 PUBLIC = PhotoAccess()
 
+# A report as loaded (items/models.py) or as a page of reports reads it (items/listing.py).
+Report = Item | ListedItem
+View = ItemPhoto | ListedPhoto
 
-def document_report(item: Item) -> bool:
+
+def document_report(item: Report) -> bool:
     """The report's category, chosen or guessed, is a document's."""
     return item.category in DOCUMENT_CATEGORIES or item.ai_category in DOCUMENT_CATEGORIES
 
 
-def shows_document(item: Item, view: ItemPhoto | None) -> bool:
+def shows_document(item: Report, view: View | None) -> bool:
     """The view is a photo of a document (what a vision worker masks)."""
     return document_report(item) or (view is not None and view.shows_document)
 
 
-def kept_back(item: Item, view: ItemPhoto | None) -> bool:
+def kept_back(item: Report, view: View | None) -> bool:
     """Others may not see the view as taken: a document, or not yet known not to be one."""
     undecided = not item.category_given and item.analysis_status == "pending"
     return undecided or shows_document(item, view)
 
 
-def shown_key(item: Item, view: ItemPhoto | None, image_key: str, access: PhotoAccess) -> str:
+def shown_key(item: Report, view: View | None, image_key: str, access: PhotoAccess) -> str:
     """The base key of the files that `access` is given for the view stored at image_key."""
     if not kept_back(item, view) or access.sees_original(item):
         return image_key

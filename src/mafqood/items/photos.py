@@ -20,7 +20,7 @@ from mafqood.core.errors import Conflict, FieldError, NotFound
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.analysis_queue import enqueue_analysis
 from mafqood.items.models import MAX_PHOTOS, Item, ItemPhoto
-from mafqood.items.photo_access import PhotoAccess, shown_key
+from mafqood.items.photo_access import PhotoAccess, Report, shown_key
 from mafqood.items.photo_guard import guard_report_photo, release_photo_guard
 from mafqood.items.ports import PhotoServices
 from mafqood.items.schemas import PhotoOut
@@ -103,7 +103,7 @@ async def add_rows(
     await db.flush()
 
 
-def photos_out(item: Item, storage: Storage, access: PhotoAccess) -> list[PhotoOut]:
+def photos_out(item: Report, storage: Storage, access: PhotoAccess) -> list[PhotoOut]:
     """The report's photos, main first, as `access` may see them (photo_access); a row read
     without them shows its main photo. Built from the row without validation: every value
     already has its answer's type."""

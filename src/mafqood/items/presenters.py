@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mafqood.items.models import Item
-from mafqood.items.photo_access import PUBLIC, PhotoAccess, kept_back, shown_key
+from mafqood.items.photo_access import PUBLIC, PhotoAccess, Report, kept_back, shown_key
 from mafqood.items.photos import photos_out
 from mafqood.items.schemas import ItemDetailOut, ItemOut, OwnerOut
 from mafqood.photos.placeholder import WITHHELD_KEY
@@ -20,7 +19,7 @@ from mafqood.storage import Storage
 from mafqood.users.models import User
 
 
-def _fields(item: Item, storage: Storage, access: PhotoAccess) -> dict[str, Any]:
+def _fields(item: Report, storage: Storage, access: PhotoAccess) -> dict[str, Any]:
     image_url: str | None = item.image_url
     thumbnail_url: str | None = item.thumbnail_url
     small_url: str | None = None
@@ -65,12 +64,12 @@ def _fields(item: Item, storage: Storage, access: PhotoAccess) -> dict[str, Any]
     }
 
 
-def item_out(item: Item, storage: Storage, access: PhotoAccess = PUBLIC) -> ItemOut:
+def item_out(item: Report, storage: Storage, access: PhotoAccess = PUBLIC) -> ItemOut:
     return ItemOut.model_construct(**_fields(item, storage, access))
 
 
 def item_detail(
-    item: Item,
+    item: Report,
     storage: Storage,
     access: PhotoAccess,
     *,

@@ -3,13 +3,14 @@ status is a found item's life: lifecycle)."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import BIT, insert
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.util import AliasedClass
@@ -21,6 +22,8 @@ from mafqood.core.middleware import current_client
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.documents import facts as documents
 from mafqood.documents.models import ItemDocument
+from mafqood.items import listing
+from mafqood.items.listing import ListedItem
 from mafqood.items.models import Item, ItemView
 from mafqood.items.schemas import ItemCreate
 from mafqood.photos.service import StoredPhoto, photo_keys, photo_urls
@@ -230,9 +233,6 @@ def unlisted(entity: type[Item] | AliasedClass[Item] = Item) -> tuple[Executable
     )
 
 
-UNLISTED = unlisted()
-
-
 def browse_query(filters: BrowseFilters) -> Select[Item]:
     statement = select(Item).where(
         Item.status == "open", Item.is_hidden.is_(False), Item.venue_verified.is_not(False)
@@ -266,19 +266,29 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
 
 async def browse(
     session: UnitOfWork, filters: BrowseFilters, page: int, page_size: int
-) -> tuple[list[Item], int]:
-    return await newest_first_page(
-        session, browse_query(filters).options(*UNLISTED), page, page_size
-    )
+) -> tuple[list[ListedItem], int]:
+    return await listing.read_page(session, _browse_page(filters, page, page_size))
 
 
 async def history(
     session: UnitOfWork, owner: User, status: str | None, page: int, page_size: int
-) -> tuple[list[Item], int]:
-    statement = select(Item).where(Item.user_id == owner.id)
+) -> tuple[list[ListedItem], int]:
+    statements = _history_page(status, page, page_size)
+    return await listing.read_page(session, statements, {"owner_id": owner.id})
+
+
+# Statements kept per kind of page: most requests ask for the first page of a few filters.
+@functools.lru_cache(maxsize=512)
+def _browse_page(filters: BrowseFilters, page: int, page_size: int) -> listing.PageStatements:
+    return listing.page_statements(browse_query(filters), page, page_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _history_page(status: str | None, page: int, page_size: int) -> listing.PageStatements:
+    statement = select(Item).where(Item.user_id == bindparam("owner_id"))
     if status:
         statement = statement.where(Item.status == status)
-    return await newest_first_page(session, statement.options(*UNLISTED), page, page_size)
+    return listing.page_statements(statement, page, page_size)
 
 
 async def newest_first_page(

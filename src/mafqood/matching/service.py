@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from mafqood.core.unit_of_work import UnitOfWork
 from mafqood.items.models import Item
-from mafqood.items.photo_access import PhotoAccess
+from mafqood.items.photo_access import PhotoAccess, Report
 from mafqood.items.presenters import item_out
 from mafqood.items.service import unlisted
 from mafqood.lifecycle.models import Match
@@ -62,7 +62,7 @@ def present(
 async def matches_for_items(
     session: UnitOfWork,
     storage: Storage,
-    items: Iterable[Item],
+    items: Iterable[Report],
     access: PhotoAccess,
     match_filter: MatchFilter = MatchFilter(),
 ) -> dict[uuid.UUID, list[MatchOut]]:

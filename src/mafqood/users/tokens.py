@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -17,6 +18,8 @@ ACCESS_COOKIE = "mafqood_staff"
 
 ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh", "reset"]
+# Verified tokens kept per process (see TokenService); past it, the memory starts again.
+VERIFIED_KEPT = 10_000
 
 
 class TokenError(Exception):
@@ -38,6 +41,11 @@ class TokenService:
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
         self.reset_ttl = reset_ttl
+        # Tokens verified by this process, with their claims. An app sends the same access
+        # token with every request for minutes; verifying it (and building its claims) again
+        # each time cost more CPU than a small answer. The signature does not change, and
+        # whether its login is still open is checked in the database on every request.
+        self._verified: dict[str, dict[str, Any]] = {}
 
     def _encode(self, claims: dict[str, Any], ttl: timedelta) -> str:
         now = datetime.now(UTC)
@@ -89,6 +97,20 @@ class TokenService:
         return hmac.new(self._key.encode(), password_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
     def decode(self, token: str, expected: TokenType) -> dict[str, Any]:
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._verify(token)
+            if len(self._verified) >= VERIFIED_KEPT:
+                self._verified.clear()
+            self._verified[token] = claims
+        elif claims["exp"] <= time.time():
+            del self._verified[token]
+            raise TokenError("token_expired")
+        if claims.get("type") != expected:
+            raise TokenError("invalid_token")
+        return dict(claims)
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -100,8 +122,6 @@ class TokenService:
             raise TokenError("token_expired") from exc
         except jwt.PyJWTError as exc:
             raise TokenError("invalid_token") from exc
-        if claims.get("type") != expected:
-            raise TokenError("invalid_token")
         try:
             uuid.UUID(str(claims["user_id"]))
             if "sid" in claims:
