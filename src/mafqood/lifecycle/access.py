@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import and_, literal, or_, select
+from sqlalchemy import and_, bindparam, literal, or_, select
 
 from mafqood.core.errors import NotFound
 from mafqood.core.unit_of_work import UnitOfWork
@@ -110,18 +110,24 @@ async def contact_visible(uow: UnitOfWork, item: Item, viewer: User | None) -> b
     return bool(await uow.scalar(select(or_(shared_pair.exists(), approved_claim.exists()))))
 
 
+# Built once (see users/logins.py): the viewer's venues and found items with an approved claim.
+_HELD_BY_VIEWER = (
+    select(VenueMember.venue_id.label("id"), literal("venue").label("kind"))
+    .where(VenueMember.user_id == bindparam("viewer_id"))
+    .union_all(
+        select(Claim.item_id.label("id"), literal("item").label("kind")).where(
+            Claim.claimant_id == bindparam("viewer_id"), Claim.status == ClaimStatus.APPROVED
+        )
+    )
+)
+
+
 async def photo_access(uow: UnitOfWork, viewer: User | None) -> PhotoAccess:
     """Whose photos of documents the viewer sees as taken: their own reports', their venues'
     items', and the found items on which their claim was approved (one query)."""
     if viewer is None:
         return PUBLIC
-    venues = select(VenueMember.venue_id.label("id"), literal("venue").label("kind")).where(
-        VenueMember.user_id == viewer.id
-    )
-    approved = select(Claim.item_id.label("id"), literal("item").label("kind")).where(
-        Claim.claimant_id == viewer.id, Claim.status == ClaimStatus.APPROVED
-    )
-    rows = (await uow.execute(venues.union_all(approved))).all()
+    rows = (await uow.execute(_HELD_BY_VIEWER, {"viewer_id": viewer.id})).all()
     return PhotoAccess(
         user_id=viewer.id,
         venue_ids=frozenset(row.id for row in rows if row.kind == "venue"),

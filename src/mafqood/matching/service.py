@@ -7,12 +7,13 @@ each owner sees the other side as "matched_item".
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from mafqood.core.unit_of_work import UnitOfWork
@@ -72,24 +73,36 @@ async def matches_for_items(
     result: dict[uuid.UUID, list[MatchOut]] = defaultdict(list)
     if not by_id:
         return result
+    statement = _matches_of_items(match_filter.confidence, match_filter.include_closed)
+    rows = await session.execute(
+        statement, {"item_ids": list(by_id), "min_similarity": match_filter.min_similarity}
+    )
+    for match, lost_item, found_item in rows:
+        for mine, other in ((lost_item, found_item), (found_item, lost_item)):
+            if mine.id in by_id and not other.is_hidden:
+                result[mine.id].append(present(match, mine, other, storage, access))
+    return result
+
+
+@functools.lru_cache(maxsize=32)
+def _matches_of_items(confidence: str | None, include_closed: bool) -> Select[Match, Item, Item]:
+    """Built once per kind of filter (see items/listing.py): the items and the least
+    similarity are bound when it runs."""
     lost, found = _LOST, _FOUND
+    item_ids: BindParameter[list[uuid.UUID]] = bindparam("item_ids", expanding=True)
     statement = (
         select(Match, lost, found)
         .join(lost, Match.user_item_id == lost.id)
         .join(found, Match.matched_item_id == found.id)
         .where(
-            or_(Match.user_item_id.in_(by_id), Match.matched_item_id.in_(by_id)),
-            Match.similarity_score >= match_filter.min_similarity,
+            or_(Match.user_item_id.in_(item_ids), Match.matched_item_id.in_(item_ids)),
+            Match.similarity_score >= bindparam("min_similarity"),
         )
         .order_by(Match.similarity_score.desc(), Match.created_at.desc())
         .options(*_UNLISTED)
     )
-    if not match_filter.include_closed:
+    if not include_closed:
         statement = statement.where(Match.status.not_in(MATCH_CLOSED))
-    if match_filter.confidence:
-        statement = statement.where(Match.confidence == match_filter.confidence)
-    for match, lost_item, found_item in await session.execute(statement):
-        for mine, other in ((lost_item, found_item), (found_item, lost_item)):
-            if mine.id in by_id and not other.is_hidden:
-                result[mine.id].append(present(match, mine, other, storage, access))
-    return result
+    if confidence:
+        statement = statement.where(Match.confidence == confidence)
+    return statement
