@@ -26,6 +26,8 @@ async def test_history_lists_own_items_by_type_with_pagination(
     page1 = (await client.get("/api/v1/history?page=1&page_size=2", headers=owner.headers)).json()
     page3 = (await client.get("/api/v1/history?page=3&page_size=2", headers=owner.headers)).json()
     assert page1["pagination"]["has_more"] is True and page3["pagination"]["has_more"] is False
+    # A full page is counted; the last one, not full, tells the total itself.
+    assert page1["pagination"]["total"] == page3["pagination"]["total"] == 5
     assert len(page1["lost_items"]) + len(page1["found_items"]) == 2
     assert len(page3["lost_items"]) + len(page3["found_items"]) == 1
     beyond = (await client.get("/api/v1/history?page=9", headers=owner.headers)).json()

@@ -267,7 +267,7 @@ def browse_query(filters: BrowseFilters) -> Select[Item]:
 async def browse(
     session: UnitOfWork, filters: BrowseFilters, page: int, page_size: int
 ) -> tuple[list[ListedItem], int]:
-    return await listing.read_page(session, _browse_page(filters, page, page_size))
+    return await listing.read_page(session, _browse_page(filters, page, page_size), {})
 
 
 async def history(
