@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from mafqood.core.config import Settings
 from mafqood.core.unit_of_work import UnitOfWork, unit_of_work_scope
@@ -36,6 +37,9 @@ async def get_unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 # for a write that did not land.
 SessionDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function")]
 SettingsDep = Annotated[Settings, Depends(process_object("settings"))]
+# For a read that may not need the database at all (an answer kept in a cache): it opens a
+# unit of work only when it does, instead of one for every request.
+SessionsDep = Annotated[async_sessionmaker[UnitOfWork], Depends(process_object("sessionmaker"))]
 
 
 async def process_container(request: Request) -> Any:

@@ -10,7 +10,13 @@ from mafqood.core.errors import FieldError
 from mafqood.core.i18n import request_language, translate
 from mafqood.core.pagination import PageDep
 from mafqood.core.validation import DateTimeInRange
-from mafqood.core.web import SessionDep, json_body, process_container, process_object
+from mafqood.core.web import (
+    SessionDep,
+    SessionsDep,
+    json_body,
+    process_container,
+    process_object,
+)
 from mafqood.items import photos, service
 from mafqood.items.photo_access import PhotoAccess
 from mafqood.items.ports import PhotoServices
@@ -47,7 +53,7 @@ BrowseCacheDep = Annotated[AnswerCache, Depends(process_object("browse_cache"))]
 @router.get("/items", response_model=BrowseOut)
 async def browse(
     request: Request,
-    db: SessionDep,
+    sessions: SessionsDep,
     cache: BrowseCacheDep,
     storage: StorageDep,
     page: PageDep,
@@ -76,7 +82,8 @@ async def browse(
     anonymous = "authorization" not in request.headers and "cookie" not in request.headers
 
     async def build() -> bytes:
-        items, total = await service.browse(db, filters, page.number, page.size)
+        async with sessions() as db:
+            items, total = await service.browse(db, filters, page.number, page.size)
         answer = BrowseOut.model_construct(
             items=[item_out(item, storage) for item in items], pagination=page.answer(total)
         )
