@@ -63,7 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
     }
     try:
         if processes == 1:
-            uvicorn.run(create_app(settings), **options)
+            uvicorn.run(create_app(settings, serving=True), **options)
         else:
             # uvicorn binds the socket here and starts the processes that share it (and
             # replaces one that dies); each builds the app from the environment exported above.
@@ -91,7 +91,7 @@ def api_process_app() -> Any:
     from mafqood.worker.launcher import die_with_parent
 
     die_with_parent(int(os.environ[SERVE_PID_ENV]))
-    return create_app()
+    return create_app(serving=True)
 
 
 def _share_metrics(data_dir: Path) -> None:
