@@ -3,13 +3,14 @@ it commits (WebSocket event at once, push through a worker), retried from the ou
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import structlog
-from sqlalchemy import delete, func, literal_column, select, update
+from sqlalchemy import Select, bindparam, delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from mafqood.core.errors import NotFound
@@ -148,20 +149,31 @@ async def list_notifications(
     session: UnitOfWork, user_id: uuid.UUID, page: int, page_size: int, unread_only: bool
 ) -> tuple[list[Notification], int, int]:
     """(page of notifications newest first, total matching, unread count)."""
-    live = [Notification.user_id == user_id, Notification.expires_at > func.now()]
-    filters = [*live, Notification.is_read.is_(False)] if unread_only else live
-    total = await session.scalar(select(func.count()).select_from(Notification).where(*filters))
-    unread = await session.scalar(
-        select(func.count()).select_from(Notification).where(*live, Notification.is_read.is_(False))
-    )
-    rows = await session.scalars(
+    counts, rows = _listing(unread_only, page, page_size)
+    total, unread = (await session.execute(counts, {"user_id": user_id})).one()
+    notifications = await session.scalars(rows, {"user_id": user_id})
+    return list(notifications), int(total or 0), int(unread or 0)
+
+
+@functools.lru_cache(maxsize=64)
+def _listing(
+    unread_only: bool, page: int, page_size: int
+) -> tuple[Select[int, int], Select[Notification]]:
+    """(both counts in one statement, the page's rows), built once per kind of page: a
+    statement used again is neither built nor given its cache key again."""
+    live = (Notification.user_id == bindparam("user_id"), Notification.expires_at > func.now())
+    unread = Notification.is_read.is_(False)
+    counts = select(
+        func.count().filter(unread) if unread_only else func.count(), func.count().filter(unread)
+    ).where(*live)
+    rows = (
         select(Notification)
-        .where(*filters)
+        .where(*live, *((unread,) if unread_only else ()))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
-    return list(rows), int(total or 0), int(unread or 0)
+    return counts, rows
 
 
 async def mark_read(
