@@ -155,12 +155,13 @@ async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
     yield
     container: Container = app.state.container
     # A vision worker may still be analysing a report the test left (a desk's intake does
-    # not wait for it): PostgreSQL may then pick the TRUNCATE as a deadlock's victim, or the
-    # TRUNCATE may wait behind the job; it gives way after a while and tries again.
-    for attempt in range(20):
+    # not wait for it): PostgreSQL may then pick the TRUNCATE as a deadlock's victim. It
+    # waits in the lock queue behind the job in progress (a job holds its locks for seconds
+    # at most); should a wait ever last, it gives way and tries again rather than hang.
+    for attempt in range(5):
         try:
             async with container.engine.begin() as connection:
-                await connection.execute(text("SET LOCAL lock_timeout = '3s'"))
+                await connection.execute(text("SET LOCAL lock_timeout = '30s'"))
                 tables = await connection.execute(
                     text(
                         "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
@@ -172,7 +173,7 @@ async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
                 )
             break
         except DBAPIError as exc:
-            if not ("deadlock" in str(exc) or "lock timeout" in str(exc)) or attempt == 19:
+            if not ("deadlock" in str(exc) or "lock timeout" in str(exc)) or attempt == 4:
                 raise
             await asyncio.sleep(0.2)
     redis = Redis.from_url(servers.redis_url)
