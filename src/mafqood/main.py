@@ -64,8 +64,14 @@ in English or Arabic: `Accept-Language`, else the user's `preferred_language`), 
 """
 
 
+def create_served_app() -> FastAPI:
+    """The app of a long-running API process: `uvicorn --factory mafqood.main:create_served_app`
+    (the Docker image, Kubernetes) and `mafqood serve`."""
+    return create_app(serving=True)
+
+
 def create_app(settings: Settings | None = None, *, serving: bool = False) -> FastAPI:
-    """serving: the app of a long-running API process (`mafqood serve`), not of a test."""
+    """serving: the app of a long-running API process, not of a test."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     register_texts(settings)

@@ -10,7 +10,7 @@ is read several times faster. Presenters and photo access read these rows like r
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -33,8 +33,9 @@ class ListedPhoto:
 
 @dataclass
 class ListedItem:
-    """A report as a page of reports shows it. Not slotted: presenters read the loaded
-    photos from `__dict__`, as they do of an ORM report."""
+    """A report as a page of reports shows it: each field but the last is the column of
+    `Item` of the same name. Not slotted: presenters read the loaded photos from `__dict__`,
+    as they do of an ORM report."""
 
     id: uuid.UUID
     user_id: uuid.UUID
@@ -89,40 +90,8 @@ _PHOTOS = (
     .correlate(Item)
     .scalar_subquery()
 )
-_COLUMNS = (
-    Item.id,
-    Item.user_id,
-    Item.venue_id,
-    Item.type,
-    Item.status,
-    Item.title,
-    Item.description,
-    Item.category,
-    Item.category_given,
-    Item.ai_category,
-    Item.brand,
-    Item.color,
-    Item.image_url,
-    Item.thumbnail_url,
-    Item.image_key,
-    Item.location,
-    Item.location_detail,
-    Item.location_type,
-    Item.latitude,
-    Item.longitude,
-    Item.date_time,
-    Item.contact_method,
-    Item.contact_phone,
-    Item.contact_email,
-    Item.view_count,
-    Item.match_count,
-    Item.analysis_status,
-    Item.analysis_error,
-    Item.detected_objects,
-    Item.venue_verified,
-    Item.created_at,
-    Item.updated_at,
-)
+# The report's columns in the order of ListedItem's fields (rows are read positionally).
+_COLUMNS = tuple(getattr(Item, field.name) for field in fields(ListedItem)[:-1])
 
 
 def _listed(row: Any) -> ListedItem:
