@@ -154,13 +154,23 @@ def mailbox(servers: Servers) -> Mailbox:
 async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
     yield
     container: Container = app.state.container
-    # A vision worker may still be analysing a report the test left (a desk's intake does
-    # not wait for it): PostgreSQL may then pick the TRUNCATE as a deadlock's victim. It
-    # waits in the lock queue behind the job in progress (a job holds its locks for seconds
-    # at most); should a wait ever last, it gives way and tries again rather than hang.
-    for attempt in range(5):
+    # A vision worker may still be working through jobs the test left (a desk's intake does
+    # not wait for its analyses). Its queue goes first, then the jobs' rows (a task whose row
+    # is gone does nothing), so that the TRUNCATE meets at most the job in progress: it waits
+    # in the lock queue behind it, or, picked as a deadlock's victim, tries again.
+    redis = Redis.from_url(servers.redis_url)
+    await redis.flushdb()
+    for statement in ("DELETE FROM outbox_jobs", "TRUNCATE {tables} RESTART IDENTITY CASCADE"):
+        await _retried_on_lock_conflict(container, statement)
+    await redis.flushdb()
+    await redis.aclose()
+
+
+async def _retried_on_lock_conflict(container: Container, statement: str) -> None:
+    for attempt in range(10):
         try:
             async with container.engine.begin() as connection:
+                # Should a wait ever last, it gives way and tries again rather than hang.
                 await connection.execute(text("SET LOCAL lock_timeout = '30s'"))
                 tables = await connection.execute(
                     text(
@@ -168,17 +178,12 @@ async def _clean_state(servers: Servers, app: FastAPI) -> AsyncIterator[None]:
                         "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
                     )
                 )
-                await connection.execute(
-                    text(f"TRUNCATE {tables.scalar()} RESTART IDENTITY CASCADE")
-                )
-            break
+                await connection.execute(text(statement.format(tables=tables.scalar())))
+            return
         except DBAPIError as exc:
-            if not ("deadlock" in str(exc) or "lock timeout" in str(exc)) or attempt == 4:
+            if not ("deadlock" in str(exc) or "lock timeout" in str(exc)) or attempt == 9:
                 raise
-            await asyncio.sleep(0.2)
-    redis = Redis.from_url(servers.redis_url)
-    await redis.flushdb()
-    await redis.aclose()
+            await asyncio.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(scope="session")
